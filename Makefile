@@ -1,0 +1,42 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is optional.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench install messages clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: the app with demo data, web + Celery worker + beat; Ctrl-C stops all of them.
+run: $(STAMP)
+	$(PY) -m housing_contact.devenv run
+
+## make test: lint, then the whole suite on PostgreSQL and Redis (embedded ones if no URLs).
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m housing_contact.devenv exec -- $(PY) -m tests.run
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+## make bench: the benchmarks in bench/ (slow; never part of make test).
+bench: $(STAMP)
+	$(PY) -m housing_contact.devenv exec -- $(PY) -m bench.run
+
+## make messages: refresh the Arabic and English catalogues after changing strings.
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l ar -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	$(PY) manage.py makemessages -d djangojs -l ar -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+
+clean:
+	rm -rf var/staticfiles tests/artifacts bench/results

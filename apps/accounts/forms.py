@@ -1,0 +1,17 @@
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    # One message for every failure: it never says whether the username exists.
+    error_messages = {
+        "invalid_login": _("The username or password is not correct."),
+        "inactive": _("The username or password is not correct."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update(
+            {"class": "form-control", "dir": "ltr", "autofocus": True}
+        )
+        self.fields["password"].widget.attrs.update({"class": "form-control", "dir": "ltr"})

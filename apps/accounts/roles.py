@@ -1,0 +1,78 @@
+"""Roles and what each may do: the one role → permission matrix.
+
+A role is a Django group whose name is the role's key. ``ROLE_PERMISSIONS`` is the only
+place that says which permissions a role has; ``sync_role_permissions`` (run after every
+``migrate``) makes the groups match it, so later apps add their permissions here and
+nowhere else.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    AGENT = "agent", _("Call-centre agent")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    DEPARTMENT_OFFICER = "department_officer", _("Department officer")
+    SENIOR_MANAGEMENT = "senior_management", _("Senior management")
+    COMMITTEE_SECRETARY = "committee_secretary", _("Committee secretary")
+    COMMITTEE_MEMBER = "committee_member", _("Committee member")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.AGENT: frozenset({"accounts.use_agent_console", "accounts.view_citizen_identity"}),
+    Role.SUPERVISOR: frozenset(
+        {"accounts.use_agent_console", "accounts.view_supervisor_dashboard", "accounts.view_citizen_identity"}
+    ),
+    Role.DEPARTMENT_OFFICER: frozenset({"accounts.work_department_queue"}),
+    Role.SENIOR_MANAGEMENT: frozenset(
+        {"accounts.view_uyc_cases", "accounts.view_supervisor_dashboard", "accounts.view_citizen_identity"}
+    ),
+    Role.COMMITTEE_SECRETARY: frozenset({"accounts.manage_committee", "accounts.view_committee"}),
+    Role.COMMITTEE_MEMBER: frozenset({"accounts.view_committee"}),
+    Role.ADMINISTRATOR: frozenset(
+        {
+            "accounts.administer",
+            "accounts.view_uyc_cases",
+            "accounts.view_supervisor_dashboard",
+            "accounts.view_citizen_identity",
+            "accounts.view_committee",
+        }
+    ),
+}
+
+# Roles that must be tied to a department to make sense.
+ROLES_NEEDING_DEPARTMENT = frozenset({Role.DEPARTMENT_OFFICER})
+
+
+def roles_of(user) -> list[Role]:
+    if not user.is_authenticated:
+        return []
+    names = set(user.groups.values_list("name", flat=True))
+    return [role for role in Role if role.value in names]
+
+
+def has_role(user, role: Role) -> bool:
+    return user.is_authenticated and user.groups.filter(name=role.value).exists()
+
+
+def sync_role_permissions(*, using="default", verbosity=0, **kwargs) -> None:
+    """Create the role groups and give each exactly the permissions of the matrix.
+
+    Permissions the matrix names but that do not exist yet (their app has not migrated)
+    are skipped; the next ``migrate`` picks them up.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    wanted = {perm for perms in ROLE_PERMISSIONS.values() for perm in perms}
+    by_name = {}
+    for perm in Permission.objects.using(using).select_related("content_type"):
+        key = f"{perm.content_type.app_label}.{perm.codename}"
+        if key in wanted:
+            by_name[key] = perm
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=role.value)
+        group.permissions.set([by_name[p] for p in perms if p in by_name])
