@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "apps.core",
     "apps.accounts",
+    "apps.citizens",
 ]
 
 MIDDLEWARE = [

@@ -14,7 +14,11 @@ ROOT = settings.BASE_DIR
 
 
 def run_check(env_overrides: dict, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT"}
+    }
     env.update(env_overrides)
     env["DJANGO_SETTINGS_MODULE"] = "housing_contact.settings.base"
     return subprocess.run(

@@ -1,0 +1,34 @@
+from django.contrib import admin
+
+from apps.citizens.models import Citizen, CitizenAccess, CitizenPhone, HousingFile
+
+
+class PhoneInline(admin.TabularInline):
+    model = CitizenPhone
+    extra = 0
+    readonly_fields = ("confirmed_at", "confirmed_by")
+
+
+class HousingFileInline(admin.TabularInline):
+    model = HousingFile
+    extra = 0
+
+
+@admin.register(Citizen)
+class CitizenAdmin(admin.ModelAdmin):
+    list_display = ("name_ar", "name_en", "cpr", "language", "created_at")
+    search_fields = ("cpr", "name_ar", "name_en", "phones__number")
+    inlines = [PhoneInline, HousingFileInline]
+
+
+@admin.register(CitizenAccess)
+class CitizenAccessAdmin(admin.ModelAdmin):
+    list_display = ("at", "user", "citizen", "purpose")
+    list_filter = ("purpose",)
+    readonly_fields = ("at", "user", "citizen", "purpose")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

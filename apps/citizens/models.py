@@ -1,0 +1,136 @@
+"""Citizens: identity (CPR), phones with confirmation, address, housing files, and the
+log of who read a citizen's file."""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+from apps.core.models import TimeStampedModel
+
+cpr_validator = RegexValidator(r"^\d{9}$", _("A CPR number is exactly 9 digits."), code="invalid_cpr")
+
+
+class Citizen(TimeStampedModel):
+    class Language(models.TextChoices):
+        ARABIC = "ar", _("Arabic")
+        ENGLISH = "en", _("English")
+
+    # No checksum is published for CPR numbers, so only the shape is checked.
+    cpr = models.CharField(_("CPR number"), max_length=9, unique=True, validators=[cpr_validator])
+    name_ar = models.CharField(_("name in Arabic"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    language = models.CharField(_("preferred language"), max_length=2, choices=Language.choices, default="ar")
+    block = models.CharField(_("block"), max_length=10, blank=True)
+    road = models.CharField(_("road"), max_length=10, blank=True)
+    building = models.CharField(_("building"), max_length=10, blank=True)
+    flat = models.CharField(_("flat"), max_length=10, blank=True)
+    area = models.CharField(_("area"), max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("citizen")
+        verbose_name_plural = _("citizens")
+        indexes = [models.Index(fields=["name_ar"])]
+
+    def __str__(self):
+        return f"{self.name_ar} ({self.masked_cpr})"
+
+    @property
+    def masked_cpr(self) -> str:
+        return "*****" + self.cpr[-4:]
+
+    def display_name(self) -> str:
+        from django.utils import translation
+
+        if translation.get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name_ar
+
+
+class CitizenPhone(TimeStampedModel):
+    class Kind(models.TextChoices):
+        MOBILE = "mobile", _("Mobile")
+        HOME = "home", _("Home")
+        WORK = "work", _("Work")
+
+    citizen = models.ForeignKey(
+        Citizen, on_delete=models.CASCADE, related_name="phones", verbose_name=_("citizen")
+    )
+    number = PhoneNumberField(_("phone number"), region="BH", db_index=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MOBILE)
+    is_primary = models.BooleanField(_("primary"), default=False)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("phone number")
+        verbose_name_plural = _("phone numbers")
+        ordering = ["-is_primary", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["citizen", "number"], name="citizen_phone_unique_per_citizen"),
+            models.UniqueConstraint(
+                fields=["citizen"], condition=Q(is_primary=True), name="citizen_phone_one_primary"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.number)
+
+
+class HousingFile(TimeStampedModel):
+    """The citizen's housing application: the thing most callers ask about."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        UNDER_REVIEW = "under_review", _("Under review")
+        ELIGIBLE = "eligible", _("Eligible, waiting for allocation")
+        ALLOCATED = "allocated", _("Allocated")
+        DELIVERED = "delivered", _("Delivered")
+        REJECTED = "rejected", _("Not eligible")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    citizen = models.ForeignKey(
+        Citizen, on_delete=models.CASCADE, related_name="housing_files", verbose_name=_("citizen")
+    )
+    application_number = models.CharField(_("application number"), max_length=30, unique=True)
+    service = models.CharField(_("housing service"), max_length=150)
+    application_date = models.DateField(_("application date"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+
+    class Meta:
+        verbose_name = _("housing file")
+        verbose_name_plural = _("housing files")
+        ordering = ["-application_date"]
+
+    def __str__(self):
+        return self.application_number
+
+
+class CitizenAccess(models.Model):
+    """Every read of a citizen's whole file by a member of staff: who, when, why."""
+
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="accesses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    purpose = models.CharField(_("purpose"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("citizen file access")
+        verbose_name_plural = _("citizen file accesses")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.user_id} → {self.citizen_id} @ {self.at:%Y-%m-%d %H:%M}"

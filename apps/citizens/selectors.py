@@ -1,0 +1,73 @@
+"""Reads of citizens, already filtered to what the viewer may see."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from apps.citizens.models import Citizen, CitizenPhone
+from apps.citizens.services import citizen_access_record
+from apps.citizens.validation import looks_like_cpr, normalize_cpr, normalize_phone
+from apps.core.errors import NotFound, PermissionDenied, ValidationFailed
+
+IDENTITY_PERMISSION = "accounts.view_citizen_identity"
+
+
+def can_see_identity(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm(IDENTITY_PERMISSION))
+
+
+def mask_cpr(cpr: str) -> str:
+    return "*****" + cpr[-4:] if cpr else ""
+
+
+def citizens_with_phones() -> QuerySet[Citizen]:
+    return Citizen.objects.prefetch_related(
+        Prefetch("phones", queryset=CitizenPhone.objects.select_related("confirmed_by")), "housing_files"
+    )
+
+
+def citizen_search(*, query: str, viewer) -> list[Citizen]:
+    """Find citizens by CPR (exact) or phone number (any of theirs, exact E.164)."""
+    if not can_see_identity(viewer):
+        raise PermissionDenied()
+    query = (query or "").strip()
+    if not query:
+        return []
+    if looks_like_cpr(query):
+        return list(citizens_with_phones().filter(cpr=normalize_cpr(query)))
+    try:
+        e164 = normalize_phone(query)
+    except ValidationFailed:
+        return []
+    return list(citizens_with_phones().filter(phones__number=e164).distinct())
+
+
+def citizen_by_phone(*, phone: str) -> Citizen | None:
+    """The citizen a number belongs to (the primary holder first) — for screen-pops."""
+    e164 = normalize_phone(phone)
+    match = (
+        CitizenPhone.objects.filter(number=e164)
+        .select_related("citizen")
+        .order_by("-is_primary", "id")
+        .first()
+    )
+    return match.citizen if match else None
+
+
+def citizen_file(*, citizen_id: int, viewer, purpose: str = "view") -> Citizen:
+    """The whole citizen file for a viewer allowed to see it; the read is logged."""
+    if not can_see_identity(viewer):
+        raise PermissionDenied()
+    citizen = citizens_with_phones().filter(pk=citizen_id).first()
+    if citizen is None:
+        raise NotFound()
+    citizen_access_record(citizen=citizen, actor=viewer, purpose=purpose)
+    return citizen
+
+
+def primary_phone(citizen: Citizen) -> str | None:
+    phones = list(citizen.phones.all())
+    for phone in phones:
+        if phone.is_primary:
+            return str(phone.number)
+    return str(phones[0].number) if phones else None

@@ -1,0 +1,165 @@
+"""Writes to citizens: creation, phones (with who confirmed them and when), housing files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.citizens.models import Citizen, CitizenAccess, CitizenPhone, HousingFile
+from apps.citizens.validation import normalize_cpr, normalize_phone
+from apps.core.errors import Conflict, ValidationFailed
+
+
+@transaction.atomic
+def citizen_create(
+    *,
+    cpr: str,
+    name_ar: str,
+    actor,
+    name_en: str = "",
+    phones: Iterable[str] = (),
+    email: str = "",
+    language: str = "ar",
+    address: dict | None = None,
+    confirmed: bool = False,
+    now: datetime | None = None,
+) -> Citizen:
+    """Create a citizen with their phones; the first phone is the primary one.
+
+    ``confirmed`` records that the citizen confirmed the phones to ``actor`` just now.
+    """
+    cpr = normalize_cpr(cpr)
+    name_ar = (name_ar or "").strip()
+    if not name_ar:
+        raise ValidationFailed(
+            _("The citizen's name in Arabic is required."),
+            code="name_required",
+            details={"name_ar": [_("Required.")]},
+        )
+    if language not in Citizen.Language.values:
+        raise ValidationFailed(_("Unknown language."), code="unknown_language")
+    numbers = list(dict.fromkeys(normalize_phone(p, field="phones") for p in phones if str(p).strip()))
+    if Citizen.objects.filter(cpr=cpr).exists():
+        raise Conflict(
+            _("A citizen with this CPR number already exists."),
+            code="cpr_exists",
+            details={"cpr": [cpr[-4:]]},
+        )
+    citizen = Citizen(
+        cpr=cpr,
+        name_ar=name_ar,
+        name_en=(name_en or "").strip(),
+        email=(email or "").strip(),
+        language=language,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        **{k: str(v).strip() for k, v in (address or {}).items() if k in _ADDRESS_FIELDS},
+    )
+    citizen.full_clean()
+    try:
+        with transaction.atomic():
+            citizen.save()
+    except IntegrityError:  # a concurrent creation won the race for this CPR
+        raise Conflict(_("A citizen with this CPR number already exists."), code="cpr_exists") from None
+    when = now or timezone.now()
+    for index, number in enumerate(numbers):
+        CitizenPhone.objects.create(
+            citizen=citizen,
+            number=number,
+            is_primary=index == 0,
+            confirmed_at=when if confirmed else None,
+            confirmed_by=actor if confirmed and getattr(actor, "pk", None) else None,
+        )
+    return citizen
+
+
+_ADDRESS_FIELDS = ("block", "road", "building", "flat", "area")
+
+
+@transaction.atomic
+def citizen_update(*, citizen: Citizen, actor, **fields) -> Citizen:
+    allowed = {"name_ar", "name_en", "email", "language", *_ADDRESS_FIELDS}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationFailed(_("These fields cannot be changed here."), details={f: [] for f in unknown})
+    citizen = Citizen.objects.select_for_update().get(pk=citizen.pk)
+    for name, value in fields.items():
+        setattr(citizen, name, (value or "").strip() if isinstance(value, str) else value)
+    citizen.full_clean()
+    citizen.save(update_fields=[*fields, "updated_at"])
+    return citizen
+
+
+@transaction.atomic
+def citizen_phone_add(
+    *, citizen: Citizen, number: str, actor, make_primary: bool = False, confirmed: bool = True, now=None
+) -> CitizenPhone:
+    """Add a phone (or re-confirm it if the citizen already has it)."""
+    e164 = normalize_phone(number)
+    when = now or timezone.now()
+    Citizen.objects.select_for_update().filter(pk=citizen.pk).first()  # serialise phone changes per citizen
+    phone = CitizenPhone.objects.filter(citizen=citizen, number=e164).first()
+    if phone is None:
+        has_primary = CitizenPhone.objects.filter(citizen=citizen, is_primary=True).exists()
+        phone = CitizenPhone.objects.create(citizen=citizen, number=e164, is_primary=not has_primary)
+    if confirmed:
+        phone.confirmed_at, phone.confirmed_by = when, actor
+        phone.save(update_fields=["confirmed_at", "confirmed_by", "updated_at"])
+    if make_primary and not phone.is_primary:
+        citizen_phone_set_primary(phone=phone, actor=actor)
+        phone.refresh_from_db()
+    return phone
+
+
+@transaction.atomic
+def citizen_phone_confirm(*, phone: CitizenPhone, actor, now: datetime | None = None) -> CitizenPhone:
+    """Record that the citizen confirmed this number to ``actor`` (the data-update campaign)."""
+    phone.confirmed_at = now or timezone.now()
+    phone.confirmed_by = actor
+    phone.save(update_fields=["confirmed_at", "confirmed_by", "updated_at"])
+    return phone
+
+
+@transaction.atomic
+def citizen_phone_set_primary(*, phone: CitizenPhone, actor) -> CitizenPhone:
+    CitizenPhone.objects.filter(citizen_id=phone.citizen_id, is_primary=True).exclude(pk=phone.pk).update(
+        is_primary=False
+    )
+    CitizenPhone.objects.filter(pk=phone.pk).update(is_primary=True)
+    phone.is_primary = True
+    return phone
+
+
+@transaction.atomic
+def citizen_phone_remove(*, phone: CitizenPhone, actor) -> None:
+    if phone.is_primary and phone.citizen.phones.count() > 1:
+        raise ValidationFailed(
+            _("Choose another primary number before removing this one."), code="primary_phone_required"
+        )
+    phone.delete()
+
+
+@transaction.atomic
+def housing_file_upsert(
+    *, citizen: Citizen, application_number: str, service: str, application_date, status: str, actor=None
+) -> HousingFile:
+    if status not in HousingFile.Status.values:
+        raise ValidationFailed(_("Unknown housing file status."), code="invalid_status")
+    housing_file, _created = HousingFile.objects.update_or_create(
+        application_number=application_number.strip(),
+        defaults={
+            "citizen": citizen,
+            "service": service,
+            "application_date": application_date,
+            "status": status,
+        },
+    )
+    return housing_file
+
+
+def citizen_access_record(*, citizen: Citizen, actor, purpose: str = "") -> None:
+    """Write who read this citizen's file and when (called by the selectors that show it)."""
+    CitizenAccess.objects.create(citizen=citizen, user=actor, purpose=purpose[:100])
