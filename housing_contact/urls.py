@@ -7,6 +7,7 @@ from apps.core import views as core_views
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("sla/", include("apps.sla.urls")),
 ]
 
 urlpatterns = [

@@ -40,6 +40,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "accounts.view_supervisor_dashboard",
             "accounts.view_citizen_identity",
             "accounts.view_committee",
+            # The business calendar and SLA policies, kept in the admin.
+            *(
+                f"sla.{action}_{model}"
+                for model in ("holiday", "closure", "shortenedhours", "policy")
+                for action in ("view", "add", "change", "delete")
+            ),
+            "sla.view_policyversion",
         }
     ),
 }
