@@ -218,6 +218,22 @@ class ShortenedHoursAdmin(ServiceAdmin):
 # --- policies ----------------------------------------------------------------------------
 
 
+def _target_fields() -> dict:
+    """A value and a unit field per target, labelled as the version's own fields."""
+    fields = {}
+    for target in Target:
+        value, unit = f"{target.value}_value", f"{target.value}_unit"
+        fields[value] = forms.IntegerField(
+            label=PolicyVersion._meta.get_field(value).verbose_name, required=False
+        )
+        fields[unit] = forms.ChoiceField(
+            label=PolicyVersion._meta.get_field(unit).verbose_name,
+            choices=[("", "—"), *PolicyVersion.UnitChoices.choices],
+            required=False,
+        )
+    return fields
+
+
 class PolicyForm(forms.ModelForm):
     """The scope and names of a policy plus the targets of the version to write.
 
@@ -225,6 +241,7 @@ class PolicyForm(forms.ModelForm):
     writes a new version and leaves the old one as it was.
     """
 
+    locals().update(_target_fields())
     effective_from = forms.DateTimeField(
         label=_("effective from"),
         required=False,
@@ -241,16 +258,8 @@ class PolicyForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         current = selectors.current_version(self.instance) if self.instance.pk else None
-        for target in Target:
-            self.fields[f"{target.value}_value"] = forms.IntegerField(
-                label=_("%(target)s target") % {"target": TARGET_LABELS[target]}, required=False
-            )
-            self.fields[f"{target.value}_unit"] = forms.ChoiceField(
-                label=_("%(target)s unit") % {"target": TARGET_LABELS[target]},
-                choices=[("", "—"), *PolicyVersion.UnitChoices.choices],
-                required=False,
-            )
-            if current is not None:
+        if current is not None:
+            for target in Target:
                 self.initial[f"{target.value}_value"] = getattr(current, f"{target.value}_value")
                 self.initial[f"{target.value}_unit"] = getattr(current, f"{target.value}_unit") or ""
 
@@ -377,9 +386,6 @@ class PolicyAdmin(ServiceAdmin):
                 effective_from=data.get("effective_from"),
                 note=data.get("note", ""),
             )
-
-    def save_related(self, request, form, formsets, change):
-        """Versions are written by the service only; the read-only inline saves nothing."""
 
     def has_delete_permission(self, request, obj=None):
         return False  # tickets reference its versions; retire it instead

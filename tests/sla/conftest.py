@@ -18,12 +18,16 @@ from apps.sla.business_calendar import (
 
 # A ministry closure and Ramadan hours, made up for the tests.
 CLOSURE = ClosureRow(date(2026, 2, 8), date(2026, 2, 9), "إغلاق للصيانة", "Closed for building works")
-RAMADAN_2026 = ShortenedHoursRow(date(2026, 2, 18), date(2026, 3, 19), time(8, 0), time(13, 0), "رمضان", "Ramadan")
+RAMADAN_2026 = ShortenedHoursRow(
+    date(2026, 2, 18), date(2026, 3, 19), time(8, 0), time(13, 0), "رمضان", "Ramadan"
+)
 
 
 def official_holidays(*years):
     return tuple(
-        HolidayRow(h.date, h.name_ar, h.name_en, h.estimated) for year in years for h in services.package_holidays(year)
+        HolidayRow(h.date, h.name_ar, h.name_en, h.estimated)
+        for year in years
+        for h in services.package_holidays(year)
     )
 
 

@@ -128,7 +128,9 @@ def test_calendar_days_cross_the_year_end(calendar):
 
 
 def test_working_time_between_excludes_nights_and_weekends(plain_calendar):
-    assert plain_calendar.working_time_between(at(2026, 4, 9, 13, 0), at(2026, 4, 12, 8, 0)) == timedelta(hours=2)
+    assert plain_calendar.working_time_between(at(2026, 4, 9, 13, 0), at(2026, 4, 12, 8, 0)) == timedelta(
+        hours=2
+    )
 
 
 def test_working_time_between_excludes_holidays(calendar):
@@ -218,7 +220,9 @@ def test_friday_and_saturday_are_the_weekend(plain_calendar):
 
 
 def test_the_working_week_and_hours_come_from_the_config():
-    six_day_week = CalendarConfig(working_weekdays=frozenset({5, 6, 0, 1, 2, 3}), opens=time(8), closes=time(12))
+    six_day_week = CalendarConfig(
+        working_weekdays=frozenset({5, 6, 0, 1, 2, 3}), opens=time(8), closes=time(12)
+    )
     cal = Calendar(CalendarData(), six_day_week)
     assert cal.add_working_days(at(2026, 4, 9, 9, 0), 1) == at(2026, 4, 11, 12, 0)  # Saturday
 
@@ -228,7 +232,9 @@ def test_the_working_week_and_hours_come_from_the_config():
 
 def test_changed_dates_lists_only_dates_whose_working_hours_changed(plain_calendar):
     wednesday, friday = date(2026, 4, 8), date(2026, 4, 10)
-    before = Calendar(CalendarData(holidays=(HolidayRow(wednesday, "عطلة", "Holiday"),)), plain_calendar.config)
+    before = Calendar(
+        CalendarData(holidays=(HolidayRow(wednesday, "عطلة", "Holiday"),)), plain_calendar.config
+    )
     after = Calendar(CalendarData(holidays=(HolidayRow(friday, "عطلة", "Holiday"),)), plain_calendar.config)
     assert before.changed_dates(after) == {wednesday}  # Friday was not worked either way
 
@@ -236,5 +242,7 @@ def test_changed_dates_lists_only_dates_whose_working_hours_changed(plain_calend
 def test_renaming_a_holiday_changes_no_working_date(plain_calendar):
     day = date(2026, 4, 8)
     before = Calendar(CalendarData(holidays=(HolidayRow(day, "عطلة", "Holiday"),)), plain_calendar.config)
-    after = Calendar(CalendarData(holidays=(HolidayRow(day, "عطلة رسمية", "Public holiday"),)), plain_calendar.config)
+    after = Calendar(
+        CalendarData(holidays=(HolidayRow(day, "عطلة رسمية", "Public holiday"),)), plain_calendar.config
+    )
     assert before.changed_dates(after) == frozenset()

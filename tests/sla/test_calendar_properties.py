@@ -66,9 +66,9 @@ def test_more_working_time_never_ends_earlier(calendar, start, amount, more):
 @given(a=instants, b=instants, c=instants)
 def test_working_time_between_adds_up_over_consecutive_stretches(calendar, a, b, c):
     a, b, c = sorted([a, b, c])
-    assert calendar.working_time_between(a, b) + calendar.working_time_between(b, c) == calendar.working_time_between(
-        a, c
-    )
+    assert calendar.working_time_between(a, b) + calendar.working_time_between(
+        b, c
+    ) == calendar.working_time_between(a, c)
 
 
 @fast

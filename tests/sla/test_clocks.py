@@ -53,7 +53,9 @@ def test_a_complaint_on_thursday_1350_before_eid_gets_all_three_due_instants(cal
 
 def test_a_policy_without_a_target_gives_no_due_instant_for_it(calendar):
     inquiry = PolicyVersion(resolution_value=5, resolution_unit="working_days")
-    assert set(compute_due(policy=inquiry, started_at=at(2025, 4, 6, 9), calendar=calendar)) == {Target.RESOLUTION}
+    assert set(compute_due(policy=inquiry, started_at=at(2025, 4, 6, 9), calendar=calendar)) == {
+        Target.RESOLUTION
+    }
 
 
 def test_a_pause_moves_the_due_instant_by_the_working_time_it_covered(calendar):
@@ -92,7 +94,9 @@ def test_a_pause_after_the_due_instant_does_not_move_it(calendar):
 def test_a_clock_still_paused_has_no_due_instant_yet(calendar):
     started = at(2025, 4, 6, 9, 0)
     open_pause = (at(2025, 4, 7, 10, 0), None)
-    assert target_due(spec=INQUIRY, started_at=started, calendar=calendar, paused_intervals=[open_pause]) is None
+    assert (
+        target_due(spec=INQUIRY, started_at=started, calendar=calendar, paused_intervals=[open_pause]) is None
+    )
 
 
 def test_the_thirty_calendar_day_window_counts_weekends_and_holidays(calendar):
@@ -122,7 +126,11 @@ def test_a_clock_is_at_risk_once_three_quarters_of_its_time_are_used(plain_calen
     status = clock_status(
         spec=TEN_HOURS, started_at=at(2026, 4, 5, 7, 0), calendar=plain_calendar, now=at(2026, 4, 6, 7, 30)
     )
-    assert (status.state, status.at_risk, status.remaining) == (ClockState.RUNNING, True, timedelta(hours=2.5))
+    assert (status.state, status.at_risk, status.remaining) == (
+        ClockState.RUNNING,
+        True,
+        timedelta(hours=2.5),
+    )
 
 
 def test_a_clock_past_its_due_instant_is_breached(plain_calendar):
@@ -151,7 +159,11 @@ def test_paused_time_does_not_count_as_used(plain_calendar):
         now=at(2026, 4, 6, 9, 0),
         paused_intervals=[(at(2026, 4, 5, 9, 0), at(2026, 4, 6, 8, 0))],
     )
-    assert (status.state, status.used, status.due_at) == (ClockState.RUNNING, timedelta(hours=3), at(2026, 4, 7, 9, 0))
+    assert (status.state, status.used, status.due_at) == (
+        ClockState.RUNNING,
+        timedelta(hours=3),
+        at(2026, 4, 7, 9, 0),
+    )
 
 
 def test_a_target_reached_in_time_is_met_and_stays_met(plain_calendar):
@@ -206,10 +218,16 @@ def test_an_extension_adds_the_working_time_up_to_its_new_date(calendar):
     started = at(2025, 4, 6, 9, 0)
     current_due = at(2025, 4, 13, 14, 0)
     extra = extension_allowance(
-        spec=INQUIRY, current_due=current_due, new_due=at(2025, 4, 15, 14, 0), reason="Awaiting the site survey", calendar=calendar
+        spec=INQUIRY,
+        current_due=current_due,
+        new_due=at(2025, 4, 15, 14, 0),
+        reason="Awaiting the site survey",
+        calendar=calendar,
     )
     assert extra == timedelta(hours=14)
-    assert target_due(spec=INQUIRY, started_at=started, calendar=calendar, extra_allowance=extra) == at(2025, 4, 15, 14, 0)
+    assert target_due(spec=INQUIRY, started_at=started, calendar=calendar, extra_allowance=extra) == at(
+        2025, 4, 15, 14, 0
+    )
 
 
 def test_a_pause_after_an_extension_still_pushes_the_deadline(calendar):
@@ -224,7 +242,11 @@ def test_a_pause_after_an_extension_still_pushes_the_deadline(calendar):
 def test_an_extension_without_a_reason_is_refused(calendar):
     with pytest.raises(ExtensionRefused) as refused:
         extension_allowance(
-            spec=INQUIRY, current_due=at(2025, 4, 13, 14), new_due=at(2025, 4, 15, 14), reason="  ", calendar=calendar
+            spec=INQUIRY,
+            current_due=at(2025, 4, 13, 14),
+            new_due=at(2025, 4, 15, 14),
+            reason="  ",
+            calendar=calendar,
         )
     assert refused.value.code == "sla_extension_reason_required"
 
@@ -232,7 +254,11 @@ def test_an_extension_without_a_reason_is_refused(calendar):
 def test_an_extension_to_an_earlier_date_is_refused(calendar):
     with pytest.raises(ExtensionRefused) as refused:
         extension_allowance(
-            spec=INQUIRY, current_due=at(2025, 4, 13, 14), new_due=at(2025, 4, 10, 14), reason="x", calendar=calendar
+            spec=INQUIRY,
+            current_due=at(2025, 4, 13, 14),
+            new_due=at(2025, 4, 10, 14),
+            reason="x",
+            calendar=calendar,
         )
     assert refused.value.code == "sla_extension_not_later"
 
@@ -240,7 +266,11 @@ def test_an_extension_to_an_earlier_date_is_refused(calendar):
 def test_an_extension_to_the_same_instant_is_refused(calendar):
     with pytest.raises(ExtensionRefused) as refused:
         extension_allowance(
-            spec=INQUIRY, current_due=at(2025, 4, 13, 14), new_due=at(2025, 4, 13, 14), reason="x", calendar=calendar
+            spec=INQUIRY,
+            current_due=at(2025, 4, 13, 14),
+            new_due=at(2025, 4, 13, 14),
+            reason="x",
+            calendar=calendar,
         )
     assert refused.value.code == "sla_extension_not_later"
 
@@ -248,13 +278,21 @@ def test_an_extension_to_the_same_instant_is_refused(calendar):
 def test_an_extension_into_the_weekend_after_the_deadline_is_refused_as_adding_no_time(calendar):
     with pytest.raises(ExtensionRefused) as refused:
         extension_allowance(
-            spec=INQUIRY, current_due=at(2025, 4, 10, 14), new_due=at(2025, 4, 12, 12), reason="x", calendar=calendar
+            spec=INQUIRY,
+            current_due=at(2025, 4, 10, 14),
+            new_due=at(2025, 4, 12, 12),
+            reason="x",
+            calendar=calendar,
         )
     assert refused.value.code == "sla_extension_adds_no_time"
 
 
 def test_an_extension_of_a_calendar_day_window_adds_real_time(calendar):
     extra = extension_allowance(
-        spec=UYC, current_due=at(2026, 3, 31, 10), new_due=at(2026, 4, 4, 10), reason="Committee meets on the 4th", calendar=calendar
+        spec=UYC,
+        current_due=at(2026, 3, 31, 10),
+        new_due=at(2026, 4, 4, 10),
+        reason="Committee meets on the 4th",
+        calendar=calendar,
     )
     assert extra == timedelta(days=4)

@@ -28,7 +28,12 @@ def test_importing_a_year_materialises_its_official_holidays(db):
     result = services.holiday_import_year(year=2026)
     assert result.created == 14
     eid = Holiday.objects.get(date=date(2026, 3, 20))
-    assert (eid.name_ar, eid.name_en, eid.source, eid.estimated) == ("عيد الفطر", "Eid al-Fitr", "package", False)
+    assert (eid.name_ar, eid.name_en, eid.source, eid.estimated) == (
+        "عيد الفطر",
+        "Eid al-Fitr",
+        "package",
+        False,
+    )
 
 
 def test_islamic_holidays_the_package_only_estimates_are_flagged_estimated(db):
@@ -60,7 +65,9 @@ def test_a_reimport_keeps_a_holiday_an_administrator_moved(db, admin_user):
 
 
 def test_a_manual_holiday_on_a_date_wins_over_the_package(db, admin_user):
-    services.holiday_create(date=date(2027, 1, 1), name_ar="عطلة", name_en="Decreed holiday", actor=admin_user)
+    services.holiday_create(
+        date=date(2027, 1, 1), name_ar="عطلة", name_en="Decreed holiday", actor=admin_user
+    )
     result = services.holiday_import_year(year=2027)
     assert result.kept == 1
     assert Holiday.objects.get(date=date(2027, 1, 1)).name_en == "Decreed holiday"
@@ -164,11 +171,15 @@ def test_moving_an_estimated_holiday_recomputes_open_deadlines_only(db, admin_us
     calendar = selectors.build_calendar()
     open_clock = FakeClock("open", started_at=at(2027, 3, 8, 10, 0))
     open_clock.due_at = target_due(spec=TWO_DAYS, started_at=open_clock.started_at, calendar=calendar)
-    met_clock = FakeClock("met", at(2027, 3, 1, 9, 0), due_at=at(2027, 3, 3, 14, 0), met_at=at(2027, 3, 3, 10, 0))
+    met_clock = FakeClock(
+        "met", at(2027, 3, 1, 9, 0), due_at=at(2027, 3, 3, 14, 0), met_at=at(2027, 3, 3, 10, 0)
+    )
     clock_store.clocks = [open_clock, met_clock]
     assert open_clock.due_at == at(2027, 3, 15, 14, 0)
 
-    services.holiday_shift(holidays=list(Holiday.objects.filter(name_en="Eid al-Fitr")), days=1, actor=admin_user)
+    services.holiday_shift(
+        holidays=list(Holiday.objects.filter(name_en="Eid al-Fitr")), days=1, actor=admin_user
+    )
 
     assert clock_store.changes == [[date(2027, 3, 9)]]  # Friday 12 March was not a working day anyway
     assert open_clock.due_at == at(2027, 3, 14, 14, 0)
@@ -209,11 +220,15 @@ def test_the_calendar_changed_service_sends_the_dates_it_is_given(db, admin_user
     assert clock_store.changes == [[date(2027, 1, 5)]]
 
 
-def test_every_process_sees_a_moved_holiday_once_the_change_commits(db, admin_user, django_capture_on_commit_callbacks):
+def test_every_process_sees_a_moved_holiday_once_the_change_commits(
+    db, admin_user, django_capture_on_commit_callbacks
+):
     services.holiday_import_year(year=2027)
     assert not selectors.get_calendar().is_working_day(date(2027, 3, 9))
     with django_capture_on_commit_callbacks(execute=True):
-        services.holiday_shift(holidays=list(Holiday.objects.filter(name_en="Eid al-Fitr")), days=1, actor=admin_user)
+        services.holiday_shift(
+            holidays=list(Holiday.objects.filter(name_en="Eid al-Fitr")), days=1, actor=admin_user
+        )
     assert selectors.get_calendar().is_working_day(date(2027, 3, 9))
 
 
