@@ -7,7 +7,7 @@ import threading
 import time as _time
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.core.cache import cache
 from django.db.models import Prefetch, Q
@@ -215,8 +215,3 @@ def policy_list():
     return Policy.objects.prefetch_related(
         Prefetch("versions", queryset=PolicyVersion.objects.order_by("-effective_from", "-number"))
     ).order_by("kind", "channel", "priority", "pk")
-
-
-def holidays_needing_confirmation(*, today: date | None = None):
-    today = today or timezone.localdate()
-    return Holiday.objects.filter(estimated=True, date__gte=today - timedelta(days=1)).order_by("date")

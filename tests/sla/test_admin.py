@@ -109,3 +109,27 @@ def test_an_agent_cannot_open_the_calendar_admin(client, agent):
     response = client.get("/admin/sla/holiday/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_a_move_refused_for_met_clocks_comes_back_as_a_message_and_nothing_moves(admin_client):
+    from apps.sla import signals
+
+    services.holiday_import_year(year=2027)
+    mawlid = Holiday.objects.get(name_en="Prophet's Birthday")
+
+    def every_change_moves_a_met_clock(sender, **kwargs):
+        return ["HC-2027-000123"]
+
+    signals.calendar_change_requested.connect(every_change_moves_a_met_clock)
+    try:
+        response = admin_client.post(
+            f"/admin/sla/holiday/{mawlid.pk}/change/",
+            {"date": "2027-08-15", "name_ar": mawlid.name_ar, "name_en": mawlid.name_en},
+            follow=True,
+        )
+    finally:
+        signals.calendar_change_requested.disconnect(every_change_moves_a_met_clock)
+    assert response.status_code == 200
+    assert "already been met or breached" in response.content.decode()
+    mawlid.refresh_from_db()
+    assert (mawlid.date, mawlid.estimated) == (date(2027, 8, 14), True)

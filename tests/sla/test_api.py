@@ -134,3 +134,11 @@ def test_the_policies_are_read_only(api, db):
     from apps.sla.models import Policy
 
     assert not Policy.objects.exists()
+
+
+def test_the_endpoints_are_in_the_openapi_schema(api):
+    response = api.get("/api/v1/schema/")
+    assert response.status_code == 200
+    schema = response.content.decode()
+    assert "/api/v1/sla/calendar/working-days/" in schema
+    assert "/api/v1/sla/policies/" in schema
