@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from apps.sla.clocks import TargetSpec, Unit, target_due
+
 BH = ZoneInfo("Asia/Bahrain")
 
 instants = st.datetimes(
@@ -92,3 +94,40 @@ def test_calendar_days_keep_the_local_time_of_day(calendar, start, days):
     due = calendar.add_calendar_days(start, days)
     assert due - start == timedelta(days=days)  # Bahrain keeps no daylight saving
     assert due.astimezone(BH).time() == start.astimezone(BH).time()
+
+
+@fast
+@given(
+    start=instants,
+    value=st.integers(min_value=1, max_value=40),
+    unit=st.sampled_from(list(Unit)),
+    offset=st.integers(min_value=0, max_value=30 * 86400),
+)
+def test_a_zero_length_pause_leaves_every_due_instant_where_it_was(calendar, start, value, unit, offset):
+    spec = TargetSpec(value, unit)
+    instant = start + timedelta(seconds=offset)
+    assert target_due(
+        spec=spec, started_at=start, calendar=calendar, paused_intervals=[(instant, instant)]
+    ) == (target_due(spec=spec, started_at=start, calendar=calendar))
+
+
+@fast
+@given(
+    start=instants,
+    days=day_counts,
+    pause_start=st.integers(0, 20 * 86400),
+    pause_length=st.integers(1, 10 * 86400),
+)
+def test_a_pause_moves_a_due_instant_by_exactly_the_working_time_it_covered(
+    calendar, start, days, pause_start, pause_length
+):
+    spec = TargetSpec(days, Unit.WORKING_DAYS)
+    due = target_due(spec=spec, started_at=start, calendar=calendar)
+    begin = start + timedelta(seconds=pause_start)
+    end = begin + timedelta(seconds=pause_length)
+    paused_due = target_due(spec=spec, started_at=start, calendar=calendar, paused_intervals=[(begin, end)])
+    if begin >= due:
+        assert paused_due == due
+    else:
+        covered = calendar.working_time_between(begin, end)
+        assert calendar.working_time_between(due, paused_due) == covered
