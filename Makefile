@@ -29,9 +29,9 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-## make bench: the benchmarks in bench/ (slow; never part of make test).
+## make bench: the benchmarks in bench/ (slow; never part of make test). BENCH=name runs one.
 bench: $(STAMP)
-	$(PY) -m housing_contact.devenv exec -- $(PY) -m bench.run
+	$(PY) -m housing_contact.devenv exec -- $(PY) -m bench.run $(BENCH)
 
 ## make messages: refresh the Arabic and English catalogues after changing strings.
 messages: $(STAMP)

@@ -79,3 +79,16 @@ def test_readyz_answers_503_when_migrations_are_not_applied(django_db_blocker):
     finally:
         with psycopg.connect(**{k: v for k, v in conninfo.items() if v is not None}, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_readyz_loads_the_migration_graph_only_until_it_has_seen_it_applied(db, monkeypatch):
+    from apps.core import health
+
+    monkeypatch.setattr(health, "_MIGRATED", set())
+    assert health.check_migrations() is None
+
+    def must_not_load(*args, **kwargs):
+        raise AssertionError("the migration graph was loaded again")
+
+    monkeypatch.setattr(health, "MigrationExecutor", must_not_load)
+    assert health.check_migrations() is None
