@@ -34,9 +34,12 @@ bench: $(STAMP)
 	$(PY) -m housing_contact.devenv exec -- $(PY) -m bench.run $(BENCH)
 
 ## make messages: refresh the Arabic and English catalogues after changing strings.
+## (makemessages reads no database: placeholder URLs satisfy the settings when none are set.)
+MESSAGES_ENV = DEBUG=true DATABASE_URL=$${DATABASE_URL:-postgres://unused@localhost/unused} \
+	REDIS_URL=$${REDIS_URL:-redis://localhost:6379/0}
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l ar -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench
-	$(PY) manage.py makemessages -d djangojs -l ar -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	$(MESSAGES_ENV) $(PY) manage.py makemessages -l ar -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	$(MESSAGES_ENV) $(PY) manage.py makemessages -d djangojs -l ar -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 
 clean:
 	rm -rf var/staticfiles tests/artifacts bench/results
