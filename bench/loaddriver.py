@@ -6,13 +6,13 @@ A benchmark script (``bench/<name>.py``) does three things::
 
     ld.prepare()                                   # bench database, Django set up in this process
     ...                                            # create the rows the endpoints need (services)
-    results = ld.measure([
+    measurement = ld.measure([
         ld.Endpoint("healthz", "/healthz"),
         ld.Endpoint("home", "/", as_user="agent"),
         ld.Endpoint("create", "/api/v1/things/", method="POST", json={...}, token_for="agent",
                     expected_status=201),
     ])
-    ld.report("my_bench", results)                 # bench/results/my_bench.json + one summary line
+    ld.report("my_bench", measurement)             # bench/results/my_bench.json + one summary line
 
 How it measures:
 
@@ -43,6 +43,7 @@ import http.cookiejar
 import http.cookies
 import io
 import json
+import math
 import os
 import platform
 import socket
@@ -121,6 +122,15 @@ class EndpointResult:
             "errors": self.errors,
             "rounds": [asdict(r) for r in self.rounds],
         }
+
+
+@dataclass
+class Measurement:
+    """What ``measure`` returns and ``report`` writes: the figures and how they were taken."""
+
+    endpoints: list[EndpointResult]
+    load: dict
+    server: dict
 
 
 # ---------------------------------------------------------------------------------------
@@ -262,7 +272,7 @@ def session_headers(base_url: str, username: str, password: str = DEMO_PASSWORD)
     """
     import httpx
 
-    with httpx.Client(base_url=base_url, timeout=30, cookies=_NO_COOKIES()) as client:
+    with httpx.Client(base_url=base_url, timeout=30, cookies=_jar_that_keeps_nothing()) as client:
         csrf = _set_cookies(client.get("/accounts/login/"))["csrftoken"]
         response = client.post(
             "/accounts/login/",
@@ -284,7 +294,7 @@ def token_headers(username: str) -> dict[str, str]:
     return {"Authorization": f"Token {token.key}"}
 
 
-def _NO_COOKIES():
+def _jar_that_keeps_nothing():
     """A cookie jar that keeps nothing: every request carries exactly the headers given."""
     return http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
 
@@ -338,10 +348,11 @@ def count_queries(endpoint: Endpoint) -> int:
 
 
 def _percentile(sorted_values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile: the smallest value with at least ``fraction`` of all at or below it."""
     if not sorted_values:
         return float("nan")
-    index = min(len(sorted_values) - 1, max(0, round(fraction * len(sorted_values) + 0.5) - 1))
-    return sorted_values[index]
+    rank = math.ceil(round(fraction * len(sorted_values), 9))  # round: 0.07 * 100 is 7.000000000000001
+    return sorted_values[min(len(sorted_values), max(rank, 1)) - 1]
 
 
 async def _one_round(
@@ -360,7 +371,7 @@ async def _one_round(
     content, content_type = _body(endpoint)
     base_headers = {**endpoint.headers, **({"Content-Type": content_type} if content_type else {})}
     async with httpx.AsyncClient(
-        base_url=base_url, limits=limits, timeout=30, cookies=_NO_COOKIES()
+        base_url=base_url, limits=limits, timeout=30, cookies=_jar_that_keeps_nothing()
     ) as client:
 
         async def send(headers):
@@ -409,9 +420,6 @@ async def _one_round(
     )
 
 
-LAST_RUN: dict = {}
-
-
 def measure(
     endpoints: list[Endpoint],
     *,
@@ -422,24 +430,13 @@ def measure(
     max_seconds: float = 20.0,
     workers: int = 3,
     threads: int = 4,
-) -> list[EndpointResult]:
+) -> Measurement:
     """Start the server, then measure each endpoint ``rounds`` times. Bounded: at most
     ``rounds × len(endpoints) × requests`` requests and ``rounds × len(endpoints) ×
     max_seconds`` seconds of load."""
     from django.db import connections
 
     queries = {e.name: count_queries(e) for e in endpoints}
-    LAST_RUN.clear()
-    LAST_RUN.update(
-        load={
-            "rounds": rounds,
-            "requests_per_round": requests,
-            "concurrency": concurrency,
-            "warmup": warmup,
-            "max_seconds_per_round": max_seconds,
-        },
-        server={"program": "gunicorn", "worker_class": "gthread", "workers": workers, "threads": threads},
-    )
     results = []
     with Server(workers=workers, threads=threads) as server:
         sessions: dict[str, list[dict[str, str]]] = {}
@@ -471,7 +468,17 @@ def measure(
             results.append(
                 EndpointResult(endpoint.name, endpoint.method, endpoint.path, queries[endpoint.name], figures)
             )
-    return results
+    return Measurement(
+        endpoints=results,
+        load={
+            "rounds": rounds,
+            "requests_per_round": requests,
+            "concurrency": concurrency,
+            "warmup": warmup,
+            "max_seconds_per_round": max_seconds,
+        },
+        server={"program": "gunicorn", "worker_class": "gthread", "workers": workers, "threads": threads},
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -488,7 +495,7 @@ def _git_commit() -> str | None:
     return out.stdout.strip() or None
 
 
-def report(bench: str, results: list[EndpointResult], *, extra: dict | None = None) -> Path:
+def report(bench: str, measurement: Measurement, *, extra: dict | None = None) -> Path:
     """Write bench/results/<bench>.json and print the one-line summary (the last line)."""
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     payload = {
@@ -501,12 +508,14 @@ def report(bench: str, results: list[EndpointResult], *, extra: dict | None = No
             "python": platform.python_version(),
             "platform": platform.platform(),
         },
-        **LAST_RUN,
-        "endpoints": {r.name: r.summary() for r in results},
+        "load": measurement.load,
+        "server": measurement.server,
+        "endpoints": {r.name: r.summary() for r in measurement.endpoints},
         **(extra or {}),
     }
     path = RESULTS_DIR / f"{bench}.json"
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    results = measurement.endpoints
     for r in results:
         s = r.summary()
         print(

@@ -9,7 +9,7 @@ from bench import loaddriver as ld
 
 def main() -> None:
     ld.prepare()
-    results = ld.measure(
+    measurement = ld.measure(
         [
             ld.Endpoint("healthz", "/healthz"),
             ld.Endpoint("readyz", "/readyz"),
@@ -19,7 +19,7 @@ def main() -> None:
         requests=300,
         concurrency=8,
     )
-    ld.report("shell_pages", results)
+    ld.report("shell_pages", measurement)
 
 
 if __name__ == "__main__":
