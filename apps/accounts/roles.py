@@ -22,14 +22,48 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
+# Tickets: agents and supervisors take, work, route and merge tickets of every department;
+# a department officer sees and works only their own department's (the selectors in
+# apps/tickets/selectors.py narrow every read to it); senior management and administrators
+# read them all.
+_TICKET_DESK = frozenset(
+    {
+        "tickets.add_ticket",
+        "tickets.view_ticket",
+        "tickets.view_all_tickets",
+        "tickets.work_ticket",
+        "tickets.assign_ticket",
+        "tickets.merge_ticket",
+    }
+)
+# Citizens: who may add a citizen or change their details and phones.
+_CITIZEN_DESK = frozenset({"citizens.add_citizen", "citizens.change_citizen", "citizens.view_citizen"})
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.AGENT: frozenset({"accounts.use_agent_console", "accounts.view_citizen_identity"}),
+    Role.AGENT: frozenset({"accounts.use_agent_console", "accounts.view_citizen_identity"})
+    | _TICKET_DESK
+    | _CITIZEN_DESK,
     Role.SUPERVISOR: frozenset(
         {"accounts.use_agent_console", "accounts.view_supervisor_dashboard", "accounts.view_citizen_identity"}
+    )
+    | _TICKET_DESK
+    | _CITIZEN_DESK,
+    Role.DEPARTMENT_OFFICER: frozenset(
+        {
+            "accounts.work_department_queue",
+            "tickets.view_ticket",
+            "tickets.work_ticket",
+            "tickets.assign_ticket",
+        }
     ),
-    Role.DEPARTMENT_OFFICER: frozenset({"accounts.work_department_queue"}),
     Role.SENIOR_MANAGEMENT: frozenset(
-        {"accounts.view_uyc_cases", "accounts.view_supervisor_dashboard", "accounts.view_citizen_identity"}
+        {
+            "accounts.view_uyc_cases",
+            "accounts.view_supervisor_dashboard",
+            "accounts.view_citizen_identity",
+            "tickets.view_ticket",
+            "tickets.view_all_tickets",
+        }
     ),
     Role.COMMITTEE_SECRETARY: frozenset({"accounts.manage_committee", "accounts.view_committee"}),
     Role.COMMITTEE_MEMBER: frozenset({"accounts.view_committee"}),
@@ -47,6 +81,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
                 for action in ("view", "add", "change", "delete")
             ),
             "sla.view_policyversion",
+            "tickets.view_ticket",
+            "tickets.view_all_tickets",
+            "tickets.add_category",
+            "tickets.change_category",
+            "tickets.view_category",
         }
     ),
 }

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.citizens",
     "apps.sla",
+    "apps.tickets",
 ]
 
 MIDDLEWARE = [
@@ -227,6 +228,26 @@ LOGGING = {
 }
 
 HOUSING_PUBLIC_BASE_URL = envconfig.get_str("HOUSING_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
+# Ticket attachments live outside the web root (nothing serves this folder); only a view
+# that checks permission reads them.
+HOUSING_ATTACHMENTS_ROOT = Path(
+    envconfig.get_str("HOUSING_ATTACHMENTS_ROOT", str(BASE_DIR / "var" / "private" / "attachments"))
+)
+HOUSING_TICKET_ATTACHMENT_MAX_BYTES = envconfig.get_int(
+    "HOUSING_TICKET_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024
+)
+HOUSING_TICKET_ATTACHMENTS_PER_TICKET = envconfig.get_int("HOUSING_TICKET_ATTACHMENTS_PER_TICKET", 10)
+# Tracking a ticket: failed attempts allowed per address and per review number within the
+# window before a lock-out, and the least time every mismatch answer takes.
+HOUSING_TRACK_WINDOW_SECONDS = envconfig.get_int("HOUSING_TRACK_WINDOW_SECONDS", 15 * 60)
+HOUSING_TRACK_MAX_FAILURES_PER_IP = envconfig.get_int("HOUSING_TRACK_MAX_FAILURES_PER_IP", 20)
+HOUSING_TRACK_MAX_FAILURES_PER_NUMBER = envconfig.get_int("HOUSING_TRACK_MAX_FAILURES_PER_NUMBER", 5)
+HOUSING_TRACK_MISMATCH_SECONDS = float(envconfig.get_str("HOUSING_TRACK_MISMATCH_SECONDS", "0.25"))
+# Portal submissions allowed per address per hour.
+HOUSING_PORTAL_SUBMISSIONS_PER_HOUR = envconfig.get_int("HOUSING_PORTAL_SUBMISSIONS_PER_HOUR", 10)
+# A repeated Idempotency-Key is answered from the first response for this long.
+HOUSING_IDEMPOTENCY_TTL_SECONDS = envconfig.get_int("HOUSING_IDEMPOTENCY_TTL_SECONDS", 24 * 3600)
 
 # In development, serve static files straight from the apps and packages.
 WHITENOISE_USE_FINDERS = DEBUG

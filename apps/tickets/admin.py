@@ -1,0 +1,55 @@
+"""Configuration only: the category taxonomy. Tickets are worked in the staff pages."""
+
+from django.contrib import admin
+
+from apps.tickets.models import Category, Ticket, TrackingLockout
+
+
+class ChildInline(admin.TabularInline):
+    model = Category
+    fk_name = "parent"
+    extra = 0
+    fields = ("code", "name_ar", "name_en", "default_department", "position", "is_active")
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_ar", "name_en", "parent", "default_department", "position", "is_active")
+    list_filter = ("is_active", "parent")
+    search_fields = ("code", "name_ar", "name_en")
+    inlines = [ChildInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # tickets point at categories: retire one by unticking "active"
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    """Read-only, for looking things up; every change goes through the staff pages."""
+
+    list_display = ("review_number", "kind", "channel", "status", "department", "received_at")
+    list_filter = ("kind", "channel", "status")
+    search_fields = ("review_number", "external_reference")
+    readonly_fields = [f.name for f in Ticket._meta.fields]
+    exclude = ("search_text",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TrackingLockout)
+class TrackingLockoutAdmin(admin.ModelAdmin):
+    list_display = ("at", "scope", "value")
+    list_filter = ("scope",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

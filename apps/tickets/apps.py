@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TicketsConfig(AppConfig):
+    name = "apps.tickets"
+    label = "tickets"
+    verbose_name = _("Tickets")
+
+    def ready(self):
+        from apps.core.navigation import NavEntry, register
+
+        register(
+            NavEntry("tickets:my_work", _("My work"), "tickets:my_work", "tickets.view_ticket", order=10)
+        )
+        register(NavEntry("tickets:list", _("Tickets"), "tickets:list", "tickets.view_ticket", order=11))
+        register(
+            NavEntry("tickets:create", _("New ticket"), "tickets:create", "tickets.add_ticket", order=12)
+        )

@@ -1,0 +1,407 @@
+"""Tickets: complaints, inquiries, suggestions and maintenance requests, each with a review
+number, a workflow status, a timeline of events and attachments."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Concat, Lower
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.models import TimeStampedModel
+from apps.tickets import search
+from apps.tickets.workflow import OPEN_STATUSES, Status
+
+
+class Category(models.Model):
+    """A two-level taxonomy of what tickets are about; administrators manage it."""
+
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        limit_choices_to={"parent__isnull": True},
+    )
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name_ar = models.CharField(_("name in Arabic"), max_length=150)
+    name_en = models.CharField(_("name in English"), max_length=150)
+    default_department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("default department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("New tickets in this category go to this department unless someone chooses another."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "code"]
+        constraints = [models.CheckConstraint(condition=~Q(parent=F("pk")), name="category_not_own_parent")]
+
+    def __str__(self):
+        name = self.display_name()
+        if self.parent_id and self.parent:
+            return f"{self.parent.display_name()} › {name}"
+        return name
+
+    def display_name(self) -> str:
+        return self.name_en if translation.get_language() == "en" else self.name_ar
+
+    def clean(self):
+        if self.parent_id:
+            if self.parent.parent_id:
+                raise ValidationError({"parent": _("Categories have two levels: choose a top-level parent.")})
+            if self.pk and self.children.exists():
+                raise ValidationError(
+                    {"parent": _("A category with sub-categories cannot itself have a parent.")}
+                )
+
+
+class Ticket(TimeStampedModel):
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", _("Complaint")
+        INQUIRY = "inquiry", _("Inquiry")
+        SUGGESTION = "suggestion", _("Suggestion")
+        MAINTENANCE = "maintenance", _("Maintenance request")
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        CHAT = "chat", _("Live chat")
+        VIDEO = "video", _("Video call")
+        WALK_IN = "walk_in", _("Walk-in")
+        EMAIL = "email", _("E-mail")
+        WEB = "web", _("Web site")
+        TAWASUL = "tawasul", _("Tawasul")
+        UYC = "uyc", _("Under Your Command")
+
+    class Priority(models.TextChoices):
+        LOW = "low", _("Low")
+        NORMAL = "normal", _("Normal")
+        HIGH = "high", _("High")
+        URGENT = "urgent", _("Urgent")
+
+    class Urgency(models.TextChoices):
+        EMERGENCY = "emergency", _("Emergency")
+        URGENT = "urgent", _("Urgent")
+        ROUTINE = "routine", _("Routine")
+
+    Status = Status
+
+    review_number = models.CharField(_("review number"), max_length=20, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    description = models.TextField(_("description"))
+    citizen = models.ForeignKey(
+        "citizens.Citizen",
+        verbose_name=_("citizen"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        db_index=False,
+    )
+    is_anonymous = models.BooleanField(_("anonymous"), default=False)
+    # The mobile the citizen gave for this ticket (E.164): messages go there, and its last
+    # four digits open the ticket on the tracking page.
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES, default="ar")
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        db_index=False,
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_tickets",
+        db_index=False,
+    )
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, blank=True)
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.NEW)
+    received_at = models.DateTimeField(_("received at"))
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    external_reference = models.CharField(_("external reference"), max_length=60, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    rating_comment = models.TextField(_("rating comment"), blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Subject and description folded for search (see apps/tickets/search.py); PostgreSQL
+    # computes it on every write, and the trigram index below serves ``LIKE '%word%'``.
+    search_text = models.GeneratedField(
+        expression=Func(
+            Lower(Concat(F("subject"), Value(" "), F("description"), output_field=models.TextField())),
+            Value(search.SQL_FROM),
+            Value(search.SQL_TO),
+            function="translate",
+            output_field=models.TextField(),
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-received_at", "-id"]
+        permissions = [
+            ("view_all_tickets", _("Can see the tickets of every department")),
+            ("work_ticket", _("Can reply to, note and move tickets")),
+            ("assign_ticket", _("Can assign tickets")),
+            ("merge_ticket", _("Can merge a duplicate ticket into its original")),
+        ]
+        # The staff list is always newest first and pages by (received_at, id): each index
+        # below starts with a filter column and ends with that order, so the first page of
+        # a filtered list is an index range scan with no sort and no COUNT.
+        indexes = [
+            models.Index(F("received_at").desc(), F("id").desc(), name="ticket_recent"),
+            models.Index("status", F("received_at").desc(), F("id").desc(), name="ticket_status_recent"),
+            models.Index("department", F("received_at").desc(), F("id").desc(), name="ticket_dept_recent"),
+            models.Index("assignee", F("received_at").desc(), F("id").desc(), name="ticket_assignee_recent"),
+            models.Index("category", F("received_at").desc(), F("id").desc(), name="ticket_category_recent"),
+            models.Index("citizen", F("received_at").desc(), name="ticket_citizen_recent"),
+            models.Index(
+                "external_reference", name="ticket_external_ref", condition=~Q(external_reference="")
+            ),
+            GinIndex(OpClass(F("search_text"), name="gin_trgm_ops"), name="ticket_search_trgm"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="ticket_rating_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(citizen__isnull=False) | Q(is_anonymous=True), name="ticket_citizen_or_anonymous"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_anonymous=False) | Q(kind="suggestion"),
+                name="ticket_only_suggestions_anonymous",
+            ),
+            models.CheckConstraint(condition=~Q(duplicate_of=F("pk")), name="ticket_not_duplicate_of_itself"),
+        ]
+
+    def __str__(self):
+        return self.review_number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class TicketEvent(models.Model):
+    """One entry of a ticket's timeline, with who and when.
+
+    Only ``PUBLIC_REPLY`` entries (and the citizen's own submission and rating) may ever
+    reach the citizen; see ``selectors.public_ticket``.
+    """
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Ticket received")
+        PUBLIC_REPLY = "public_reply", _("Reply to the citizen")
+        INTERNAL_NOTE = "internal_note", _("Internal note")
+        STATUS_CHANGE = "status_change", _("Status change")
+        ASSIGNMENT_CHANGE = "assignment_change", _("Assignment change")
+        MERGE = "merge", _("Merge")
+        RATING = "rating", _("Citizen's rating")
+        ATTACHMENT = "attachment", _("Attachment added")
+
+    # Indexed by ticket_event_timeline (ticket, at). The other references are left
+    # unindexed on purpose: a timeline is only ever read through its ticket.
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events", db_index=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # Null when the citizen or the system acted (portal submission, rating, reopen by rating).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    at = models.DateTimeField(_("at"))
+    body = models.TextField(_("text"), blank=True)
+    from_status = models.CharField(_("from status"), max_length=30, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to status"), max_length=30, choices=Status.choices, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    from_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    to_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    from_department = models.ForeignKey(
+        "accounts.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    to_department = models.ForeignKey(
+        "accounts.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    related_ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+
+    class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        ordering = ["at", "id"]
+        indexes = [models.Index("ticket", "at", name="ticket_event_timeline")]
+
+    def __str__(self):
+        return f"{self.ticket_id} {self.kind} @ {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind == self.Kind.PUBLIC_REPLY
+
+
+def _attachment_path(instance, filename):  # pragma: no cover - names are set by the service
+    return filename
+
+
+def attachment_storage():
+    from apps.tickets.attachments import storage
+
+    return storage()
+
+
+class TicketAttachment(models.Model):
+    """A file on a ticket, stored outside the web root under a random name and served
+    only by ``views.attachment_download`` after a permission check."""
+
+    class Source(models.TextChoices):
+        CITIZEN = "citizen", _("From the citizen")
+        STAFF = "staff", _("From staff")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(
+        TicketEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
+    file = models.FileField(_("file"), storage=attachment_storage, upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=120)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class TrackingLockout(models.Model):
+    """A tracking lock-out: too many failed attempts from one address or on one number."""
+
+    class Scope(models.TextChoices):
+        IP = "ip", _("Address")
+        REVIEW_NUMBER = "review_number", _("Review number")
+
+    scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices)
+    value = models.CharField(_("value"), max_length=64)
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("tracking lock-out")
+        verbose_name_plural = _("tracking lock-outs")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.scope}:{self.value} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class TicketNotice(models.Model):
+    """A message to the citizen that a ticket event calls for, as it would be sent.
+
+    ``notify.ticket_notify`` writes these after commit; once the notifications outbox is
+    on main it hands the same message to the outbox instead (one line in notify.py).
+    """
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("E-mail")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="notices")
+    event = models.CharField(_("event"), max_length=40)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    recipient = models.CharField(_("recipient"), max_length=254)
+    language = models.CharField(_("language"), max_length=2)
+    body = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ticket notice")
+        verbose_name_plural = _("ticket notices")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.event} → {self.recipient}"

@@ -1,0 +1,390 @@
+"""Reads of tickets, already narrowed to what the viewer may see.
+
+Who sees what: holders of ``tickets.view_all_tickets`` (agents, supervisors, senior
+management, administrators) see every ticket; a department officer sees the tickets of
+their own department only. Citizens see nothing here: the portal and the public API read
+``public_ticket``, which copies out the status, the dates and the public replies only.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import BooleanField, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import Department, User
+from apps.citizens.models import CitizenPhone
+from apps.core.errors import NotFound, ValidationFailed
+from apps.tickets import review_numbers, search
+from apps.tickets.models import Category, Ticket, TicketAttachment, TicketEvent
+from apps.tickets.workflow import OPEN_STATUSES, RATEABLE_STATUSES, REOPEN_WINDOW, Status
+
+VIEW = "tickets.view_ticket"
+VIEW_ALL = "tickets.view_all_tickets"
+WORK = "tickets.work_ticket"
+ASSIGN = "tickets.assign_ticket"
+MERGE = "tickets.merge_ticket"
+CREATE = "tickets.add_ticket"
+
+
+# --- who may do what -----------------------------------------------------------------
+
+
+def _is_staff(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def visible_tickets(viewer) -> QuerySet[Ticket]:
+    """Every ticket the viewer may see (nothing for a viewer without the permission)."""
+    if not _is_staff(viewer) or not viewer.has_perm(VIEW):
+        return Ticket.objects.none()
+    if viewer.has_perm(VIEW_ALL):
+        return Ticket.objects.all()
+    if viewer.department_id:
+        return Ticket.objects.filter(department_id=viewer.department_id)
+    return Ticket.objects.none()
+
+
+def can_view(viewer, ticket: Ticket) -> bool:
+    if not _is_staff(viewer) or not viewer.has_perm(VIEW):
+        return False
+    return viewer.has_perm(VIEW_ALL) or (
+        viewer.department_id is not None and ticket.department_id == viewer.department_id
+    )
+
+
+def can_work(viewer, ticket: Ticket) -> bool:
+    return can_view(viewer, ticket) and viewer.has_perm(WORK)
+
+
+def can_assign(viewer, ticket: Ticket) -> bool:
+    return can_view(viewer, ticket) and viewer.has_perm(ASSIGN)
+
+
+def can_merge(viewer, ticket: Ticket) -> bool:
+    return can_work(viewer, ticket) and viewer.has_perm(MERGE)
+
+
+def can_create(viewer) -> bool:
+    return _is_staff(viewer) and viewer.has_perm(CREATE)
+
+
+def assignable_users(viewer, *, department: Department | None = None) -> QuerySet[User]:
+    """Staff a ticket may be given to: anyone who works tickets; an officer only within
+    their own department."""
+    users = User.objects.filter(is_active=True).filter(
+        Q(groups__permissions__codename="work_ticket", groups__permissions__content_type__app_label="tickets")
+        | Q(is_superuser=True)
+    )
+    if not viewer.has_perm(VIEW_ALL):
+        users = users.filter(department_id=viewer.department_id)
+    elif department is not None:
+        users = users.filter(Q(department=department) | Q(department__isnull=True) | Q(groups__name="agent"))
+    return users.distinct().order_by("username")
+
+
+def assignable_departments(viewer) -> QuerySet[Department]:
+    departments = Department.objects.filter(is_active=True)
+    if not viewer.has_perm(VIEW_ALL):
+        departments = departments.filter(pk=viewer.department_id)
+    return departments
+
+
+# --- one ticket ----------------------------------------------------------------------
+
+
+def _with_relations(queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    return queryset.select_related(
+        "category__parent", "department", "assignee", "citizen", "duplicate_of", "created_by"
+    )
+
+
+def ticket_get(*, viewer, pk: int | None = None, review_number: str | None = None) -> Ticket:
+    """One ticket the viewer may see, by id or by (typed) review number; else NotFound."""
+    tickets = _with_relations(visible_tickets(viewer))
+    if review_number is not None:
+        ticket = tickets.filter(review_number=review_numbers.normalize(review_number)).first()
+    else:
+        ticket = tickets.filter(pk=pk).first()
+    if ticket is None:
+        raise NotFound(_("No such ticket, or it is not yours to see."), code="ticket_not_found")
+    return ticket
+
+
+def ticket_timeline(*, ticket: Ticket) -> list[TicketEvent]:
+    """The whole timeline for staff (the caller already checked the viewer sees the ticket)."""
+    return list(
+        ticket.events.select_related(
+            "actor", "from_assignee", "to_assignee", "from_department", "to_department", "related_ticket"
+        ).prefetch_related("attachments")
+    )
+
+
+def ticket_attachments(*, ticket: Ticket) -> list[TicketAttachment]:
+    return list(ticket.attachments.select_related("uploaded_by"))
+
+
+def attachment_for_download(*, viewer, attachment_id: int) -> TicketAttachment:
+    """An attachment, for staff who may see its ticket only. Citizens never download."""
+    attachment = (
+        TicketAttachment.objects.select_related("ticket")
+        .filter(pk=attachment_id, ticket__in=visible_tickets(viewer))
+        .first()
+    )
+    if attachment is None:
+        raise NotFound()
+    return attachment
+
+
+# --- lists ---------------------------------------------------------------------------
+
+
+@dataclass
+class TicketFilters:
+    kind: str = ""
+    status: list[str] = field(default_factory=list)
+    channel: str = ""
+    category: Category | None = None
+    department: Department | None = None
+    assignee: User | None = None
+    unassigned: bool = False
+    received_from: date | None = None
+    received_to: date | None = None
+    q: str = ""
+    citizen_id: int | None = None
+    open_only: bool = False
+
+
+@dataclass
+class Page:
+    items: list[Ticket]
+    next_cursor: str | None
+    page_size: int
+
+
+def encode_cursor(ticket: Ticket) -> str:
+    raw = f"{ticket.received_at.isoformat()}|{ticket.pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, pk = raw.split("|")
+        when = parse_datetime(stamp)
+        if when is None or when.tzinfo is None:
+            raise ValueError(stamp)
+        return when, int(pk)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise ValidationFailed(_("This page link is not valid."), code="invalid_cursor") from None
+
+
+def filter_tickets(queryset: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[Ticket]:
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.status:
+        queryset = queryset.filter(status__in=filters.status)
+    elif filters.open_only:
+        queryset = queryset.filter(status__in=OPEN_STATUSES)
+    if filters.channel:
+        queryset = queryset.filter(channel=filters.channel)
+    if filters.category is not None:
+        if filters.category.parent_id is None:
+            queryset = queryset.filter(Q(category=filters.category) | Q(category__parent=filters.category))
+        else:
+            queryset = queryset.filter(category=filters.category)
+    if filters.department is not None:
+        queryset = queryset.filter(department=filters.department)
+    if filters.unassigned:
+        queryset = queryset.filter(assignee__isnull=True)
+    elif filters.assignee is not None:
+        queryset = queryset.filter(assignee=filters.assignee)
+    tz = timezone.get_current_timezone()
+    if filters.received_from:
+        queryset = queryset.filter(received_at__gte=datetime.combine(filters.received_from, time.min, tz))
+    if filters.received_to:
+        end = datetime.combine(filters.received_to + timedelta(days=1), time.min, tz)
+        queryset = queryset.filter(received_at__lt=end)
+    if filters.citizen_id:
+        queryset = queryset.filter(citizen_id=filters.citizen_id)
+    if filters.q:
+        queryset = _text_search(queryset, filters.q)
+    return queryset
+
+
+def _text_search(queryset: QuerySet[Ticket], query: str) -> QuerySet[Ticket]:
+    # A review number or an external reference typed into the search box finds that ticket.
+    try:
+        return queryset.filter(review_number=review_numbers.normalize(query))
+    except ValidationFailed:
+        pass
+    terms = search.search_terms(query)
+    if not terms:
+        return queryset.filter(external_reference=query.strip()) if query.strip() else queryset
+    text = Q()
+    for term in terms:
+        text &= Q(search_text__contains=term)
+    return queryset.filter(text | Q(external_reference=query.strip()))
+
+
+def ticket_list(*, viewer, filters: TicketFilters, cursor: str | None = None, page_size: int = 25) -> Page:
+    """A page of tickets, newest first, paged by (received_at, id) — never COUNT, never OFFSET.
+
+    The cursor names the last row of the previous page; the row comparison
+    ``(received_at, id) < (…)`` is an index condition on every ``*_recent`` index.
+    """
+    queryset = filter_tickets(visible_tickets(viewer), filters)
+    if cursor:
+        when, pk = decode_cursor(cursor)
+        queryset = queryset.filter(
+            RawSQL(
+                '("tickets_ticket"."received_at", "tickets_ticket"."id") < (%s, %s)',
+                (when, pk),
+                BooleanField(),
+            )
+        )
+    rows = list(
+        queryset.select_related("category__parent", "department", "assignee", "citizen").order_by(
+            "-received_at", "-id"
+        )[: page_size + 1]
+    )
+    more = len(rows) > page_size
+    items = rows[:page_size]
+    return Page(items=items, next_cursor=encode_cursor(items[-1]) if more else None, page_size=page_size)
+
+
+def my_work(*, viewer, cursor: str | None = None, page_size: int = 25) -> Page:
+    """What the viewer should work on: tickets assigned to them that are still open."""
+    return ticket_list(
+        viewer=viewer,
+        filters=TicketFilters(assignee=viewer, open_only=True),
+        cursor=cursor,
+        page_size=page_size,
+    )
+
+
+def department_queue(*, viewer, cursor: str | None = None, page_size: int = 25) -> Page:
+    """Open tickets of the viewer's department that nobody has taken yet."""
+    if not viewer.department_id:
+        return Page([], None, page_size)
+    return ticket_list(
+        viewer=viewer,
+        filters=TicketFilters(department=viewer.department, unassigned=True, open_only=True),
+        cursor=cursor,
+        page_size=page_size,
+    )
+
+
+# --- categories ----------------------------------------------------------------------
+
+
+def categories_tree(*, include_inactive: bool = False) -> list[Category]:
+    """Top-level categories with their children prefetched, in display order."""
+    children = Category.objects.all() if include_inactive else Category.objects.filter(is_active=True)
+    top = Category.objects.filter(parent__isnull=True)
+    if not include_inactive:
+        top = top.filter(is_active=True)
+    return list(top.prefetch_related(Prefetch("children", queryset=children.order_by("position", "code"))))
+
+
+def category_choices() -> list[tuple[str, list[tuple[int, str]]]]:
+    """Grouped choices for a select: each top-level category and its sub-categories."""
+    groups = []
+    for parent in categories_tree():
+        options = [(parent.pk, parent.display_name())]
+        options += [(child.pk, f"— {child.display_name()}") for child in parent.children.all()]
+        groups.append((parent.display_name(), options))
+    return groups
+
+
+# --- what a citizen may see ----------------------------------------------------------
+
+
+def track_lookup(*, number: review_numbers.ReviewNumber) -> Ticket | None:
+    """The ticket of a (parsed) review number with every phone that may open it, in one query."""
+    phones = CitizenPhone.objects.filter(citizen_id=OuterRef("citizen_id")).values("number")
+    return (
+        Ticket.objects.filter(review_number=str(number))
+        .annotate(citizen_phones=ArraySubquery(phones))
+        .select_related("category__parent", "duplicate_of")
+        # The tracking page never shows what the citizen wrote; leave the big columns behind.
+        .defer("subject", "description", "search_text", "rating_comment")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class PublicReply:
+    at: datetime
+    body: str
+
+
+@dataclass(frozen=True)
+class PublicTicket:
+    """What a citizen may see of a ticket: nothing personal, no internal note, no staff name."""
+
+    id: int
+    review_number: str
+    kind: str
+    kind_label: str
+    category: str
+    status: str
+    status_label: str
+    received_at: datetime
+    acknowledged_at: datetime | None
+    responded_at: datetime | None
+    closed_at: datetime | None
+    replies: tuple[PublicReply, ...]
+    rating: int | None
+    can_rate: bool
+    can_reopen: bool
+    merged_into: str | None
+
+
+def public_ticket(ticket: Ticket, *, now: datetime | None = None) -> PublicTicket:
+    """Copy out the citizen-visible part of a ticket; replies are read by kind, a whitelist."""
+    now = now or timezone.now()
+    replies = tuple(
+        PublicReply(at=at, body=body)
+        for at, body in TicketEvent.objects.filter(ticket_id=ticket.pk, kind=TicketEvent.Kind.PUBLIC_REPLY)
+        .order_by("at", "id")
+        .values_list("at", "body")
+    )
+    category = ""
+    if ticket.category_id:
+        category = str(ticket.category)
+    return PublicTicket(
+        id=ticket.pk,
+        review_number=ticket.review_number,
+        kind=ticket.kind,
+        kind_label=str(Ticket.Kind(ticket.kind).label),
+        category=category,
+        status=ticket.status,
+        status_label=str(Status(ticket.status).label),
+        received_at=ticket.received_at,
+        acknowledged_at=ticket.acknowledged_at,
+        responded_at=ticket.responded_at,
+        closed_at=ticket.closed_at,
+        replies=replies,
+        rating=ticket.rating,
+        can_rate=ticket.rating is None and ticket.status in RATEABLE_STATUSES,
+        can_reopen=citizen_may_reopen(ticket, now=now),
+        merged_into=ticket.duplicate_of.review_number if ticket.duplicate_of_id else None,
+    )
+
+
+def citizen_may_reopen(ticket: Ticket, *, now: datetime | None = None) -> bool:
+    """After a rating of 1 or 2, within the reopen window of the answer (or the closing)."""
+    now = now or timezone.now()
+    if ticket.rating is None or ticket.rating > 2 or ticket.status not in RATEABLE_STATUSES:
+        return False
+    since = ticket.closed_at if ticket.status == Status.CLOSED else ticket.responded_at
+    return since is not None and now - since <= REOPEN_WINDOW

@@ -1,0 +1,516 @@
+"""Every write to tickets: intake, replies, notes, assignment, the one transition service,
+merge, rating, attachments and categories."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from apps.accounts.models import Department, User
+from apps.citizens import services as citizen_services
+from apps.citizens.models import Citizen
+from apps.citizens.validation import is_mobile, normalize_phone
+from apps.core.errors import ApplicationError, Conflict, PermissionDenied, ValidationFailed
+from apps.tickets import attachments as attachment_rules
+from apps.tickets import review_numbers, selectors
+from apps.tickets.models import Category, Ticket, TicketAttachment, TicketEvent
+from apps.tickets.notify import queue_ticket_notice
+from apps.tickets.workflow import (
+    MOVES_NEEDING_A_SERVICE,
+    NO_REPLY_STATUSES,
+    RATEABLE_STATUSES,
+    REOPEN_WINDOW,
+    STAMPS,
+    Status,
+    is_allowed,
+    is_reopen,
+)
+
+
+class TicketTransitionError(ApplicationError):
+    code = "illegal_transition"
+    status = 409
+
+
+URGENCY_PRIORITY = {
+    Ticket.Urgency.EMERGENCY: Ticket.Priority.URGENT,
+    Ticket.Urgency.URGENT: Ticket.Priority.HIGH,
+    Ticket.Urgency.ROUTINE: Ticket.Priority.NORMAL,
+}
+
+# Citizen-facing messages for these moves (others change nothing the citizen needs to hear).
+_STATUS_NOTICES = {
+    Status.AWAITING_CITIZEN: "awaiting_citizen",
+    Status.RESPONDED: "responded",
+    Status.CLOSED: "closed",
+}
+
+
+def _required(value: str, field: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationFailed(
+            _("Some required information is missing."), code="required", details={field: [_("Required.")]}
+        )
+    return value
+
+
+def _choice(value: str, choices, field: str) -> str:
+    if value not in choices.values:
+        raise ValidationFailed(
+            _("Some of the information is not valid."),
+            code="invalid_choice",
+            details={field: [_("Choose one of the offered values.")]},
+        )
+    return value
+
+
+def _ensure(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied()
+
+
+# --- intake --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    kind: str,
+    channel: str,
+    subject: str,
+    description: str,
+    actor: User | None,
+    citizen: Citizen | None = None,
+    new_citizen: dict | None = None,
+    anonymous: bool = False,
+    category: Category | None = None,
+    department: Department | None = None,
+    priority: str | None = None,
+    urgency: str = "",
+    contact_phone: str = "",
+    external_reference: str = "",
+    language: str = "ar",
+    uploads: Iterable = (),
+    now: datetime | None = None,
+) -> Ticket:
+    """Receive a ticket from any channel; give it its review number at once.
+
+    1. Check the fields; only a suggestion may come without a citizen.
+    2. Create the citizen first when ``new_citizen`` is given — in this same transaction,
+       so a refused ticket leaves no citizen behind.
+    3. Draw the review number from this year's sequence, save, record the ``created``
+       event and the attachments, and queue the acknowledgement for after commit.
+
+    ``actor`` is the member of staff taking it, or None when the citizen submits it.
+    """
+    now = now or timezone.now()
+    kind = _choice(kind, Ticket.Kind, "kind")
+    channel = _choice(channel, Ticket.Channel, "channel")
+    subject = _required(subject, "subject")[:200]
+    description = _required(description, "description")
+    if actor is not None:
+        _ensure(selectors.can_create(actor))
+    if anonymous and kind != Ticket.Kind.SUGGESTION:
+        raise ValidationFailed(
+            _("Only a suggestion may be sent without a name."),
+            code="anonymous_not_allowed",
+            details={"anonymous": [_("Give your name and CPR number for this kind of request.")]},
+        )
+    if kind == Ticket.Kind.MAINTENANCE:
+        urgency = _choice(urgency or Ticket.Urgency.ROUTINE, Ticket.Urgency, "urgency")
+        priority = priority or URGENCY_PRIORITY[Ticket.Urgency(urgency)]
+    else:
+        urgency = ""
+    priority = _choice(priority or Ticket.Priority.NORMAL, Ticket.Priority, "priority")
+    if category is not None and not category.is_active:
+        raise ValidationFailed(
+            _("This category is no longer in use."), code="inactive_category", details={"category": []}
+        )
+    phone = normalize_phone(contact_phone, field="contact_phone") if str(contact_phone or "").strip() else ""
+    if phone and not is_mobile(phone):
+        raise ValidationFailed(
+            _("Give a mobile number: messages about the request are sent to it by SMS."),
+            code="not_a_mobile",
+            details={"contact_phone": [_("Enter a mobile number.")]},
+        )
+    if not anonymous:
+        if new_citizen is not None:
+            citizen = citizen_services.citizen_create(actor=actor, **new_citizen)
+        if citizen is None:
+            raise ValidationFailed(
+                _("Choose the citizen or add them."),
+                code="citizen_required",
+                details={"citizen": [_("Required.")]},
+            )
+        if not phone:
+            phone = _first_mobile(citizen)
+    else:
+        citizen = None
+    checked = _check_uploads(uploads, existing=0)
+    if department is None and category is not None:
+        department = category.default_department or (
+            category.parent.default_department if category.parent_id else None
+        )
+    number = review_numbers.next_review_number(year=timezone.localtime(now).year)
+    ticket = Ticket(
+        review_number=str(number),
+        kind=kind,
+        channel=channel,
+        subject=subject,
+        description=description,
+        citizen=citizen,
+        is_anonymous=anonymous,
+        contact_phone=phone,
+        language=citizen.language if citizen else language,
+        category=category,
+        department=department,
+        priority=priority,
+        urgency=urgency,
+        external_reference=(external_reference or "").strip()[:60],
+        received_at=now,
+        created_by=actor,
+    )
+    ticket.save()
+    event = TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.CREATED, actor=actor, at=now)
+    _store(ticket=ticket, checked=checked, actor=actor, event=event)
+    queue_ticket_notice("created", ticket)
+    return ticket
+
+
+def _first_mobile(citizen: Citizen) -> str:
+    phones = sorted(citizen.phones.all(), key=lambda p: (not p.is_primary, p.pk))
+    for phone in phones:
+        if is_mobile(str(phone.number)):
+            return str(phone.number)
+    return ""
+
+
+# --- the one transition service ------------------------------------------------------
+
+
+def _lock(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update().get(pk=ticket.pk)
+
+
+def _move(*, ticket: Ticket, to_status: str, actor: User | None, reason: str, now: datetime) -> Ticket:
+    """Lock, check the allowed moves, stamp, save and record; the caller holds the transaction."""
+    locked = _lock(ticket)
+    from_status = Status(locked.status)
+    to_status = Status(to_status)
+    if not is_allowed(from_status, to_status):
+        raise TicketTransitionError(
+            _("A ticket cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": from_status.label, "to": to_status.label},
+            details={"from": from_status.value, "to": to_status.value},
+        )
+    changed = ["status", "updated_at"]
+    if is_reopen(from_status, to_status):
+        since = locked.closed_at if from_status == Status.CLOSED else locked.responded_at
+        if since is None or now - since > REOPEN_WINDOW:
+            raise TicketTransitionError(
+                ngettext(
+                    "A ticket can be reopened only within %(days)d day of its answer.",
+                    "A ticket can be reopened only within %(days)d days of its answer.",
+                    REOPEN_WINDOW.days,
+                )
+                % {"days": REOPEN_WINDOW.days},
+                code="reopen_window_passed",
+                details={"from": from_status.value, "to": to_status.value},
+            )
+        if not reason.strip():
+            raise ValidationFailed(
+                _("Say why the ticket is reopened."),
+                code="reason_required",
+                details={"reason": [_("Required.")]},
+            )
+        locked.reopened_at, locked.responded_at, locked.closed_at = now, None, None
+        changed += ["reopened_at", "responded_at", "closed_at"]
+    stamp = STAMPS.get(to_status)
+    if stamp and getattr(locked, stamp) is None:
+        setattr(locked, stamp, now)
+        changed.append(stamp)
+    locked.status = to_status
+    locked.save(update_fields=sorted(set(changed)))
+    TicketEvent.objects.create(
+        ticket=locked,
+        kind=TicketEvent.Kind.STATUS_CHANGE,
+        actor=actor,
+        at=now,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason.strip(),
+    )
+    if is_reopen(from_status, to_status):
+        queue_ticket_notice("reopened", locked)
+    elif to_status in _STATUS_NOTICES:
+        queue_ticket_notice(_STATUS_NOTICES[to_status], locked)
+    return locked
+
+
+@transaction.atomic
+def ticket_transition(
+    *, ticket: Ticket, to_status: str, actor: User, reason: str = "", now: datetime | None = None
+) -> Ticket:
+    """Move a ticket along the workflow (see ``workflow.ALLOWED_MOVES``); refuse any other move."""
+    _ensure(selectors.can_work(actor, ticket))
+    if to_status not in Status.values:
+        raise ValidationFailed(_("Unknown status."), code="unknown_status", details={"to_status": []})
+    if to_status in MOVES_NEEDING_A_SERVICE:
+        raise TicketTransitionError(
+            _("Use “merge” to fold a duplicate into its original."),
+            code="use_merge",
+            details={"to": to_status},
+        )
+    return _move(
+        ticket=ticket, to_status=to_status, actor=actor, reason=reason or "", now=now or timezone.now()
+    )
+
+
+# --- timeline entries ----------------------------------------------------------------
+
+
+@transaction.atomic
+def ticket_reply(
+    *, ticket: Ticket, body: str, actor: User, uploads: Iterable = (), now: datetime | None = None
+) -> TicketEvent:
+    """A reply the citizen will read on the tracking page (and be told about by SMS)."""
+    _ensure(selectors.can_work(actor, ticket))
+    body = _required(body, "body")
+    now = now or timezone.now()
+    locked = _lock(ticket)
+    checked = _check_uploads(uploads, existing=locked.attachments.count())
+    if locked.status in NO_REPLY_STATUSES:
+        raise Conflict(
+            _("This ticket is %(status)s: reopen it before replying.")
+            % {"status": Status(locked.status).label},
+            code="ticket_not_open_for_reply",
+        )
+    event = TicketEvent.objects.create(
+        ticket=locked, kind=TicketEvent.Kind.PUBLIC_REPLY, actor=actor, at=now, body=body
+    )
+    if locked.first_response_at is None:
+        locked.first_response_at = now
+        locked.save(update_fields=["first_response_at", "updated_at"])
+    _store(ticket=locked, checked=checked, actor=actor, event=event)
+    queue_ticket_notice("replied", locked)
+    return event
+
+
+@transaction.atomic
+def ticket_note(
+    *, ticket: Ticket, body: str, actor: User, uploads: Iterable = (), now: datetime | None = None
+) -> TicketEvent:
+    """An internal note: staff only, never shown or sent to a citizen."""
+    _ensure(selectors.can_work(actor, ticket))
+    body = _required(body, "body")
+    locked = _lock(ticket)
+    checked = _check_uploads(uploads, existing=locked.attachments.count())
+    event = TicketEvent.objects.create(
+        ticket=locked, kind=TicketEvent.Kind.INTERNAL_NOTE, actor=actor, at=now or timezone.now(), body=body
+    )
+    _store(ticket=locked, checked=checked, actor=actor, event=event)
+    return event
+
+
+@transaction.atomic
+def ticket_assign(
+    *,
+    ticket: Ticket,
+    actor: User,
+    assignee: User | None,
+    department: Department | None = None,
+    keep_department: bool = True,
+    reason: str = "",
+    now: datetime | None = None,
+) -> Ticket:
+    """Give the ticket to a person and/or a department; an officer stays within their own."""
+    _ensure(selectors.can_assign(actor, ticket))
+    locked = _lock(ticket)
+    if locked.status == Status.MERGED:
+        raise Conflict(_("A merged ticket cannot be assigned."), code="ticket_merged")
+    new_department = (
+        department if department is not None else (locked.department if keep_department else None)
+    )
+    if assignee is not None:
+        if not selectors.assignable_users(actor).filter(pk=assignee.pk).exists():
+            raise ValidationFailed(
+                _("This person cannot be given tickets."), code="invalid_assignee", details={"assignee": []}
+            )
+        if new_department is None and assignee.department_id:
+            new_department = assignee.department
+    if (
+        new_department is not None
+        and not selectors.assignable_departments(actor).filter(pk=new_department.pk).exists()
+    ):
+        raise PermissionDenied(_("You cannot send tickets to this department."))
+    if locked.assignee_id == getattr(assignee, "pk", None) and locked.department_id == getattr(
+        new_department, "pk", None
+    ):
+        return locked
+    TicketEvent.objects.create(
+        ticket=locked,
+        kind=TicketEvent.Kind.ASSIGNMENT_CHANGE,
+        actor=actor,
+        at=now or timezone.now(),
+        from_assignee=locked.assignee,
+        to_assignee=assignee,
+        from_department=locked.department,
+        to_department=new_department,
+        reason=(reason or "").strip(),
+    )
+    locked.assignee, locked.department = assignee, new_department
+    locked.save(update_fields=["assignee", "department", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def ticket_merge(
+    *, duplicate: Ticket, original: Ticket, actor: User, reason: str = "", now: datetime | None = None
+) -> Ticket:
+    """Fold a duplicate into its original: the duplicate keeps its review number, points
+    to the original and moves to MERGED; both timelines record it."""
+    _ensure(selectors.can_merge(actor, duplicate) and selectors.can_view(actor, original))
+    if duplicate.pk == original.pk:
+        raise ValidationFailed(_("A ticket cannot be merged into itself."), code="merge_into_itself")
+    now = now or timezone.now()
+    # Lock both rows in id order, so two merges of the same pair cannot deadlock.
+    first, second = sorted([duplicate.pk, original.pk])
+    locked = {
+        t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=[first, second]).order_by("pk")
+    }
+    target = locked[original.pk]
+    if target.status == Status.MERGED:
+        raise Conflict(
+            _("%(number)s is itself a duplicate: merge into the ticket it points to.")
+            % {"number": target.review_number},
+            code="merge_into_duplicate",
+        )
+    text = (reason or "").strip() or _("Duplicate of %(number)s.") % {"number": target.review_number}
+    moved = _move(ticket=locked[duplicate.pk], to_status=Status.MERGED, actor=actor, reason=text, now=now)
+    moved.duplicate_of = target
+    moved.save(update_fields=["duplicate_of", "updated_at"])
+    TicketEvent.objects.create(
+        ticket=target, kind=TicketEvent.Kind.MERGE, actor=actor, at=now, related_ticket=moved, reason=text
+    )
+    queue_ticket_notice("merged", moved)
+    return moved
+
+
+# --- the citizen's side --------------------------------------------------------------
+
+
+@transaction.atomic
+def ticket_rate(*, ticket: Ticket, rating: int, comment: str = "", now: datetime | None = None) -> Ticket:
+    """The citizen rates the answer, once. A 1 or 2 lets them ask to reopen."""
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        rating = 0
+    if not 1 <= rating <= 5:
+        raise ValidationFailed(
+            _("Choose a rating from 1 to 5."), code="invalid_rating", details={"rating": [_("From 1 to 5.")]}
+        )
+    now = now or timezone.now()
+    locked = _lock(ticket)
+    if locked.status not in RATEABLE_STATUSES:
+        raise Conflict(_("This request can be rated once it has been answered."), code="not_rateable")
+    if locked.rating is not None:
+        raise Conflict(_("This request has already been rated."), code="already_rated")
+    locked.rating, locked.rating_comment, locked.rated_at = rating, (comment or "").strip()[:2000], now
+    locked.save(update_fields=["rating", "rating_comment", "rated_at", "updated_at"])
+    TicketEvent.objects.create(
+        ticket=locked, kind=TicketEvent.Kind.RATING, at=now, body=locked.rating_comment, reason=str(rating)
+    )
+    return locked
+
+
+@transaction.atomic
+def ticket_reopen_by_citizen(*, ticket: Ticket, reason: str = "", now: datetime | None = None) -> Ticket:
+    """After a rating of 1 or 2, the citizen asks for the ticket to be worked on again."""
+    now = now or timezone.now()
+    locked = _lock(ticket)
+    if not selectors.citizen_may_reopen(locked, now=now):
+        raise Conflict(_("This request cannot be reopened."), code="reopen_not_allowed")
+    text = (reason or "").strip() or _(
+        "The citizen rated the answer %(rating)d of 5 and asked to reopen."
+    ) % {"rating": locked.rating}
+    return _move(ticket=locked, to_status=Status.IN_PROGRESS, actor=None, reason=text, now=now)
+
+
+# --- attachments ---------------------------------------------------------------------
+
+
+def _check_uploads(uploads: Iterable, *, existing: int) -> list:
+    """Check every file before anything is written, so a refused file saves nothing."""
+    checked = []
+    for index, upload in enumerate(uploads):
+        checked.append((upload, attachment_rules.check_upload(upload, existing=existing + index)))
+    return checked
+
+
+def _store(
+    *, ticket: Ticket, checked: list, actor: User | None, event: TicketEvent | None
+) -> list[TicketAttachment]:
+    """Write checked files under random names, then their rows (last, after every other
+    write, so a refusal never leaves a file behind; see ``tickets_sweep_files`` for the
+    rare database failure after the write)."""
+    stored = []
+    for upload, facts in checked:
+        attachment = TicketAttachment(
+            ticket=ticket,
+            event=event,
+            original_name=facts.original_name,
+            content_type=facts.content_type,
+            size=facts.size,
+            source=TicketAttachment.Source.CITIZEN if actor is None else TicketAttachment.Source.STAFF,
+            uploaded_by=actor,
+        )
+        upload.seek(0)
+        attachment.file.save(attachment_rules.random_name(facts.extension), upload, save=False)
+        attachment.save()
+        stored.append(attachment)
+    return stored
+
+
+@transaction.atomic
+def ticket_attach(*, ticket: Ticket, upload, actor: User, now: datetime | None = None) -> TicketAttachment:
+    """Staff add a file to a ticket (listed on the timeline; staff-only to download)."""
+    _ensure(selectors.can_work(actor, ticket))
+    locked = _lock(ticket)
+    checked = _check_uploads([upload], existing=locked.attachments.count())
+    event = TicketEvent.objects.create(
+        ticket=locked,
+        kind=TicketEvent.Kind.ATTACHMENT,
+        actor=actor,
+        at=now or timezone.now(),
+        body=checked[0][1].original_name,
+    )
+    return _store(ticket=locked, checked=checked, actor=actor, event=event)[0]
+
+
+# --- categories ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def category_upsert(
+    *,
+    code: str,
+    name_ar: str,
+    name_en: str,
+    parent: Category | None = None,
+    default_department: Department | None = None,
+    position: int = 100,
+    actor: User | None = None,
+) -> Category:
+    category = Category.objects.filter(code=code).first() or Category(code=code)
+    category.name_ar, category.name_en, category.parent = name_ar, name_en, parent
+    category.default_department, category.position = default_department, position
+    category.full_clean()
+    category.save()
+    return category
