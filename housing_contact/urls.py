@@ -8,6 +8,9 @@ api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("sla/", include("apps.sla.urls")),
+    path("", include("apps.accounts.api_urls")),
+    path("", include("apps.citizens.api_urls")),
+    path("", include("apps.tickets.api_urls")),
 ]
 
 urlpatterns = [
@@ -15,6 +18,7 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("apps.accounts.urls")),
+    path("tickets/", include("apps.tickets.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("", include("apps.core.urls")),
 ]

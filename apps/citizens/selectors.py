@@ -71,3 +71,18 @@ def primary_phone(citizen: Citizen) -> str | None:
         if phone.is_primary:
             return str(phone.number)
     return str(phones[0].number) if phones else None
+
+
+def citizen_phone(*, citizen: Citizen, phone_id: int) -> CitizenPhone:
+    phone = citizen.phones.filter(pk=phone_id).first()
+    if phone is None:
+        raise NotFound()
+    return phone
+
+
+def can_change(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm("citizens.change_citizen"))
+
+
+def can_add(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm("citizens.add_citizen"))

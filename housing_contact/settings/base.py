@@ -198,7 +198,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # One name for a choice set that several fields share.
-    "ENUM_NAME_OVERRIDES": {"SlaTargetUnitEnum": "apps.sla.models.PolicyVersion.UnitChoices"},
+    "ENUM_NAME_OVERRIDES": {
+        "SlaTargetUnitEnum": "apps.sla.models.PolicyVersion.UnitChoices",
+        "TicketStatusEnum": "apps.tickets.workflow.Status.choices",
+    },
 }
 
 CELERY_BROKER_URL = REDIS_URL

@@ -67,3 +67,17 @@ def make_ticket(agent):
         return TicketFactory(**kwargs)
 
     return _make
+
+
+@pytest.fixture
+def api():
+    """``api(user)`` gives a DRF client signed in as that persona (None: anonymous)."""
+    from rest_framework.test import APIClient
+
+    def _client(user=None):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return _client

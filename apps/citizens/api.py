@@ -1,0 +1,162 @@
+"""Citizens for the API: create, search by CPR or phone, read one (logged), change phones.
+
+Only staff allowed to see identities (``accounts.view_citizen_identity``) read citizens;
+adding and changing need ``citizens.add_citizen`` / ``citizens.change_citizen``.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.citizens import selectors, services
+from apps.citizens.models import Citizen
+from apps.core.errors import PermissionDenied
+from apps.core.idempotency import IdempotencyMixin
+
+
+class PhoneSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    kind = serializers.CharField()
+    is_primary = serializers.BooleanField()
+    confirmed_at = serializers.DateTimeField(allow_null=True)
+    confirmed_by = serializers.CharField(source="confirmed_by.username", allow_null=True, default=None)
+
+
+class HousingFileSerializer(serializers.Serializer):
+    application_number = serializers.CharField()
+    service = serializers.CharField()
+    application_date = serializers.DateField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+
+
+class CitizenSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    cpr = serializers.CharField()
+    masked_cpr = serializers.CharField()
+    name_ar = serializers.CharField()
+    name_en = serializers.CharField()
+    email = serializers.CharField()
+    language = serializers.CharField()
+    address = serializers.SerializerMethodField()
+    phones = PhoneSerializer(many=True, source="phones.all")
+    housing_files = HousingFileSerializer(many=True, source="housing_files.all")
+    url = serializers.SerializerMethodField()
+
+    def get_address(self, citizen) -> dict:
+        return {k: getattr(citizen, k) for k in ("block", "road", "building", "flat", "area")}
+
+    def get_url(self, citizen) -> str:
+        return reverse("api:citizen-detail", args=[citizen.pk])
+
+
+class CitizenCreateSerializer(serializers.Serializer):
+    cpr = serializers.CharField(max_length=30)
+    name_ar = serializers.CharField(max_length=200)
+    name_en = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    phones = serializers.ListField(child=serializers.CharField(max_length=30), required=False, default=list)
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="")
+    language = serializers.ChoiceField(choices=Citizen.Language.choices, required=False, default="ar")
+    confirmed = serializers.BooleanField(required=False, default=True)
+
+
+class PhoneAddSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=30)
+    make_primary = serializers.BooleanField(required=False, default=False)
+
+
+class PhoneChangeSerializer(serializers.Serializer):
+    is_primary = serializers.BooleanField(required=False)
+    confirmed = serializers.BooleanField(required=False)
+
+
+def _valid(serializer_class, request):
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _fresh(citizen: Citizen) -> Citizen:
+    return selectors.citizens_with_phones().get(pk=citizen.pk)
+
+
+class CitizenListCreateAPI(IdempotencyMixin, APIView):
+    @extend_schema(
+        summary="Find citizens by CPR or by any of their phone numbers",
+        parameters=[OpenApiParameter("q", str, required=True, description="A CPR or a phone number.")],
+        responses={200: CitizenSerializer(many=True)},
+    )
+    def get(self, request):
+        found = selectors.citizen_search(query=request.query_params.get("q", ""), viewer=request.user)
+        return Response({"results": CitizenSerializer(found, many=True).data})
+
+    @extend_schema(
+        summary="Add a citizen", request=CitizenCreateSerializer, responses={201: CitizenSerializer}
+    )
+    def post(self, request):
+        if not selectors.can_add(request.user):
+            raise PermissionDenied()
+        data = _valid(CitizenCreateSerializer, request)
+        citizen = services.citizen_create(actor=request.user, **data)
+        return Response(
+            CitizenSerializer(_fresh(citizen)).data,
+            status=201,
+            headers={"Location": reverse("api:citizen-detail", args=[citizen.pk])},
+        )
+
+
+class CitizenDetailAPI(APIView):
+    @extend_schema(summary="One citizen's file (the read is logged)", responses={200: CitizenSerializer})
+    def get(self, request, pk: int):
+        citizen = selectors.citizen_file(citizen_id=pk, viewer=request.user, purpose="api")
+        return Response(CitizenSerializer(citizen).data)
+
+
+class CitizenPhonesAPI(IdempotencyMixin, APIView):
+    @extend_schema(
+        summary="Add a phone (confirmed by the caller now)",
+        request=PhoneAddSerializer,
+        responses={201: PhoneSerializer},
+    )
+    def post(self, request, pk: int):
+        if not selectors.can_change(request.user):
+            raise PermissionDenied()
+        citizen = selectors.citizen_file(citizen_id=pk, viewer=request.user, purpose="api-phones")
+        data = _valid(PhoneAddSerializer, request)
+        phone = services.citizen_phone_add(
+            citizen=citizen, number=data["number"], make_primary=data["make_primary"], actor=request.user
+        )
+        return Response(PhoneSerializer(phone).data, status=201)
+
+
+class CitizenPhoneAPI(APIView):
+    def _phone(self, request, pk: int, phone_id: int):
+        if not selectors.can_change(request.user):
+            raise PermissionDenied()
+        citizen = selectors.citizen_file(citizen_id=pk, viewer=request.user, purpose="api-phones")
+        return selectors.citizen_phone(citizen=citizen, phone_id=phone_id)
+
+    @extend_schema(
+        summary="Make a phone primary and/or confirm it",
+        request=PhoneChangeSerializer,
+        responses={200: PhoneSerializer},
+    )
+    def patch(self, request, pk: int, phone_id: int):
+        phone = self._phone(request, pk, phone_id)
+        data = _valid(PhoneChangeSerializer, request)
+        if data.get("confirmed"):
+            phone = services.citizen_phone_confirm(phone=phone, actor=request.user)
+        if data.get("is_primary"):
+            phone = services.citizen_phone_set_primary(phone=phone, actor=request.user)
+        phone.refresh_from_db()
+        return Response(PhoneSerializer(phone).data)
+
+    @extend_schema(summary="Remove a phone", responses={204: None})
+    def delete(self, request, pk: int, phone_id: int):
+        services.citizen_phone_remove(phone=self._phone(request, pk, phone_id), actor=request.user)
+        return Response(status=204)

@@ -1,0 +1,579 @@
+"""The tickets REST API (``/api/v1/``): staff endpoints, categories, and the public tracking
+endpoints. Every write goes through ``services``; every read through ``selectors``; every
+POST honours ``Idempotency-Key``."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.models import Department, User
+from apps.citizens import selectors as citizen_selectors
+from apps.citizens.models import Citizen
+from apps.core.errors import ValidationFailed
+from apps.core.idempotency import IdempotencyMixin
+from apps.tickets import selectors, services, tracking
+from apps.tickets.forms import TicketFilterForm
+from apps.tickets.models import Category, Ticket, TicketEvent
+from apps.tickets.workflow import Status, next_statuses
+
+# --- output --------------------------------------------------------------------------
+
+
+class UserRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField(source="display_name")
+
+
+class DepartmentRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField(source="__str__")
+
+
+class CategorySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField(source="display_name")
+    name_ar = serializers.CharField()
+    name_en = serializers.CharField()
+    parent = serializers.IntegerField(source="parent_id", allow_null=True)
+
+
+class CategoryTreeSerializer(CategorySerializer):
+    children = CategorySerializer(many=True, source="children.all")
+
+
+class CitizenRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="display_name")
+    masked_cpr = serializers.CharField()
+
+
+class TicketSummarySerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display")
+    status_label = serializers.CharField(source="get_status_display")
+    channel_label = serializers.CharField(source="get_channel_display")
+    category = CategorySerializer(allow_null=True)
+    department = DepartmentRefSerializer(allow_null=True)
+    assignee = UserRefSerializer(allow_null=True)
+    citizen = CitizenRefSerializer(allow_null=True)
+    duplicate_of = serializers.CharField(source="duplicate_of.review_number", allow_null=True, default=None)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id",
+            "review_number",
+            "url",
+            "kind",
+            "kind_label",
+            "channel",
+            "channel_label",
+            "status",
+            "status_label",
+            "priority",
+            "urgency",
+            "subject",
+            "category",
+            "department",
+            "assignee",
+            "citizen",
+            "is_anonymous",
+            "external_reference",
+            "received_at",
+            "acknowledged_at",
+            "first_response_at",
+            "responded_at",
+            "closed_at",
+            "reopened_at",
+            "duplicate_of",
+            "rating",
+        ]
+
+    def get_url(self, ticket) -> str:
+        return reverse("api:ticket-detail", args=[ticket.pk])
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    source = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
+    download = serializers.SerializerMethodField()
+
+    def get_download(self, attachment) -> str:
+        return reverse("tickets:attachment", args=[attachment.pk])
+
+
+class EventSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    at = serializers.DateTimeField()
+    actor = UserRefSerializer(allow_null=True)
+    body = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    reason = serializers.CharField()
+    from_assignee = UserRefSerializer(allow_null=True)
+    to_assignee = UserRefSerializer(allow_null=True)
+    from_department = DepartmentRefSerializer(allow_null=True)
+    to_department = DepartmentRefSerializer(allow_null=True)
+    related_ticket = serializers.CharField(
+        source="related_ticket.review_number", allow_null=True, default=None
+    )
+    attachments = AttachmentSerializer(many=True, source="attachments.all")
+
+
+class TicketDetailSerializer(TicketSummarySerializer):
+    """The whole ticket for staff, internal notes included (never for a citizen)."""
+
+    timeline = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
+    allowed_transitions = serializers.SerializerMethodField()
+    contact_phone = serializers.SerializerMethodField()
+
+    class Meta(TicketSummarySerializer.Meta):
+        fields = [
+            *TicketSummarySerializer.Meta.fields,
+            "description",
+            "contact_phone",
+            "rating_comment",
+            "timeline",
+            "attachments",
+            "allowed_transitions",
+        ]
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_timeline(self, ticket) -> list[dict]:
+        return EventSerializer(selectors.ticket_timeline(ticket=ticket), many=True).data
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, ticket) -> list[dict]:
+        return AttachmentSerializer(selectors.ticket_attachments(ticket=ticket), many=True).data
+
+    def get_allowed_transitions(self, ticket) -> list[str]:
+        return [s.value for s in next_statuses(ticket.status)]
+
+    def get_contact_phone(self, ticket) -> str | None:
+        viewer = self.context.get("viewer")
+        return ticket.contact_phone if citizen_selectors.can_see_identity(viewer) else None
+
+
+class PublicReplySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    body = serializers.CharField()
+
+
+class PublicTicketSerializer(serializers.Serializer):
+    """What a citizen sees: status, dates, public replies. Built from ``PublicTicket`` only."""
+
+    review_number = serializers.CharField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    category = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    acknowledged_at = serializers.DateTimeField(allow_null=True)
+    responded_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    replies = PublicReplySerializer(many=True)
+    rating = serializers.IntegerField(allow_null=True)
+    can_rate = serializers.BooleanField()
+    can_reopen = serializers.BooleanField()
+    merged_into = serializers.CharField(allow_null=True)
+
+
+class PublicTrackResultSerializer(PublicTicketSerializer):
+    token = serializers.CharField(help_text=_("Lets the citizen rate or reopen for 30 minutes."))
+
+
+# --- input ---------------------------------------------------------------------------
+
+
+class NewCitizenSerializer(serializers.Serializer):
+    cpr = serializers.CharField(max_length=30)
+    name_ar = serializers.CharField(max_length=200)
+    name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    phones = serializers.ListField(child=serializers.CharField(max_length=30), required=False)
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    language = serializers.ChoiceField(choices=Citizen.Language.choices, required=False)
+
+
+class TicketCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Ticket.Kind.choices)
+    channel = serializers.ChoiceField(choices=Ticket.Channel.choices)
+    subject = serializers.CharField(max_length=200)
+    description = serializers.CharField()
+    citizen = serializers.PrimaryKeyRelatedField(
+        queryset=Citizen.objects.all(), required=False, allow_null=True
+    )
+    citizen_cpr = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    new_citizen = NewCitizenSerializer(required=False, allow_null=True)
+    anonymous = serializers.BooleanField(required=False, default=False)
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.all(), required=False, allow_null=True
+    )
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    priority = serializers.ChoiceField(choices=Ticket.Priority.choices, required=False, allow_blank=True)
+    urgency = serializers.ChoiceField(choices=Ticket.Urgency.choices, required=False, allow_blank=True)
+    contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    external_reference = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    attachments = serializers.ListField(child=serializers.FileField(), required=False)
+
+
+class BodySerializer(serializers.Serializer):
+    body = serializers.CharField()
+    attachments = serializers.ListField(child=serializers.FileField(), required=False)
+
+
+class TransitionSerializer(serializers.Serializer):
+    to_status = serializers.ChoiceField(choices=Status.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AssignSerializer(serializers.Serializer):
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class MergeSerializer(serializers.Serializer):
+    original = serializers.CharField(help_text=_("The original's review number or id."))
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class TrackSerializer(serializers.Serializer):
+    review_number = serializers.CharField(max_length=40)
+    phone_last4 = serializers.CharField(max_length=20)
+
+
+class RateSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    rating = serializers.IntegerField()
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReopenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# --- staff endpoints -----------------------------------------------------------------
+
+
+def _valid(serializer_class, request):
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _files(request, name: str = "attachments") -> list:
+    return request.FILES.getlist(name) if hasattr(request.FILES, "getlist") else []
+
+
+def _detail(ticket: Ticket, request, status: int = 200) -> Response:
+    fresh = selectors.ticket_get(viewer=request.user, pk=ticket.pk)
+    data = TicketDetailSerializer(fresh, context={"viewer": request.user}).data
+    headers = {"Location": reverse("api:ticket-detail", args=[fresh.pk])} if status == 201 else None
+    return Response(data, status=status, headers=headers)
+
+
+class TicketListCreateAPI(IdempotencyMixin, APIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        summary="List tickets",
+        parameters=[
+            OpenApiParameter("q", str, description="Free text over subject and description (Arabic-aware)."),
+            OpenApiParameter("kind", str, enum=Ticket.Kind.values),
+            OpenApiParameter("status", str, many=True, enum=["open", *Status.values]),
+            OpenApiParameter("channel", str, enum=Ticket.Channel.values),
+            OpenApiParameter("category", int),
+            OpenApiParameter("department", int),
+            OpenApiParameter("assignee", str, description="A user id, `me` or `none`."),
+            OpenApiParameter("received_from", str, description="YYYY-MM-DD"),
+            OpenApiParameter("received_to", str, description="YYYY-MM-DD"),
+            OpenApiParameter("citizen", int),
+            OpenApiParameter("cursor", str, description="The `next` cursor of the previous page."),
+            OpenApiParameter("page_size", int, description="1 to 100 (default 25)."),
+        ],
+        responses={200: TicketSummarySerializer(many=True)},
+    )
+    def get(self, request):
+        form = TicketFilterForm(request.query_params, viewer=request.user)
+        if not form.is_valid():
+            raise ValidationFailed(details=form.errors.get_json_data())
+        try:
+            page_size = max(1, min(100, int(request.query_params.get("page_size", 25))))
+        except ValueError:
+            page_size = 25
+        page = selectors.ticket_list(
+            viewer=request.user,
+            filters=form.to_filters(),
+            cursor=request.query_params.get("cursor") or None,
+            page_size=page_size,
+        )
+        next_url = None
+        if page.next_cursor:
+            params = request.query_params.copy()
+            params["cursor"] = page.next_cursor
+            next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+        return Response({"results": TicketSummarySerializer(page.items, many=True).data, "next": next_url})
+
+    @extend_schema(
+        summary="Create a ticket (with an existing or a new citizen, in one transaction)",
+        request=TicketCreateSerializer,
+        responses={201: TicketDetailSerializer},
+    )
+    def post(self, request):
+        data = _valid(TicketCreateSerializer, request)
+        citizen = data.get("citizen")
+        if citizen is None and data.get("citizen_cpr"):
+            found = citizen_selectors.citizen_search(query=data["citizen_cpr"], viewer=request.user)
+            if not found:
+                raise ValidationFailed(
+                    _("No citizen has this CPR number. Add them with new_citizen."),
+                    code="citizen_not_found",
+                    details={"citizen_cpr": [_("Unknown CPR number.")]},
+                )
+            citizen = found[0]
+        ticket = services.ticket_create(
+            kind=data["kind"],
+            channel=data["channel"],
+            subject=data["subject"],
+            description=data["description"],
+            actor=request.user,
+            citizen=citizen,
+            new_citizen=dict(data["new_citizen"]) if data.get("new_citizen") else None,
+            anonymous=data.get("anonymous", False),
+            category=data.get("category"),
+            department=data.get("department"),
+            priority=data.get("priority") or None,
+            urgency=data.get("urgency") or "",
+            contact_phone=data.get("contact_phone") or "",
+            external_reference=data.get("external_reference") or "",
+            uploads=_files(request),
+        )
+        return _detail(ticket, request, status=201)
+
+
+class TicketDetailAPI(APIView):
+    @extend_schema(summary="One ticket with its timeline", responses={200: TicketDetailSerializer})
+    def get(self, request, pk: int):
+        ticket = selectors.ticket_get(viewer=request.user, pk=pk)
+        return Response(TicketDetailSerializer(ticket, context={"viewer": request.user}).data)
+
+
+class TicketByReviewNumberAPI(APIView):
+    @extend_schema(summary="One ticket by its review number", responses={200: TicketDetailSerializer})
+    def get(self, request, number: str):
+        ticket = selectors.ticket_get(viewer=request.user, review_number=number)
+        return Response(TicketDetailSerializer(ticket, context={"viewer": request.user}).data)
+
+
+class _TicketAction(IdempotencyMixin, APIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def ticket(self, request, pk: int) -> Ticket:
+        return selectors.ticket_get(viewer=request.user, pk=pk)
+
+
+class TicketReplyAPI(_TicketAction):
+    @extend_schema(
+        summary="Reply to the citizen (public)", request=BodySerializer, responses={201: EventSerializer}
+    )
+    def post(self, request, pk: int):
+        data = _valid(BodySerializer, request)
+        event = services.ticket_reply(
+            ticket=self.ticket(request, pk), body=data["body"], actor=request.user, uploads=_files(request)
+        )
+        return Response(EventSerializer(_event(event)).data, status=201)
+
+
+class TicketNoteAPI(_TicketAction):
+    @extend_schema(summary="Add an internal note", request=BodySerializer, responses={201: EventSerializer})
+    def post(self, request, pk: int):
+        data = _valid(BodySerializer, request)
+        event = services.ticket_note(
+            ticket=self.ticket(request, pk), body=data["body"], actor=request.user, uploads=_files(request)
+        )
+        return Response(EventSerializer(_event(event)).data, status=201)
+
+
+def _event(event: TicketEvent) -> TicketEvent:
+    return (
+        TicketEvent.objects.select_related(
+            "actor", "from_assignee", "to_assignee", "from_department", "to_department"
+        )
+        .prefetch_related("attachments")
+        .get(pk=event.pk)
+    )
+
+
+class TicketTransitionAPI(_TicketAction):
+    @extend_schema(
+        summary="Move the ticket along the workflow",
+        request=TransitionSerializer,
+        responses={200: TicketDetailSerializer},
+    )
+    def post(self, request, pk: int):
+        data = _valid(TransitionSerializer, request)
+        ticket = services.ticket_transition(
+            ticket=self.ticket(request, pk),
+            to_status=data["to_status"],
+            actor=request.user,
+            reason=data["reason"],
+        )
+        return _detail(ticket, request)
+
+
+class TicketAssignAPI(_TicketAction):
+    @extend_schema(
+        summary="Assign to a person and/or a department",
+        request=AssignSerializer,
+        responses={200: TicketDetailSerializer},
+    )
+    def post(self, request, pk: int):
+        data = _valid(AssignSerializer, request)
+        ticket = services.ticket_assign(
+            ticket=self.ticket(request, pk),
+            actor=request.user,
+            assignee=data.get("assignee"),
+            department=data.get("department"),
+            reason=data["reason"],
+        )
+        return _detail(ticket, request)
+
+
+class TicketMergeAPI(_TicketAction):
+    @extend_schema(
+        summary="Merge this duplicate into its original",
+        request=MergeSerializer,
+        responses={200: TicketDetailSerializer},
+    )
+    def post(self, request, pk: int):
+        data = _valid(MergeSerializer, request)
+        reference = data["original"].strip()
+        if reference.isdigit() and len(reference) < 10:
+            original = selectors.ticket_get(viewer=request.user, pk=int(reference))
+        else:
+            original = selectors.ticket_get(viewer=request.user, review_number=reference)
+        ticket = services.ticket_merge(
+            duplicate=self.ticket(request, pk), original=original, actor=request.user, reason=data["reason"]
+        )
+        return _detail(ticket, request)
+
+
+class TicketAttachmentAPI(_TicketAction):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        summary="Attach a file", request=AttachmentUploadSerializer, responses={201: AttachmentSerializer}
+    )
+    def post(self, request, pk: int):
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationFailed(
+                _("Choose a file."), code="attachment_required", details={"file": [_("Required.")]}
+            )
+        attachment = services.ticket_attach(
+            ticket=self.ticket(request, pk), upload=upload, actor=request.user
+        )
+        return Response(AttachmentSerializer(attachment).data, status=201)
+
+
+class CategoryListAPI(APIView):
+    @extend_schema(
+        summary="The category taxonomy (two levels)", responses={200: CategoryTreeSerializer(many=True)}
+    )
+    def get(self, request):
+        return Response(CategoryTreeSerializer(selectors.categories_tree(), many=True).data)
+
+
+# --- public endpoints ----------------------------------------------------------------
+
+
+def client_ip(request) -> str:
+    # The web containers sit behind the ministry's load balancer, which sets REMOTE_ADDR
+    # through the WSGI server's proxy settings; a client-sent X-Forwarded-For is not trusted.
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+class _PublicAPI(IdempotencyMixin, APIView):
+    """No login, no session (so no CSRF), never cached anywhere."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_cache_control(response, no_store=True, no_cache=True, max_age=0, private=True)
+        return response
+
+
+def _public(ticket: Ticket) -> dict:
+    return PublicTicketSerializer(selectors.public_ticket(ticket)).data
+
+
+class PublicTrackAPI(_PublicAPI):
+    @extend_schema(
+        summary="Track a request: review number + last 4 digits of the mobile on file",
+        request=TrackSerializer,
+        responses={200: PublicTrackResultSerializer},
+    )
+    def post(self, request):
+        data = _valid(TrackSerializer, request)
+        ticket = tracking.track_ticket(
+            review_number=data["review_number"], phone_last4=data["phone_last4"], ip=client_ip(request)
+        )
+        return Response({**_public(ticket), "token": tracking.track_token(ticket)})
+
+
+class PublicRateAPI(_PublicAPI):
+    @extend_schema(
+        summary="Rate the answer (once)", request=RateSerializer, responses={200: PublicTicketSerializer}
+    )
+    def post(self, request):
+        data = _valid(RateSerializer, request)
+        ticket = services.ticket_rate(
+            ticket=tracking.ticket_from_token(data["token"]), rating=data["rating"], comment=data["comment"]
+        )
+        return Response(_public(ticket))
+
+
+class PublicReopenAPI(_PublicAPI):
+    @extend_schema(
+        summary="Ask to reopen after a rating of 1 or 2",
+        request=ReopenSerializer,
+        responses={200: PublicTicketSerializer},
+    )
+    def post(self, request):
+        data = _valid(ReopenSerializer, request)
+        ticket = services.ticket_reopen_by_citizen(
+            ticket=tracking.ticket_from_token(data["token"]), reason=data["reason"]
+        )
+        return Response(_public(ticket))
