@@ -18,6 +18,7 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("apps.accounts.urls")),
+    path("citizens/", include("apps.citizens.urls")),
     path("tickets/", include("apps.tickets.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("", include("apps.core.urls")),

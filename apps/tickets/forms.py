@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Department, User
-from apps.core.forms import LatinDigitsDateField
+from apps.core.forms import LatinDigitsCharField, LatinDigitsDateField
 from apps.tickets import selectors
 from apps.tickets.models import Category, Ticket
 from apps.tickets.selectors import TicketFilters
@@ -15,6 +15,18 @@ from apps.tickets.workflow import Status
 
 def _select(**attrs):
     return forms.Select(attrs={"class": "form-select form-select-sm", **attrs})
+
+
+class OneOrManySelect(forms.Select):
+    """A plain select on the page that still reads ``?status=a&status=b`` from the API."""
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        return [v for v in values if v]
+
+    def format_value(self, value):
+        values = value if isinstance(value, list | tuple) else [value]
+        return [str(v) for v in values[:1] if v not in (None, "")]
 
 
 class TicketFilterForm(forms.Form):
@@ -38,7 +50,7 @@ class TicketFilterForm(forms.Form):
         label=_("Status"),
         required=False,
         choices=[("open", _("Open")), *Status.choices],
-        widget=forms.SelectMultiple(attrs={"class": "form-select form-select-sm", "size": 1}),
+        widget=OneOrManySelect(attrs={"class": "form-select form-select-sm"}),
     )
     channel = forms.ChoiceField(
         label=_("Channel"),
@@ -68,6 +80,7 @@ class TicketFilterForm(forms.Form):
     def __init__(self, *args, viewer=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.viewer = viewer
+        self.fields["status"].widget.choices = [("", _("All statuses")), *self.fields["status"].choices]
         self.fields["category"].choices = [("", _("All categories")), *selectors.category_choices()]
         self.fields["department"].empty_label = _("All departments")
         if viewer is not None:
@@ -116,3 +129,195 @@ class TicketFilterForm(forms.Form):
             q=(data.get("q") or "").strip(),
             citizen_id=data.get("citizen"),
         )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the services check size, count and type by content."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "form-control"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+_TEXT = {"class": "form-control"}
+
+
+class TicketCreateForm(forms.Form):
+    """A ticket taken by an agent: the citizen chosen from the look-up, or added inline."""
+
+    citizen = forms.IntegerField(required=False, widget=forms.HiddenInput())
+    new_cpr = LatinDigitsCharField(
+        label=_("CPR number"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={**_TEXT, "dir": "ltr", "inputmode": "numeric"}),
+    )
+    new_name_ar = forms.CharField(
+        label=_("Name in Arabic"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={**_TEXT, "dir": "rtl"}),
+    )
+    new_name_en = forms.CharField(
+        label=_("Name in English"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={**_TEXT, "dir": "ltr"}),
+    )
+    new_mobile = LatinDigitsCharField(
+        label=_("Mobile"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={**_TEXT, "dir": "ltr", "inputmode": "tel"}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=Ticket.Kind.choices, initial=Ticket.Kind.COMPLAINT, widget=forms.RadioSelect
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=Ticket.Channel.choices,
+        initial=Ticket.Channel.PHONE,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.filter(is_active=True),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=200, widget=forms.TextInput(attrs=_TEXT))
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={**_TEXT, "rows": 4}))
+    urgency = forms.ChoiceField(
+        label=_("Urgency"),
+        required=False,
+        choices=[("", "—"), *Ticket.Urgency.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"),
+        required=False,
+        choices=[("", _("Automatic")), *Ticket.Priority.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.filter(is_active=True),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    contact_phone = LatinDigitsCharField(
+        label=_("Mobile for SMS"),
+        required=False,
+        max_length=30,
+        help_text=_("Leave empty to use the citizen's mobile on file."),
+        widget=forms.TextInput(attrs={**_TEXT, "dir": "ltr", "inputmode": "tel"}),
+    )
+    external_reference = forms.CharField(
+        label=_("External reference"),
+        required=False,
+        max_length=60,
+        help_text=_("For example the Tawasul number."),
+        widget=forms.TextInput(attrs={**_TEXT, "dir": "ltr"}),
+    )
+    anonymous = forms.BooleanField(label=_("Anonymous suggestion"), required=False)
+    attachments = MultipleFileField(label=_("Attachments"))
+
+    # Service error fields → form fields.
+    FIELD_MAP = {"cpr": "new_cpr", "name_ar": "new_name_ar", "phones": "new_mobile", "citizen": "citizen"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "—"), *selectors.category_choices()]
+        self.fields["department"].empty_label = _("By category")
+
+    def new_citizen(self) -> dict | None:
+        data = self.cleaned_data
+        if data.get("citizen") or data.get("anonymous"):
+            return None
+        if not any(data.get(f) for f in ("new_cpr", "new_name_ar", "new_mobile")):
+            return None
+        return {
+            "cpr": data.get("new_cpr") or "",
+            "name_ar": data.get("new_name_ar") or "",
+            "name_en": data.get("new_name_en") or "",
+            "phones": [data["new_mobile"]] if data.get("new_mobile") else [],
+            "confirmed": True,
+        }
+
+    def add_service_errors(self, error) -> None:
+        placed = False
+        for field, messages in (error.details or {}).items():
+            name = self.FIELD_MAP.get(field, field)
+            if name in self.fields:
+                for message in messages or [error.message]:
+                    self.add_error(name, str(message))
+                placed = True
+        if not placed or not error.details:
+            self.add_error(None, str(error.message))
+
+
+class BodyForm(forms.Form):
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={**_TEXT, "rows": 3}))
+    attachments = MultipleFileField(label=_("Attachments"))
+
+
+class TransitionForm(forms.Form):
+    to_status = forms.ChoiceField(
+        label=_("New status"), choices=Status.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.TextInput(attrs=_TEXT))
+
+    def __init__(self, *args, ticket: Ticket, **kwargs):
+        super().__init__(*args, **kwargs)
+        from apps.tickets.workflow import next_statuses
+
+        self.fields["to_status"].choices = [(s.value, s.label) for s in next_statuses(ticket.status)]
+
+
+class AssignForm(forms.Form):
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.none(),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.TextInput(attrs=_TEXT))
+
+    def __init__(self, *args, viewer, ticket: Ticket, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = selectors.assignable_departments(viewer)
+        self.fields["department"].empty_label = _("Keep the department")
+        self.fields["assignee"].queryset = selectors.assignable_users(viewer)
+        self.fields["assignee"].empty_label = _("Nobody")
+        self.fields["assignee"].label_from_instance = lambda u: u.display_name()
+        if not self.is_bound:
+            self.initial = {"department": ticket.department_id, "assignee": ticket.assignee_id}
+
+
+class MergeForm(forms.Form):
+    original = LatinDigitsCharField(
+        label=_("Review number of the original"),
+        max_length=40,
+        widget=forms.TextInput(attrs={**_TEXT, "dir": "ltr"}),
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.TextInput(attrs=_TEXT))
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"), widget=forms.ClearableFileInput(attrs={"class": "form-control"}))

@@ -363,7 +363,7 @@ class TrackingLockout(models.Model):
     """A tracking lock-out: too many failed attempts from one address or on one number."""
 
     class Scope(models.TextChoices):
-        IP = "ip", _("Address")
+        IP = "ip", _("IP address")
         REVIEW_NUMBER = "review_number", _("Review number")
 
     scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices)

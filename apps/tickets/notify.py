@@ -74,7 +74,7 @@ def ticket_notify(event: str, ticket_id: int) -> TicketNotice | None:
     elif ticket.citizen_id and ticket.citizen.email:
         channel, recipient = TicketNotice.Channel.EMAIL, ticket.citizen.email
     else:
-        logger.info("ticket %s: no phone or e-mail for the %s message", ticket.review_number, event)
+        logger.debug("ticket %s: no phone or e-mail for the %s message", ticket.review_number, event)
         return None
     language = ticket.citizen.language if ticket.citizen_id else ticket.language
     with translation.override(language):

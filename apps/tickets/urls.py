@@ -5,5 +5,16 @@ from apps.tickets import views
 app_name = "tickets"
 
 urlpatterns = [
+    path("", views.ticket_list, name="list"),
+    path("mine/", views.my_work, name="my_work"),
+    path("new/", views.ticket_create, name="create"),
+    path("<int:pk>/", views.ticket_detail, name="detail"),
+    path("<int:pk>/reply/", views.ticket_reply, name="reply"),
+    path("<int:pk>/note/", views.ticket_note, name="note"),
+    path("<int:pk>/transition/", views.ticket_transition, name="transition"),
+    path("<int:pk>/assign/", views.ticket_assign, name="assign"),
+    path("<int:pk>/merge/", views.ticket_merge, name="merge"),
+    path("<int:pk>/attach/", views.ticket_attach, name="attach"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("citizen/<int:citizen_id>/", views.citizen_tickets, name="citizen_tickets"),
 ]

@@ -1,13 +1,329 @@
-"""Staff pages for tickets."""
+"""Staff pages for tickets: list, my work, create, detail with its actions, attachments.
+
+Pages are server-rendered; htmx swaps the list rows and the detail workspace in place.
+Every write calls a service; every read a selector.
+"""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
-from django.views.decorators.http import require_GET
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.core.errors import NotFound
-from apps.tickets import selectors
+from apps.citizens import selectors as citizen_selectors
+from apps.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
+from apps.core.views import render_error
+from apps.tickets import selectors, services
+from apps.tickets.forms import (
+    AssignForm,
+    AttachmentForm,
+    BodyForm,
+    MergeForm,
+    TicketCreateForm,
+    TicketFilterForm,
+    TransitionForm,
+)
+from apps.tickets.models import Ticket
+from apps.tickets.selectors import TicketFilters
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied()
+
+
+def _page_size(request) -> int:
+    try:
+        return max(5, min(100, int(request.GET.get("page_size", 25))))
+    except ValueError:
+        return 25
+
+
+# --- lists ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def ticket_list(request):
+    if not request.user.has_perm(selectors.VIEW):
+        return render_error(request, PermissionDenied())
+    form = TicketFilterForm(request.GET or None, viewer=request.user)
+    page, error = None, None
+    if form.is_bound and not form.is_valid():
+        filters = None
+    else:
+        filters = form.to_filters() if form.is_bound else TicketFilters()
+    if filters is not None:
+        try:
+            page = selectors.ticket_list(
+                viewer=request.user,
+                filters=filters,
+                cursor=request.GET.get("cursor"),
+                page_size=_page_size(request),
+            )
+        except ApplicationError as exc:
+            error = exc
+    context = {"form": form, "page": page, "error": error, "next_url": _next_url(request, page)}
+    if request.htmx and request.GET.get("cursor"):
+        return render(request, "tickets/_rows.html", context)
+    if request.htmx:
+        return render(request, "tickets/_results.html", context)
+    return render(request, "tickets/list.html", context)
+
+
+def _next_url(request, page) -> str | None:
+    if page is None or not page.next_cursor:
+        return None
+    params = request.GET.copy()
+    params["cursor"] = page.next_cursor
+    return f"{request.path}?{params.urlencode()}"
+
+
+@login_required
+@require_GET
+def my_work(request):
+    if not request.user.has_perm(selectors.VIEW):
+        return render_error(request, PermissionDenied())
+    mine = selectors.my_work(
+        viewer=request.user, cursor=request.GET.get("cursor"), page_size=_page_size(request)
+    )
+    queue = selectors.department_queue(viewer=request.user) if request.user.department_id else None
+    context = {"page": mine, "queue": queue, "next_url": _next_url(request, mine)}
+    if request.htmx and request.GET.get("cursor"):
+        return render(request, "tickets/_rows.html", context)
+    return render(request, "tickets/my_work.html", context)
+
+
+@login_required
+@require_GET
+def citizen_tickets(request, citizen_id: int):
+    """A citizen's tickets, for the citizen page (loaded into it with htmx)."""
+    page = selectors.ticket_list(
+        viewer=request.user, filters=TicketFilters(citizen_id=citizen_id), cursor=request.GET.get("cursor")
+    )
+    return render(
+        request, "tickets/_citizen_tickets.html", {"page": page, "next_url": _next_url(request, page)}
+    )
+
+
+# --- create --------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ticket_create(request):
+    if not selectors.can_create(request.user):
+        return render_error(request, PermissionDenied())
+    citizen = None
+    if request.method == "POST":
+        form = TicketCreateForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                citizen = _chosen_citizen(request, form.cleaned_data.get("citizen"))
+                ticket = services.ticket_create(
+                    kind=form.cleaned_data["kind"],
+                    channel=form.cleaned_data["channel"],
+                    subject=form.cleaned_data["subject"],
+                    description=form.cleaned_data["description"],
+                    actor=request.user,
+                    citizen=citizen,
+                    new_citizen=form.new_citizen(),
+                    anonymous=form.cleaned_data.get("anonymous", False),
+                    category=form.cleaned_data.get("category"),
+                    department=form.cleaned_data.get("department"),
+                    priority=form.cleaned_data.get("priority") or None,
+                    urgency=form.cleaned_data.get("urgency") or "",
+                    contact_phone=form.cleaned_data.get("contact_phone") or "",
+                    external_reference=form.cleaned_data.get("external_reference") or "",
+                    uploads=form.cleaned_data.get("attachments") or [],
+                )
+            except ApplicationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(
+                    request,
+                    _("Ticket %(number)s created. Read the review number to the citizen.")
+                    % {"number": ticket.review_number},
+                )
+                return redirect("tickets:detail", pk=ticket.pk)
+        elif form.cleaned_data.get("citizen"):
+            citizen = _chosen_citizen(request, form.cleaned_data["citizen"], quiet=True)
+    else:
+        form = TicketCreateForm(initial={"channel": request.GET.get("channel") or Ticket.Channel.PHONE})
+    return render(request, "tickets/create.html", {"form": form, "citizen": citizen})
+
+
+def _chosen_citizen(request, citizen_id, *, quiet: bool = False):
+    if not citizen_id:
+        return None
+    try:
+        return citizen_selectors.citizen_file(citizen_id=citizen_id, viewer=request.user, purpose="ticket")
+    except ApplicationError:
+        if quiet:
+            return None
+        raise
+
+
+# --- one ticket ----------------------------------------------------------------------
+
+
+def _ticket_or_404(request, pk: int) -> Ticket:
+    try:
+        return selectors.ticket_get(viewer=request.user, pk=pk)
+    except NotFound:
+        raise Http404 from None
+
+
+def _workspace_context(request, ticket: Ticket, **forms) -> dict:
+    user = request.user
+    can_work = selectors.can_work(user, ticket)
+    context = {
+        "ticket": ticket,
+        "timeline": selectors.ticket_timeline(ticket=ticket),
+        "attachments": selectors.ticket_attachments(ticket=ticket),
+        "can_work": can_work,
+        "can_assign": selectors.can_assign(user, ticket),
+        "can_merge": selectors.can_merge(user, ticket),
+        "can_see_identity": citizen_selectors.can_see_identity(user),
+        "reply_form": forms.get("reply_form") or BodyForm(prefix="reply"),
+        "note_form": forms.get("note_form") or BodyForm(prefix="note"),
+        "transition_form": forms.get("transition_form") or TransitionForm(ticket=ticket),
+        "assign_form": forms.get("assign_form") or AssignForm(viewer=user, ticket=ticket),
+        "merge_form": forms.get("merge_form") or MergeForm(),
+        "attachment_form": forms.get("attachment_form") or AttachmentForm(),
+        "error": forms.get("error"),
+        "done": forms.get("done"),
+    }
+    return context
+
+
+@login_required
+@require_GET
+def ticket_detail(request, pk: int):
+    ticket = _ticket_or_404(request, pk)
+    return render(request, "tickets/detail.html", _workspace_context(request, ticket))
+
+
+def _answer(request, ticket: Ticket, **forms) -> HttpResponse:
+    """After an action: the workspace partial for htmx, else back to the page."""
+    fresh = selectors.ticket_get(viewer=request.user, pk=ticket.pk)
+    if request.htmx:
+        return render(request, "tickets/_workspace.html", _workspace_context(request, fresh, **forms))
+    if forms.get("error"):
+        messages.error(request, str(forms["error"].message))
+    elif forms.get("done"):
+        messages.success(request, forms["done"])
+    return redirect("tickets:detail", pk=ticket.pk)
+
+
+def _act(request, pk: int, form_name: str, form, action, done: str) -> HttpResponse:
+    ticket = _ticket_or_404(request, pk)
+    if not form.is_valid():
+        return _answer(request, ticket, **{form_name: form, "error": ValidationFailed()})
+    try:
+        action(ticket, form.cleaned_data)
+    except ApplicationError as exc:
+        return _answer(request, ticket, **{form_name: form, "error": exc})
+    return _answer(request, ticket, done=done)
+
+
+@login_required
+@require_POST
+def ticket_reply(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "reply_form",
+        BodyForm(request.POST, request.FILES, prefix="reply"),
+        lambda t, d: services.ticket_reply(
+            ticket=t, body=d["body"], actor=request.user, uploads=d["attachments"]
+        ),
+        _("The reply was sent to the citizen."),
+    )
+
+
+@login_required
+@require_POST
+def ticket_note(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "note_form",
+        BodyForm(request.POST, request.FILES, prefix="note"),
+        lambda t, d: services.ticket_note(
+            ticket=t, body=d["body"], actor=request.user, uploads=d["attachments"]
+        ),
+        _("The internal note was added."),
+    )
+
+
+@login_required
+@require_POST
+def ticket_transition(request, pk: int):
+    ticket = _ticket_or_404(request, pk)
+    return _act(
+        request,
+        pk,
+        "transition_form",
+        TransitionForm(request.POST, ticket=ticket),
+        lambda t, d: services.ticket_transition(
+            ticket=t, to_status=d["to_status"], actor=request.user, reason=d["reason"]
+        ),
+        _("The status was changed."),
+    )
+
+
+@login_required
+@require_POST
+def ticket_assign(request, pk: int):
+    ticket = _ticket_or_404(request, pk)
+    return _act(
+        request,
+        pk,
+        "assign_form",
+        AssignForm(request.POST, viewer=request.user, ticket=ticket),
+        lambda t, d: services.ticket_assign(
+            ticket=t,
+            actor=request.user,
+            assignee=d.get("assignee"),
+            department=d.get("department"),
+            reason=d["reason"],
+        ),
+        _("The assignment was changed."),
+    )
+
+
+@login_required
+@require_POST
+def ticket_merge(request, pk: int):
+    def merge(ticket, data):
+        original = selectors.ticket_get(viewer=request.user, review_number=data["original"])
+        services.ticket_merge(duplicate=ticket, original=original, actor=request.user, reason=data["reason"])
+
+    return _act(
+        request,
+        pk,
+        "merge_form",
+        MergeForm(request.POST),
+        merge,
+        _("The ticket was merged into its original."),
+    )
+
+
+@login_required
+@require_POST
+def ticket_attach(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "attachment_form",
+        AttachmentForm(request.POST, request.FILES),
+        lambda t, d: services.ticket_attach(ticket=t, upload=d["file"], actor=request.user),
+        _("The file was attached."),
+    )
 
 
 @login_required

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
             name='TrackingLockout',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(choices=[('ip', 'Address'), ('review_number', 'Review number')], max_length=20, verbose_name='scope')),
+                ('scope', models.CharField(choices=[('ip', 'IP address'), ('review_number', 'Review number')], max_length=20, verbose_name='scope')),
                 ('value', models.CharField(max_length=64, verbose_name='value')),
                 ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='at')),
             ],

@@ -1,0 +1,129 @@
+"""Staff pages for citizens: the look-up used while taking a call, and the citizen's page
+with their phones (add, confirm, make primary, remove), housing files and tickets."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.citizens import selectors, services
+from apps.citizens.forms import PhoneAddForm
+from apps.citizens.validation import looks_like_cpr
+from apps.core.errors import ApplicationError, NotFound, PermissionDenied
+from apps.core.views import render_error
+
+
+@login_required
+@require_GET
+def citizen_lookup(request):
+    """Find the caller by CPR or phone (htmx): one match fills the citizen in at once."""
+    if not selectors.can_see_identity(request.user):
+        return render_error(request, PermissionDenied(), template="citizens/_lookup_error.html")
+    query = (request.GET.get("q") or "").strip()
+    error = None
+    try:
+        found = selectors.citizen_search(query=query, viewer=request.user) if query else []
+    except ApplicationError as exc:
+        found, error = [], exc
+    if len(found) == 1:
+        return _card(request, found[0].pk)
+    context = {
+        "query": query,
+        "found": found,
+        "error": error,
+        "typed_cpr": query if looks_like_cpr(query) else "",
+        "typed_phone": "" if looks_like_cpr(query) else query,
+    }
+    return render(request, "citizens/_lookup.html", context)
+
+
+def _card(request, citizen_id: int):
+    citizen = selectors.citizen_file(citizen_id=citizen_id, viewer=request.user, purpose="ticket")
+    return render(request, "citizens/_card.html", {"citizen": citizen})
+
+
+@login_required
+@require_GET
+def citizen_card(request, pk: int):
+    try:
+        return _card(request, pk)
+    except NotFound:
+        raise Http404 from None
+    except PermissionDenied as exc:
+        return render_error(request, exc, template="citizens/_lookup_error.html")
+
+
+@login_required
+@require_GET
+def citizen_detail(request, pk: int):
+    try:
+        citizen = selectors.citizen_file(citizen_id=pk, viewer=request.user, purpose="citizen page")
+    except NotFound:
+        raise Http404 from None
+    except PermissionDenied as exc:
+        return render_error(request, exc)
+    return render(request, "citizens/detail.html", _context(request, citizen))
+
+
+def _context(request, citizen, **extra):
+    return {
+        "citizen": citizen,
+        "can_change": selectors.can_change(request.user),
+        "phone_form": extra.get("phone_form") or PhoneAddForm(),
+        "error": extra.get("error"),
+    }
+
+
+def _phones_answer(request, pk: int, **extra):
+    citizen = selectors.citizen_file(citizen_id=pk, viewer=request.user, purpose="phones")
+    if request.htmx:
+        return render(request, "citizens/_phones.html", _context(request, citizen, **extra))
+    return redirect("citizens:detail", pk=pk)
+
+
+def _changing(request, pk: int):
+    if not selectors.can_change(request.user):
+        raise PermissionDenied()
+    try:
+        return selectors.citizen_file(citizen_id=pk, viewer=request.user, purpose="phones")
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+@require_POST
+def phone_add(request, pk: int):
+    form = PhoneAddForm(request.POST)
+    try:
+        citizen = _changing(request, pk)
+        if not form.is_valid():
+            return _phones_answer(request, pk, phone_form=form)
+        services.citizen_phone_add(
+            citizen=citizen,
+            number=form.cleaned_data["number"],
+            make_primary=form.cleaned_data["make_primary"],
+            actor=request.user,
+        )
+    except ApplicationError as exc:
+        return _phones_answer(request, pk, phone_form=form, error=exc)
+    return _phones_answer(request, pk)
+
+
+@login_required
+@require_POST
+def phone_change(request, pk: int, phone_id: int):
+    action = request.POST.get("action")
+    try:
+        citizen = _changing(request, pk)
+        phone = selectors.citizen_phone(citizen=citizen, phone_id=phone_id)
+        if action == "confirm":
+            services.citizen_phone_confirm(phone=phone, actor=request.user)
+        elif action == "primary":
+            services.citizen_phone_set_primary(phone=phone, actor=request.user)
+        elif action == "remove":
+            services.citizen_phone_remove(phone=phone, actor=request.user)
+    except ApplicationError as exc:
+        return _phones_answer(request, pk, error=exc)
+    return _phones_answer(request, pk)
