@@ -82,7 +82,7 @@ class Ticket(TimeStampedModel):
         VIDEO = "video", _("Video call")
         WALK_IN = "walk_in", _("Walk-in")
         EMAIL = "email", _("E-mail")
-        WEB = "web", _("Web site")
+        WEB = "web", _("Web portal")
         TAWASUL = "tawasul", _("Tawasul")
         UYC = "uyc", _("Under Your Command")
 

@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('review_number', models.CharField(editable=False, max_length=20, unique=True, verbose_name='review number')),
                 ('kind', models.CharField(choices=[('complaint', 'Complaint'), ('inquiry', 'Inquiry'), ('suggestion', 'Suggestion'), ('maintenance', 'Maintenance request')], max_length=20, verbose_name='kind')),
-                ('channel', models.CharField(choices=[('phone', 'Phone'), ('chat', 'Live chat'), ('video', 'Video call'), ('walk_in', 'Walk-in'), ('email', 'E-mail'), ('web', 'Web site'), ('tawasul', 'Tawasul'), ('uyc', 'Under Your Command')], max_length=20, verbose_name='channel')),
+                ('channel', models.CharField(choices=[('phone', 'Phone'), ('chat', 'Live chat'), ('video', 'Video call'), ('walk_in', 'Walk-in'), ('email', 'E-mail'), ('web', 'Web portal'), ('tawasul', 'Tawasul'), ('uyc', 'Under Your Command')], max_length=20, verbose_name='channel')),
                 ('subject', models.CharField(max_length=200, verbose_name='subject')),
                 ('description', models.TextField(verbose_name='description')),
                 ('is_anonymous', models.BooleanField(default=False, verbose_name='anonymous')),
