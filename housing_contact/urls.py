@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("citizens/", include("apps.citizens.urls")),
     path("tickets/", include("apps.tickets.urls")),
+    path("portal/", include("apps.portal.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("", include("apps.core.urls")),
 ]

@@ -86,3 +86,9 @@ def can_change(user) -> bool:
 
 def can_add(user) -> bool:
     return bool(user and user.is_authenticated and user.has_perm("citizens.add_citizen"))
+
+
+def citizen_by_cpr(*, cpr: str) -> Citizen | None:
+    """The citizen with this CPR, for intake services only (a portal submission is linked to
+    the citizen it names). Never show what it returns to the person who typed the CPR."""
+    return Citizen.objects.filter(cpr=normalize_cpr(cpr)).first()

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from apps.accounts.models import Department, User
 from apps.citizens import selectors as citizen_selectors
 from apps.citizens.models import Citizen
+from apps.core.clients import client_ip
 from apps.core.errors import ValidationFailed
 from apps.core.idempotency import IdempotencyMixin
 from apps.tickets import selectors, services, tracking
@@ -515,12 +516,6 @@ class CategoryListAPI(APIView):
 
 
 # --- public endpoints ----------------------------------------------------------------
-
-
-def client_ip(request) -> str:
-    # The web containers sit behind the ministry's load balancer, which sets REMOTE_ADDR
-    # through the WSGI server's proxy settings; a client-sent X-Forwarded-For is not trusted.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 class _PublicAPI(IdempotencyMixin, APIView):

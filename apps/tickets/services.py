@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.accounts.models import Department, User
+from apps.citizens import selectors as citizen_selectors
 from apps.citizens import services as citizen_services
 from apps.citizens.models import Citizen
 from apps.citizens.validation import is_mobile, normalize_phone
@@ -189,6 +190,93 @@ def _first_mobile(citizen: Citizen) -> str:
         if is_mobile(str(phone.number)):
             return str(phone.number)
     return ""
+
+
+@transaction.atomic
+def ticket_submit_from_portal(
+    *,
+    kind: str,
+    subject: str,
+    description: str,
+    name: str = "",
+    cpr: str = "",
+    mobile: str = "",
+    email: str = "",
+    anonymous: bool = False,
+    category: Category | None = None,
+    urgency: str = "",
+    uploads: Iterable = (),
+    language: str = "ar",
+    now: datetime | None = None,
+) -> Ticket:
+    """A request sent by a citizen on the public portal (channel ``web``, no staff actor).
+
+    The CPR links it to the citizen on file, or adds the citizen (their phone unconfirmed);
+    the mobile they give is the ticket's contact phone and never changes the file. Only a
+    suggestion may be anonymous; its mobile is optional (without one it cannot be tracked).
+    """
+    if anonymous:
+        if kind != Ticket.Kind.SUGGESTION:
+            raise ValidationFailed(
+                _("Only a suggestion may be sent without a name."),
+                code="anonymous_not_allowed",
+                details={"anonymous": [_("Give your name and CPR number for this kind of request.")]},
+            )
+        return ticket_create(
+            kind=kind,
+            channel=Ticket.Channel.WEB,
+            subject=subject,
+            description=description,
+            actor=None,
+            anonymous=True,
+            category=category,
+            contact_phone=mobile,
+            language=language,
+            uploads=uploads,
+            now=now,
+        )
+    missing = {
+        f: [_("Required.")]
+        for f, v in (("name", name), ("cpr", cpr), ("mobile", mobile))
+        if not str(v).strip()
+    }
+    if missing:
+        raise ValidationFailed(_("Some required information is missing."), code="required", details=missing)
+    normalize_phone(mobile, field="mobile")
+    citizen = citizen_selectors.citizen_by_cpr(cpr=cpr)
+    new_citizen = None
+    if citizen is None:
+        new_citizen = {
+            "cpr": cpr,
+            "name_ar": name,
+            "phones": [mobile],
+            "email": email,
+            "language": language if language in Citizen.Language.values else "ar",
+        }
+    try:
+        return ticket_create(
+            kind=kind,
+            channel=Ticket.Channel.WEB,
+            subject=subject,
+            description=description,
+            actor=None,
+            citizen=citizen,
+            new_citizen=new_citizen,
+            category=category,
+            urgency=urgency,
+            contact_phone=mobile,
+            language=language,
+            uploads=uploads,
+            now=now,
+        )
+    except ValidationFailed as error:
+        # The citizen's fields are called differently on the portal form.
+        renamed = {
+            {"phones": "mobile", "contact_phone": "mobile", "name_ar": "name"}.get(k, k): v
+            for k, v in error.details.items()
+        }
+        error.details = renamed
+        raise
 
 
 # --- the one transition service ------------------------------------------------------

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "apps.citizens",
     "apps.sla",
     "apps.tickets",
+    "apps.portal",
 ]
 
 MIDDLEWARE = [

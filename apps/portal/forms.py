@@ -1,0 +1,138 @@
+"""The citizen's forms: submit a request, track it, rate the answer."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.forms import LatinDigitsCharField
+from apps.tickets.models import Category, Ticket
+
+_TEXT = {"class": "form-control form-control-lg"}
+
+PUBLIC_KINDS = [
+    (Ticket.Kind.COMPLAINT, _("Complaint")),
+    (Ticket.Kind.INQUIRY, _("Inquiry")),
+    (Ticket.Kind.SUGGESTION, _("Suggestion")),
+    (Ticket.Kind.MAINTENANCE, _("Maintenance request")),
+]
+
+
+class SubmitForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What would you like to send?"), choices=PUBLIC_KINDS, widget=forms.RadioSelect
+    )
+    anonymous = forms.BooleanField(label=_("Send my suggestion without my name"), required=False)
+    name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={**_TEXT, "autocomplete": "name"}),
+    )
+    cpr = LatinDigitsCharField(
+        label=_("CPR number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={**_TEXT, "dir": "ltr", "inputmode": "numeric", "autocomplete": "off"}),
+    )
+    mobile = LatinDigitsCharField(
+        label=_("Mobile number"),
+        max_length=30,
+        required=False,
+        help_text=_("We send your review number and news of your request to this number by SMS."),
+        widget=forms.TextInput(attrs={**_TEXT, "dir": "ltr", "inputmode": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail (optional)"), required=False, widget=forms.EmailInput(attrs={**_TEXT, "dir": "ltr"})
+    )
+    category = forms.ModelChoiceField(
+        label=_("Topic (optional)"),
+        required=False,
+        queryset=Category.objects.filter(is_active=True, parent__isnull=True),
+        widget=forms.Select(attrs={"class": "form-select form-select-lg"}),
+    )
+    urgency = forms.ChoiceField(
+        label=_("How urgent is it?"),
+        required=False,
+        choices=Ticket.Urgency.choices,
+        initial=Ticket.Urgency.ROUTINE,
+        widget=forms.Select(attrs={"class": "form-select form-select-lg"}),
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=200, widget=forms.TextInput(attrs=_TEXT))
+    description = forms.CharField(
+        label=_("Details"), max_length=5000, widget=forms.Textarea(attrs={**_TEXT, "rows": 5})
+    )
+    attachment = forms.FileField(
+        label=_("Attachment (optional)"),
+        required=False,
+        help_text=_("PDF, photo or Word document, up to 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control form-control-lg"}),
+    )
+    # Left empty by people; filled in by form-filling robots.
+    website = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].label_from_instance = lambda c: c.display_name()
+        self.fields["category"].empty_label = "—"
+
+    def add_service_errors(self, error) -> None:
+        placed = False
+        for field, messages in (error.details or {}).items():
+            if field in self.fields:
+                for message in messages or [error.message]:
+                    self.add_error(field, str(message))
+                placed = True
+        if not placed:
+            self.add_error(None, str(error.message))
+
+
+class TrackForm(forms.Form):
+    review_number = LatinDigitsCharField(
+        label=_("Review number"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={
+                **_TEXT,
+                "dir": "ltr",
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "placeholder": "2026-004817-3",
+            }
+        ),
+    )
+    phone_last4 = LatinDigitsCharField(
+        label=_("Last 4 digits of your mobile number"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={**_TEXT, "dir": "ltr", "inputmode": "numeric", "autocomplete": "off", "maxlength": "4"}
+        ),
+    )
+
+
+class RateForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput())
+    rating = forms.TypedChoiceField(
+        label=_("How satisfied are you with the answer?"),
+        coerce=int,
+        choices=[(i, str(i)) for i in range(1, 6)],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+    )
+
+
+class ReopenForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput())
+    reason = forms.CharField(
+        label=_("What is still not solved?"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+    )
