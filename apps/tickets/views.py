@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.citizens import selectors as citizen_selectors
 from apps.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
+from apps.core.text import isolate_ltr
 from apps.core.views import render_error
 from apps.tickets import selectors, services
 from apps.tickets.forms import (
@@ -146,7 +147,7 @@ def ticket_create(request):
                 messages.success(
                     request,
                     _("Ticket %(number)s created. Read the review number to the citizen.")
-                    % {"number": ticket.review_number},
+                    % {"number": isolate_ltr(ticket.review_number)},
                 )
                 return redirect("tickets:detail", pk=ticket.pk)
         elif form.cleaned_data.get("citizen"):
