@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("apps.accounts.api_urls")),
     path("", include("apps.citizens.api_urls")),
     path("", include("apps.tickets.api_urls")),
+    path("committee/", include("apps.committee.api")),
 ]
 
 urlpatterns = [
@@ -20,6 +21,8 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("citizens/", include("apps.citizens.urls")),
     path("tickets/", include("apps.tickets.urls")),
+    path("committee/", include("apps.committee.urls")),
+    path("portal/committee/", include("apps.committee.public_urls")),
     path("portal/", include("apps.portal.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("", include("apps.core.urls")),

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "apps.sla",
     "apps.tickets",
     "apps.portal",
+    "apps.committee",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +153,10 @@ STATIC_ROOT = Path(envconfig.get_str("STATIC_ROOT", str(BASE_DIR / "var" / "stat
 # The Arabic web font comes from the fontpkg-noto-sans-arabic wheel, served locally (no CDN).
 STATICFILES_DIRS = [BASE_DIR / "static", ("fonts", Path(fontpkg_noto_sans_arabic.__file__).parent / "files")]
 MEDIA_ROOT = Path(envconfig.get_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Files staff and citizens send (committee documents, minutes): never under a served URL.
+HOUSING_PRIVATE_FILES_ROOT = Path(
+    envconfig.get_str("HOUSING_PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "private"))
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

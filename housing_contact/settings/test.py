@@ -21,6 +21,7 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 HOUSING_ATTACHMENTS_ROOT = BASE_DIR / "var" / "test-private" / "attachments"  # noqa: F405
 # Mismatch answers keep their equal floor, shortened so the suite stays quick.
 HOUSING_TRACK_MISMATCH_SECONDS = 0.01
+HOUSING_PRIVATE_FILES_ROOT = BASE_DIR / "var" / "test-private"  # noqa: F405
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

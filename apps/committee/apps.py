@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommitteeConfig(AppConfig):
+    name = "apps.committee"
+    label = "committee"
+    verbose_name = _("Housing committee")
+
+    def ready(self):
+        from apps.committee import navigation  # noqa: F401  (registers the staff nav entries)

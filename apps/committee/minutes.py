@@ -1,0 +1,340 @@
+"""The minutes of a meeting as a PDF, in Arabic (right-to-left) or English.
+
+fpdf2 shapes the text with HarfBuzz (``set_text_shaping``) and orders it with its bidi
+algorithm; the font is Noto Sans Arabic from the ``fontpkg-noto-sans-arabic`` wheel, which
+also covers Latin letters and digits. Left-to-right tokens inside Arabic sentences
+(references, review numbers, meeting numbers) are wrapped in U+2066…U+2069.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+import fontpkg_noto_sans_arabic
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+from fpdf.fonts import TTFFont
+
+from apps.committee import texts
+from apps.committee.models import Meeting, MeetingStatus, MemberRole, Outcome
+from apps.committee.selectors import Minutes, meeting_minutes
+from apps.core.templatetags.dates import hijri_date
+from apps.core.text import isolate_ltr
+
+FONT_FILE = Path(fontpkg_noto_sans_arabic.ROOT) / "files" / "NotoSansArabic[wdth,wght].ttf"
+FAMILY = "noto"
+
+
+@lru_cache(maxsize=4)
+def _static_font(weight: int) -> Path:
+    """A static instance of the variable font at ``weight``, made once and cached on disk.
+
+    Instancing the variable font takes about a second; every PDF after the first reuses
+    the file (written atomically, so parallel processes never read half a font).
+    """
+    from fontTools.ttLib import TTFont
+    from fontTools.varLib import instancer
+
+    cache = Path(
+        getattr(settings, "HOUSING_CACHE_DIR", "") or Path(tempfile.gettempdir()) / "housing-contact"
+    )
+    cache.mkdir(parents=True, exist_ok=True)
+    stamp = f"{FONT_FILE.stat().st_size}-{int(FONT_FILE.stat().st_mtime)}"
+    target = cache / f"NotoSansArabic-{weight}-{stamp}.ttf"
+    if not target.exists():
+        font = TTFont(str(FONT_FILE))
+        instancer.instantiateVariableFont(font, {"wght": weight, "wdth": 100}, inplace=True, static=True)
+        handle, partial = tempfile.mkstemp(dir=cache, suffix=".ttf")
+        os.close(handle)
+        font.save(partial)
+        os.replace(partial, target)
+    return target
+
+
+class _BaseGlyphTextFont(TTFFont):
+    """fpdf2's font with one change: the text of a glyph cluster is attached to the
+    cluster's widest glyph.
+
+    Noto Sans Arabic draws many letters as a dotless base plus a separate dot mark, and
+    HarfBuzz lists the mark first; fpdf2 attaches the cluster's characters to the first
+    glyph, so text extraction (pdftotext, pypdf, screen readers, copy-and-paste) sees a
+    zero-width letter and breaks words apart. Attaching the text to the base glyph keeps
+    the extracted Arabic whole and in logical order. Drawing is unchanged.
+    """
+
+    __slots__ = ()
+
+    def shape_text(self, text, font_size_pt, text_shaping_params):
+        if not text:
+            return []
+        infos, positions = self.perform_harfbuzz_shaping(text, font_size_pt, text_shaping_params)
+        starts = sorted({int(info.cluster) for info in infos})
+        cluster_text = {
+            start: text[start : (starts[i + 1] if i + 1 < len(starts) else len(text))]
+            for i, start in enumerate(starts)
+        }
+        carrier: dict[int, int] = {}
+        for index, (info, position) in enumerate(zip(infos, positions, strict=True)):
+            cluster = int(info.cluster)
+            if cluster not in carrier or position.x_advance > positions[carrier[cluster]].x_advance:
+                carrier[cluster] = index
+        shaped = []
+        for index, (info, position) in enumerate(zip(infos, positions, strict=True)):
+            cluster = int(info.cluster)
+            unicode = tuple(ord(ch) for ch in cluster_text[cluster]) if carrier[cluster] == index else ()
+            name = self.ttfont.getGlyphName(info.codepoint)
+            width = round(self.scale * self.ttfont["hmtx"].metrics[name][0])
+            glyph = self.subset.get_glyph(
+                glyph=info.codepoint, unicode=unicode, glyph_name=name, glyph_width=width
+            )
+            if glyph is None:
+                continue
+            shaped.append(
+                {
+                    "mapped_char": self.subset.pick_glyph(glyph),
+                    "x_advance": position.x_advance,
+                    "y_advance": position.y_advance,
+                    "x_offset": position.x_offset,
+                    "y_offset": position.y_offset,
+                    "force_positioning": bool(
+                        width != position.x_advance
+                        or position.x_offset
+                        or position.y_offset
+                        or position.y_advance
+                    ),
+                }
+            )
+        return shaped
+
+
+class MinutesDocument(FPDF):
+    def __init__(self, *, language: str, footer_text: str):
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.language = language
+        self.rtl = language == "ar"
+        self.footer_text = footer_text
+        for style, weight in (("", 400), ("B", 700)):
+            key = FAMILY + style
+            self.fonts[key] = _BaseGlyphTextFont(self, _static_font(weight), key, style)
+        self.set_text_shaping(
+            use_shaping_engine=True,
+            direction="rtl" if self.rtl else "ltr",
+            script="arab" if self.rtl else None,
+            language="ara" if self.rtl else None,
+        )
+        self.set_margins(18, 16, 18)
+        self.set_auto_page_break(True, margin=18)
+        self.set_creator("Housing Contact")
+        self.set_lang(language)
+
+    @property
+    def align(self) -> str:
+        return "R" if self.rtl else "L"
+
+    def footer(self):
+        self.set_y(-13)
+        self.set_font(FAMILY, "", 8)
+        self.set_text_color(110, 110, 110)
+        page = _("Page %(number)s") % {"number": isolate_ltr(str(self.page_no()))}
+        self.cell(0, 5, f"{self.footer_text} · {page}", align="C")
+        self.set_text_color(0, 0, 0)
+
+    def para(
+        self, text: str, *, size: float = 10.5, bold: bool = False, after: float = 1.2, indent: float = 0
+    ):
+        self.set_font(FAMILY, "B" if bold else "", size)
+        if indent:
+            if self.rtl:
+                self.set_right_margin(18 + indent)
+            else:
+                self.set_left_margin(18 + indent)
+            self.set_x(self.l_margin)
+        self.multi_cell(0, size * 0.55, text, align=self.align, new_x="LMARGIN", new_y="NEXT")
+        if indent:
+            self.set_margins(18, 16, 18)
+            self.set_x(self.l_margin)
+        if after:
+            self.ln(after)
+
+    def rule(self):
+        self.set_draw_color(180, 180, 180)
+        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+        self.ln(2)
+
+
+def _name(user) -> str:
+    if user is None:
+        return "—"
+    return user.display_name()
+
+
+def _role_label(role: str) -> str:
+    return str(MemberRole(role).label)
+
+
+def minutes_pdf(*, meeting: Meeting, language: str = "ar", minutes: Minutes | None = None) -> bytes:
+    """The minutes of ``meeting`` as PDF bytes in ``language`` ("ar" or "en")."""
+    minutes = minutes or meeting_minutes(meeting=meeting)
+    committee = meeting.committee
+    with translation.override(language):
+        title = _("Minutes of meeting %(meeting)s of the %(committee)s") % {
+            "meeting": isolate_ltr(meeting.label),
+            "committee": committee.name_in(language),
+        }
+        pdf = MinutesDocument(language=language, footer_text=committee.name_in(language))
+        pdf.set_title(title)
+        pdf.add_page()
+        pdf.para(title, size=15, bold=True, after=2)
+        when = formats.date_format(meeting.date, "DATE_FORMAT")
+        pdf.para(
+            _("Date: %(date)s (%(hijri)s)") % {"date": when, "hijri": hijri_date(meeting.date)},
+            after=0.5,
+        )
+        if meeting.starts_at:
+            pdf.para(
+                _("Time: %(time)s") % {"time": isolate_ltr(meeting.starts_at.strftime("%H:%M"))}, after=0.5
+            )
+        pdf.para(_("Place: %(place)s") % {"place": meeting.place}, after=1)
+        if meeting.status == MeetingStatus.SIGNED:
+            status = _("Final: signed by the chair %(name)s on %(date)s.") % {
+                "name": _name(meeting.signed_by),
+                "date": formats.date_format(timezone.localtime(meeting.signed_at), "DATE_FORMAT"),
+            }
+        else:
+            status = _("Draft: awaiting the chair's signature.")
+        pdf.set_text_color(*((0, 100, 0) if meeting.status == MeetingStatus.SIGNED else (160, 80, 0)))
+        pdf.para(status, bold=True, after=2)
+        pdf.set_text_color(0, 0, 0)
+        pdf.rule()
+
+        pdf.para(_("Attendance"), size=12.5, bold=True)
+        if minutes.attendance:
+            for row in minutes.attendance:
+                state = _("present") if row.present else _("absent")
+                pdf.para(
+                    _("%(name)s — %(role)s — %(state)s")
+                    % {"name": _name(row.user), "role": _role_label(row.role), "state": state},
+                    after=0.3,
+                    indent=4,
+                )
+            present_voting = sum(
+                1 for a in minutes.attendance if a.present and a.role != MemberRole.SECRETARY
+            )
+            voting = sum(1 for a in minutes.attendance if a.role != MemberRole.SECRETARY)
+            if meeting.quorum_reached:
+                quorum = _("The quorum was reached: %(present)s of %(total)s voting members present.")
+            else:
+                quorum = _("The quorum was not reached: %(present)s of %(total)s voting members present.")
+            pdf.ln(1)
+            pdf.para(
+                quorum % {"present": isolate_ltr(str(present_voting)), "total": isolate_ltr(str(voting))},
+                bold=True,
+                after=2,
+            )
+        else:
+            pdf.para(_("Attendance was not recorded."), after=2)
+        pdf.rule()
+
+        pdf.para(_("Decisions"), size=12.5, bold=True)
+        if not minutes.decided:
+            pdf.para(_("No decision was taken at this meeting."))
+        for number, item in enumerate(minutes.decided, start=1):
+            referral = item.referral
+            pdf.para(
+                _("%(number)s. Case %(reference)s: %(subject)s")
+                % {
+                    "number": isolate_ltr(str(number)),
+                    "reference": isolate_ltr(referral.reference),
+                    "subject": referral.subject,
+                },
+                bold=True,
+                after=0.4,
+            )
+            details = [_("Citizen: %(name)s") % {"name": referral.citizen.display_name()}]
+            if referral.housing_application_number:
+                details.append(
+                    _("Housing application: %(number)s")
+                    % {"number": isolate_ltr(referral.housing_application_number)}
+                )
+            if referral.review_number:
+                details.append(
+                    _("Review number: %(number)s") % {"number": isolate_ltr(referral.review_number)}
+                )
+            if referral.appeal_of_id:
+                details.append(
+                    _("Appeal against %(reference)s")
+                    % {"reference": isolate_ltr(referral.appeal_of.reference)}
+                )
+            pdf.para(" · ".join(details), size=9.5, after=0.4, indent=4)
+            pdf.para(
+                _("Decision: %(text)s") % {"text": texts.decision_text(item.decision, language)},
+                after=0.6,
+                indent=4,
+            )
+            for amendment in item.amendments:
+                pdf.set_text_color(120, 0, 0)
+                pdf.para(
+                    _("Amended on %(date)s by %(name)s: %(text)s Reason: %(reason)s")
+                    % {
+                        "date": formats.date_format(timezone.localtime(amendment.recorded_at), "DATE_FORMAT"),
+                        "name": _name(amendment.recorded_by),
+                        "text": texts.decision_text(amendment, language),
+                        "reason": amendment.amendment_reason,
+                    },
+                    size=9.5,
+                    after=0.6,
+                    indent=4,
+                )
+                pdf.set_text_color(0, 0, 0)
+            pdf.ln(1.2)
+        if minutes.not_reached:
+            pdf.rule()
+            pdf.para(_("Cases not reached (returned to the pending list)"), size=12.5, bold=True)
+            for item in minutes.not_reached:
+                pdf.para(
+                    _("Case %(reference)s: %(subject)s")
+                    % {"reference": isolate_ltr(item.referral.reference), "subject": item.referral.subject},
+                    after=0.3,
+                    indent=4,
+                )
+            pdf.ln(1)
+        pdf.rule()
+        pdf.para(
+            _("In total: %(approved)s approved, %(rejected)s rejected, %(deferred)s deferred for more study.")
+            % {
+                "approved": isolate_ltr(str(minutes.count(Outcome.APPROVED))),
+                "rejected": isolate_ltr(str(minutes.count(Outcome.REJECTED))),
+                "deferred": isolate_ltr(str(minutes.count(Outcome.DEFERRED))),
+            },
+            bold=True,
+            after=5,
+        )
+        pdf.para(_("Secretary of the committee: %(name)s") % {"name": _name(minutes.secretary)}, after=1)
+        pdf.para(_("Chair of the committee: %(name)s") % {"name": _name(minutes.chair)}, after=1)
+        return bytes(pdf.output())
+
+
+def minutes_store(*, meeting: Meeting) -> None:
+    """Generate the Arabic minutes and keep them with the meeting (the signed copy's hash too).
+
+    Called inside the closing or signing transaction: if the PDF cannot be made, the
+    meeting does not change state.
+    """
+    content = minutes_pdf(meeting=meeting, language="ar")
+    old = meeting.minutes_file.name if meeting.minutes_file else ""
+    meeting.minutes_file.save(f"{meeting.number}.pdf", ContentFile(content), save=False)
+    meeting.minutes_sha256 = (
+        hashlib.sha256(content).hexdigest() if meeting.status == MeetingStatus.SIGNED else ""
+    )
+    meeting.save(update_fields=["minutes_file", "minutes_sha256", "updated_at"])
+    if old and old != meeting.minutes_file.name:
+        storage = meeting.minutes_file.storage
+        transaction.on_commit(lambda: storage.delete(old))  # the older copy is superseded
