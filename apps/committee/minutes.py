@@ -9,6 +9,7 @@ also covers Latin letters and digits. Left-to-right tokens inside Arabic sentenc
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import tempfile
 from functools import lru_cache
@@ -31,6 +32,9 @@ from apps.core.text import isolate_ltr
 
 FONT_FILE = Path(fontpkg_noto_sans_arabic.ROOT) / "files" / "NotoSansArabic[wdth,wght].ttf"
 FAMILY = "noto"
+
+# fontTools logs every subsetting step at INFO; one PDF would fill a log screen.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 @lru_cache(maxsize=4)

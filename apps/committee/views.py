@@ -337,34 +337,52 @@ def attendance(request, meeting_id: int):
 @staff_view
 @require_POST
 def decision(request, meeting_id: int, referral_id: int):
+    """Save one case's decision; for htmx, answer with that case's row (with the error, if any)."""
     meeting = selectors.meeting_get(meeting_id=meeting_id, viewer=request.user)
     referral = selectors.referral_get(referral_id=referral_id, viewer=request.user)
     form = DecisionForm(request.POST, prefix=f"r{referral.pk}")
-    if not form.is_valid():
-        raise ValidationFailed(
-            _("Choose approved, rejected or deferred."),
-            code="unknown_outcome",
-            details=form.errors.get_json_data(),
+    error, status = None, 200
+    try:
+        if not form.is_valid():
+            raise ValidationFailed(
+                _("Choose approved, rejected or deferred."),
+                code="unknown_outcome",
+                details=form.errors.get_json_data(),
+            )
+        data = form.cleaned_data
+        services.decision_record(
+            meeting=meeting,
+            referral=referral,
+            outcome=data["outcome"],
+            conditions=data["conditions"],
+            rejection_reason=data["rejection_reason"],
+            reason_note=data["reason_note"],
+            needs=data["needs"],
+            actor=request.user,
         )
-    data = form.cleaned_data
-    services.decision_record(
-        meeting=meeting,
-        referral=referral,
-        outcome=data["outcome"],
-        conditions=data["conditions"],
-        rejection_reason=data["rejection_reason"],
-        reason_note=data["reason_note"],
-        needs=data["needs"],
-        actor=request.user,
-    )
-    minutes = selectors.meeting_minutes(meeting=meeting)
+    except ApplicationError as failure:
+        if not request.htmx:
+            raise
+        error, status = failure, failure.status
+    minutes_data = selectors.meeting_minutes(meeting=meeting)
     row = next(
-        r for r in _decision_rows(minutes, request.LANGUAGE_CODE) if r["item"].referral.pk == referral.pk
+        (
+            r
+            for r in _decision_rows(minutes_data, request.LANGUAGE_CODE)
+            if r["item"].referral.pk == referral.pk
+        ),
+        None,
     )
-    context = _page_context(request, meeting.committee, meeting=meeting, row=row, saved=True, minutes=minutes)
-    if request.htmx:
-        return render(request, "committee/_decision_row.html", context)
-    return redirect(reverse("committee:meeting", args=[meeting.pk]) + f"#item-{referral.pk}")
+    if not request.htmx:
+        return redirect(reverse("committee:meeting", args=[meeting.pk]) + f"#item-{referral.pk}")
+    if row is None:  # not on this agenda: there is no row to redraw
+        return render(request, "committee/_error.html", {"error": error}, status=status)
+    if error is not None:
+        row["form"] = form  # keep what the secretary typed
+    context = _page_context(
+        request, meeting.committee, meeting=meeting, row=row, saved=error is None, error=error
+    )
+    return render(request, "committee/_decision_row.html", context, status=status)
 
 
 @staff_view
