@@ -12,6 +12,7 @@ import hashlib
 import logging
 import os
 import tempfile
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -85,6 +86,16 @@ class _BaseGlyphTextFont(TTFFont):
             start: text[start : (starts[i + 1] if i + 1 < len(starts) else len(text))]
             for i, start in enumerate(starts)
         }
+        # A cluster of combining marks alone (shadda, harakat) travels with the letter
+        # before it, so "وّ" extracts as one piece instead of a letter and a stray mark.
+        owner = None
+        for start in starts:
+            chunk = cluster_text[start]
+            if owner is not None and chunk and all(unicodedata.combining(ch) for ch in chunk):
+                cluster_text[owner] += chunk
+                cluster_text[start] = ""
+            else:
+                owner = start
         carrier: dict[int, int] = {}
         for index, (info, position) in enumerate(zip(infos, positions, strict=True)):
             cluster = int(info.cluster)
