@@ -86,6 +86,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "tickets.add_category",
             "tickets.change_category",
             "tickets.view_category",
+            # Committee configuration in the admin: committees, seats, rejection reasons.
+            "committee.view_committee",
+            "committee.add_committee",
+            "committee.change_committee",
+            "committee.view_membership",
+            "committee.add_membership",
+            "committee.change_membership",
+            "committee.view_rejectionreason",
+            "committee.add_rejectionreason",
+            "committee.change_rejectionreason",
+            "committee.view_letterqueued",
         }
     ),
 }
