@@ -172,7 +172,7 @@ def main() -> None:
                 break
             except httpx.HTTPError:
                 if server.poll() is not None:
-                    raise SystemExit("the gunicorn server exited during start-up")
+                    raise SystemExit("the gunicorn server exited during start-up") from None
                 time.sleep(0.2)
         else:
             raise SystemExit("the gunicorn server did not answer within 30 s")

@@ -241,9 +241,10 @@ def agenda(request, meeting_id: int):
     meeting = selectors.meeting_get(meeting_id=meeting_id, viewer=request.user)
     if request.method == "POST":
         ids = [int(v) for v in request.POST.getlist("referral") if v.isdigit()]
-        referrals = list(meeting.committee.referrals.filter(pk__in=ids)) if ids else []
-        if ids and len(referrals) != len(set(ids)):
+        found = {r.pk: r for r in meeting.committee.referrals.filter(pk__in=ids)} if ids else {}
+        if len(found) != len(set(ids)):
             raise NotFound()
+        referrals = [found[pk] for pk in dict.fromkeys(ids)]  # the order they were proposed in
         services.agenda_add(meeting=meeting, referrals=referrals, actor=request.user)
         messages.success(request, _("The agenda was updated."))
         if request.POST.get("next") == "pool":
