@@ -118,6 +118,20 @@ class MeetingSerializer(serializers.ModelSerializer):
         return rows
 
 
+class FiguresSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    month = serializers.IntegerField()
+    referred = serializers.IntegerField()
+    meetings_held = serializers.IntegerField()
+    approved = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    deferred = serializers.IntegerField()
+    decided = serializers.IntegerField()
+    pending_at_month_end = serializers.IntegerField()
+    median_days_to_decision = serializers.FloatField(allow_null=True)
+    deferrals_per_referral = serializers.FloatField(allow_null=True)
+
+
 class PoolView(APIView):
     @extend_schema(
         parameters=[
@@ -165,7 +179,9 @@ class MeetingView(APIView):
 
 
 class FiguresView(APIView):
-    @extend_schema(parameters=[OpenApiParameter("month", str, description="YYYY-MM")])
+    @extend_schema(
+        parameters=[OpenApiParameter("month", str, description="YYYY-MM")], responses=FiguresSerializer
+    )
     def get(self, request):
         committee = selectors.default_committee(request.user)
         try:
@@ -176,7 +192,7 @@ class FiguresView(APIView):
                 _("Give the month as YYYY-MM."), code="invalid_month", details={"month": [_("Required.")]}
             ) from None
         figures = selectors.month_figures(year=year, month=month, committee=committee)
-        return Response({**figures.__dict__, "decided": figures.decided})
+        return Response(FiguresSerializer({**figures.__dict__, "decided": figures.decided}).data)
 
 
 urlpatterns = [
