@@ -275,3 +275,33 @@ def test_a_referral_needs_a_subject_and_a_summary(committee, citizen, secretary)
         )
     assert set(error.value.details) == {"subject", "summary"}
     assert not Referral.objects.exists()
+
+
+def test_a_document_over_10_mb_is_refused(referral, secretary):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.committee.models import ReferralDocument
+
+    big = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024), "application/pdf")
+    with pytest.raises(ValidationFailed) as error:
+        services.referral_document_add(referral=referral, uploaded_file=big, actor=secretary)
+    assert error.value.code == "document_too_large"
+    assert not ReferralDocument.objects.exists()
+
+
+def test_only_the_secretary_adds_documents(referral, member):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    with pytest.raises(PermissionDenied):
+        services.referral_document_add(
+            referral=referral, uploaded_file=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF"), actor=member
+        )
+    assert not referral.documents.exists()
+
+
+def test_a_second_active_chair_is_refused(committee, member):
+    from apps.committee.models import MemberRole
+
+    with pytest.raises(Conflict) as error:
+        services.membership_add(committee=committee, user=member, role=MemberRole.CHAIR)
+    assert error.value.code == "chair_taken"
