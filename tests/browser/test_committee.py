@@ -130,6 +130,8 @@ def test_a_secretary_runs_a_meeting_and_the_chair_signs_the_minutes_in_arabic(br
         in page.locator(f"#item-{deferred.pk}").inner_text()
     )
 
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "committee_meeting_ar.png"), full_page=True)
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("[data-testid=close-meeting]")
     page.locator("[data-testid=minutes]").wait_for()
@@ -144,7 +146,6 @@ def test_a_secretary_runs_a_meeting_and_the_chair_signs_the_minutes_in_arabic(br
     assert "الموافقة بالشروط التالية: تقديم عقد الإيجار" in text
     assert "الاعتذار. السبب: الدخل يتجاوز الحد المسموح." in text
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     chair_page.screenshot(path=str(ARTIFACTS / "committee_minutes_ar.png"), full_page=True)
     pdf = chair_page.request.get(f"{live_server.url}/committee/meetings/{meeting.pk}/minutes.pdf")
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
