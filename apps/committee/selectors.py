@@ -139,14 +139,20 @@ def pending_pool(
             | Q(source_reference__iexact=query)
             | Q(subject__icontains=query)
         )
+    order = ("-deferral_count", "referred_at", "pk")
     if cursor:
+        # Two range scans on the index instead of one OR (which PostgreSQL can only
+        # filter row by row from the start): the rest of the cursor's deferral group,
+        # then the groups after it.
         count, when, pk = _decode_cursor(cursor)
-        rows = rows.filter(
-            Q(deferral_count__lt=count)
-            | Q(deferral_count=count, referred_at__gt=when)
-            | Q(deferral_count=count, referred_at=when, pk__gt=pk)
+        same_group = rows.filter(
+            Q(deferral_count=count, referred_at__gte=when) & (Q(referred_at__gt=when) | Q(pk__gt=pk))
         )
-    page = list(rows.order_by("-deferral_count", "referred_at", "pk")[: limit + 1])
+        page = list(same_group.order_by(*order)[: limit + 1])
+        if len(page) <= limit:
+            page += list(rows.filter(deferral_count__lt=count).order_by(*order)[: limit + 1 - len(page)])
+    else:
+        page = list(rows.order_by(*order)[: limit + 1])
     next_cursor = _encode_cursor(page[limit - 1]) if len(page) > limit else None
     return PoolPage(rows=page[:limit], next_cursor=next_cursor)
 
