@@ -1,10 +1,12 @@
 """Minutes PDF for a meeting of 40 decisions: target < 2 s.
 
-    python -m bench.committee_minutes [--runs 10]
+    make bench BENCH=committee_minutes
+    .venv/bin/python -m bench.committee_minutes [--runs 10]
 
-Builds a committee, 40 referrals and a meeting deciding all of them inside one
-transaction that is rolled back at the end (nothing is left in the database), then times
-the Arabic and the English minutes. Writes bench/results/committee_minutes.json.
+On the bench database (``loaddriver.prepare``), builds a committee, 40 referrals and a
+meeting deciding all of them inside one transaction that is rolled back at the end
+(nothing is left behind), then times the Arabic and the English minutes in this process.
+Writes bench/results/committee_minutes.json and a sample of each PDF beside it.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import os
 import statistics
 import time
 from pathlib import Path
@@ -22,10 +23,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "housing_contact.settings.test")
-    import django
+    from bench import loaddriver as ld
 
-    django.setup()
+    ld.prepare(seed=False)
     from django.db import transaction
 
     from apps.accounts import services as account_services
@@ -127,6 +127,14 @@ def main() -> None:
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
     print(json.dumps(report, indent=2))
+    print(
+        "committee_minutes: "
+        + " | ".join(
+            f"{language} median {r['median_s']:.2f}s p95 {r['p95_s']:.2f}s max {r['max_s']:.2f}s"
+            for language, r in results.items()
+        ),
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

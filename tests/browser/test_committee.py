@@ -2,70 +2,36 @@
 signs the minutes — in Arabic, in headless Chromium. Screenshots under tests/artifacts/."""
 
 import datetime
-import os
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from apps.accounts import services as account_services
 from apps.accounts.roles import Role
 from apps.committee import services
 from apps.committee.models import Decision, MeetingStatus, MemberRole, Outcome, ReferralStatus
+from tests.browser.conftest import ARTIFACTS, VIEWPORT
+from tests.conftest import PASSWORD
 
-CHROMIUM = os.environ.get("HOUSING_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(settings.BASE_DIR) / "tests" / "artifacts"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="CHROMIUM IS NOT INSTALLED: browser test skipped"),
-]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls
-    # are still plain synchronous ones, so Django's async-safety guard is lifted here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
-
-
-def _page_as(browser, live_server, user):
-    """A browser page signed in as ``user`` (a session made the way the login form makes one)."""
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="ar-BH", viewport={"width": 1280, "height": 900})
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    return context.new_page()
-
-
-@pytest.fixture
-def scene(transactional_db):
+def scene(transactional_db, secretary):
     from tests.committee.factories import CitizenFactory, ReferralFactory
 
-    def person(username, role, name_ar):
+    def person(username, name_ar):
         return account_services.user_create(
-            username=username, password="x-very-long-1", roles=[role], actor=None, full_name_ar=name_ar
+            username=username,
+            password=PASSWORD,
+            roles=[Role.COMMITTEE_MEMBER],
+            actor=None,
+            full_name_ar=name_ar,
         )
 
-    secretary = person("secretary-b", Role.COMMITTEE_SECRETARY, "مريم عبدالله")
-    chair = person("chair-b", Role.COMMITTEE_MEMBER, "حمد الدوسري")
-    members = [person(f"member-b{i}", Role.COMMITTEE_MEMBER, f"عضو {i}") for i in (1, 2)]
+    chair = person("chair-b", "حمد الدوسري")
+    members = [person(f"member-b{i}", f"عضو {i}") for i in (1, 2)]
     committee = services.committee_upsert(code="housing", name_ar="لجنة الإسكان", name_en="Housing Committee")
     services.membership_add(committee=committee, user=secretary, role=MemberRole.SECRETARY)
     services.membership_add(committee=committee, user=chair, role=MemberRole.CHAIR)
@@ -91,9 +57,11 @@ def scene(transactional_db):
     }
 
 
-def test_a_secretary_runs_a_meeting_and_the_chair_signs_the_minutes_in_arabic(browser, live_server, scene):
+def test_a_secretary_runs_a_meeting_and_the_chair_signs_the_minutes_in_arabic(
+    browser, page, live_server, log_in, screenshot, scene
+):
     meeting, referrals = scene["meeting"], scene["referrals"]
-    page = _page_as(browser, live_server, scene["secretary"])
+    log_in(page, scene["secretary"])
     page.goto(f"{live_server.url}/committee/meetings/{meeting.pk}/agenda/")
     assert page.locator("html").get_attribute("dir") == "rtl"
     for referral in referrals:
@@ -130,14 +98,14 @@ def test_a_secretary_runs_a_meeting_and_the_chair_signs_the_minutes_in_arabic(br
         in page.locator(f"#item-{deferred.pk}").inner_text()
     )
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "committee_meeting_ar.png"), full_page=True)
+    screenshot(page, "committee_meeting_ar")
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("[data-testid=close-meeting]")
     page.locator("[data-testid=minutes]").wait_for()
     assert "مسودة" in page.locator("[data-testid=minutes-status]").inner_text()
 
-    chair_page = _page_as(browser, live_server, scene["chair"])
+    chair_context = browser.new_context(viewport=VIEWPORT, locale="ar-BH", timezone_id="Asia/Bahrain")
+    chair_page = log_in(chair_context.new_page(), scene["chair"])
     chair_page.goto(f"{live_server.url}/committee/meetings/{meeting.pk}/minutes/")
     chair_page.click("[data-testid=sign]")
     chair_page.locator("[data-testid=minutes-status].alert-success").wait_for()
@@ -146,7 +114,7 @@ def test_a_secretary_runs_a_meeting_and_the_chair_signs_the_minutes_in_arabic(br
     assert "الموافقة بالشروط التالية: تقديم عقد الإيجار" in text
     assert "الاعتذار. السبب: الدخل يتجاوز الحد المسموح." in text
 
-    chair_page.screenshot(path=str(ARTIFACTS / "committee_minutes_ar.png"), full_page=True)
+    screenshot(chair_page, "committee_minutes_ar")
     pdf = chair_page.request.get(f"{live_server.url}/committee/meetings/{meeting.pk}/minutes.pdf")
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
     (ARTIFACTS / "committee_minutes_ar.pdf").write_bytes(pdf.body())
@@ -171,3 +139,5 @@ def test_a_secretary_runs_a_meeting_and_the_chair_signs_the_minutes_in_arabic(br
     )
     deferred.refresh_from_db()
     assert deferred.status == ReferralStatus.PENDING and deferred.deferral_count == 1
+    assert page.external_requests == [] and chair_context.pages[0].url.startswith(live_server.url)
+    chair_context.close()
