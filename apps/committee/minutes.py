@@ -102,11 +102,12 @@ class _BaseGlyphTextFont(TTFFont):
             if cluster not in carrier or position.x_advance > positions[carrier[cluster]].x_advance:
                 carrier[cluster] = index
         shaped = []
+        glyph_order, metrics = self.ttfont.getGlyphOrder(), self.ttfont["hmtx"].metrics
         for index, (info, position) in enumerate(zip(infos, positions, strict=True)):
             cluster = int(info.cluster)
             unicode = tuple(ord(ch) for ch in cluster_text[cluster]) if carrier[cluster] == index else ()
-            name = self.ttfont.getGlyphName(info.codepoint)
-            width = round(self.scale * self.ttfont["hmtx"].metrics[name][0])
+            name = glyph_order[info.codepoint]
+            width = round(self.scale * metrics[name][0])
             glyph = self.subset.get_glyph(
                 glyph=info.codepoint, unicode=unicode, glyph_name=name, glyph_width=width
             )
