@@ -54,15 +54,6 @@ def citizen_by_phone(*, phone: str) -> Citizen | None:
     return match.citizen if match else None
 
 
-def citizen_by_cpr(*, cpr: str) -> Citizen | None:
-    """The citizen with this CPR (any spelling of it), for linking a record to them.
-
-    It does not show the citizen's file, so it is not logged; callers display at most the
-    name and the masked CPR.
-    """
-    return Citizen.objects.filter(cpr=normalize_cpr(cpr)).first()
-
-
 def citizen_file(*, citizen_id: int, viewer, purpose: str = "view") -> Citizen:
     """The whole citizen file for a viewer allowed to see it; the read is logged."""
     if not can_see_identity(viewer):

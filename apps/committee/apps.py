@@ -8,4 +8,9 @@ class CommitteeConfig(AppConfig):
     verbose_name = _("Housing committee")
 
     def ready(self):
-        from apps.committee import navigation  # noqa: F401  (registers the staff nav entries)
+        from apps.committee import (
+            navigation,  # noqa: F401  (registers the staff nav entries)
+            ticket_sync,
+        )
+
+        ticket_sync.register()

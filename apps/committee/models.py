@@ -154,8 +154,17 @@ class Referral(TimeStampedModel):
         _("source"), max_length=12, choices=SourceKind.choices, default=SourceKind.SECRETARY
     )
     # The source's own public reference (a ticket's review number, an escalation's number)
-    # as given at referral time; the foreign keys to those apps are added when they land.
+    # as given at referral time; the ticket itself when the case came from one. The
+    # escalation link comes with the escalations app (see listeners.py).
     source_reference = models.CharField(_("source reference"), max_length=30, blank=True, db_index=True)
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="committee_referrals",
+        verbose_name=_("ticket"),
+    )
     appeal_of = models.OneToOneField(
         "self",
         null=True,
@@ -202,6 +211,8 @@ class Referral(TimeStampedModel):
     @property
     def review_number(self) -> str:
         """The citizen's reference from the ticket the case came from, if any."""
+        if self.ticket_id:
+            return self.ticket.review_number
         if self.source_kind == SourceKind.TICKET:
             return self.source_reference
         if self.appeal_of_id and self.source_reference:

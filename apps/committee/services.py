@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 import filetype
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -36,7 +36,7 @@ from apps.committee.models import (
     RejectionReason,
     SourceKind,
 )
-from apps.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from apps.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from apps.core.text import latin_digits
 
 MANAGE_PERMISSION = "accounts.manage_committee"
@@ -196,6 +196,7 @@ def referral_create(
     source_reference: str = "",
     appeal_of: Referral | None = None,
     referred_at: datetime | None = None,
+    ticket=None,
 ) -> Referral:
     """Put a case in the committee's pending pool.
 
@@ -203,8 +204,18 @@ def referral_create(
     (having checked their own permissions) with ``source_kind`` and the source's public
     reference; an appeal is created by ``appeal_submit``.
     """
-    if source_kind not in SourceKind.values:
-        raise ValidationFailed(_("Unknown referral source."), code="unknown_source")
+    if ticket is not None:
+        source_kind, source_reference = SourceKind.TICKET, ticket.review_number
+        if ticket.citizen_id is None:
+            raise ValidationFailed(
+                _("An anonymous ticket cannot go to the committee: a decision needs a citizen."),
+                code="ticket_without_citizen",
+            )
+        citizen = ticket.citizen
+        if not getattr(actor, "pk", None):
+            raise PermissionDenied(
+                _("A ticket is referred by the staff member working it."), code="ticket_referrer_required"
+            )
     if source_kind == SourceKind.SECRETARY:
         _require_secretary(committee, actor)
     if not committee.is_active:
@@ -240,6 +251,7 @@ def referral_create(
         source_kind=source_kind,
         source_reference=(source_reference or "").strip(),
         appeal_of=appeal_of,
+        ticket=ticket,
         referred_at=when,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
@@ -302,6 +314,45 @@ def referral_intake(
     for uploaded in uploads:
         referral_document_add(referral=referral, uploaded_file=uploaded, actor=actor)
     return referral
+
+
+@transaction.atomic
+def referral_from_ticket(
+    *,
+    committee: Committee,
+    ticket,
+    summary: str,
+    actor,
+    subject: str = "",
+    housing_application_number: str = "",
+) -> Referral:
+    """Refer a ticket's case to the committee: the ticket moves to "referred to the
+    committee" through the tickets workflow (so only someone who may work the ticket can
+    refer it) and the referral joins the pending pool — both or neither."""
+    from apps.tickets import services as ticket_services
+    from apps.tickets.workflow import Status as TicketStatus
+
+    waiting = committee.referrals.filter(ticket=ticket).exclude(
+        status__in=[ReferralStatus.APPROVED, ReferralStatus.REJECTED]
+    )
+    if waiting.exists():
+        raise Conflict(_("This ticket is already waiting for the committee."), code="ticket_already_referred")
+    ticket_services.ticket_transition(
+        ticket=ticket,
+        to_status=TicketStatus.REFERRED_TO_COMMITTEE,
+        actor=actor,
+        reason=_("Referred to the %(committee)s") % {"committee": committee.name_in("ar")},
+    )
+    ticket.refresh_from_db()
+    return referral_create(
+        committee=committee,
+        citizen=ticket.citizen,
+        ticket=ticket,
+        subject=subject or ticket.subject,
+        summary=summary,
+        housing_application_number=housing_application_number,
+        actor=actor,
+    )
 
 
 def _check_document(uploaded_file) -> tuple[bytes, str]:
@@ -880,11 +931,22 @@ def appeal_find(*, reference: str, cpr: str) -> Referral:
     key = normalize_reference(reference)
     if not key:
         raise not_verified
-    candidates = Referral.objects.filter(citizen__cpr=cpr).select_related("citizen", "committee")
-    referral = candidates.filter(reference=key).first()
-    if referral is None:
+    candidates = Referral.objects.filter(citizen__cpr=cpr).select_related("citizen", "committee", "ticket")
+    if key.startswith("CR-"):
+        referral = candidates.filter(reference=key).first()
+    else:
+        # A review number: the tickets app reads it (Arabic-Indic digits, spaces, missing
+        # dashes) and refuses a wrong check digit before any look-up.
+        from apps.tickets import review_numbers
+
+        try:
+            number = str(review_numbers.parse(reference))
+        except ApplicationError:
+            raise not_verified from None
         referral = (
-            candidates.filter(source_reference__iexact=key, appeal_of__isnull=True)
+            candidates.filter(
+                Q(ticket__review_number=number) | Q(source_reference=number), appeal_of__isnull=True
+            )
             .order_by("-referred_at")
             .first()
         )

@@ -84,14 +84,6 @@ def test_a_wrong_cpr_gets_the_same_answer_as_an_unknown_number(ruled):
     assert not Referral.objects.filter(source_kind=SourceKind.APPEAL).exists()
 
 
-def test_an_appeal_finds_the_case_by_its_ticket_review_number(ruled):
-    rejected = ruled(source_kind=SourceKind.TICKET, source_reference="2026-004817-3")
-    appeal = services.appeal_submit(
-        reference="2026-004817-3", cpr="880412345", grounds="x", now=SIGNED_AT + datetime.timedelta(days=1)
-    )
-    assert appeal.appeal_of == rejected and appeal.review_number == "2026-004817-3"
-
-
 def test_the_reference_accepts_arabic_indic_digits_and_spaces(ruled):
     rejected = ruled()
     digits = rejected.reference[3:].translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
