@@ -58,7 +58,7 @@ def test_readyz_answers_503_when_migrations_are_not_applied(django_db_blocker):
     """A fresh, empty database is reachable but not migrated."""
     import psycopg
 
-    name = "hc_readyz_unmigrated"
+    name = f"hc_readyz_unmigrated_{os.getpid()}"
     db = settings.DATABASES["default"]
     conninfo = dict(dbname="postgres", user=db["USER"], password=db["PASSWORD"] or None)
     if db["HOST"]:

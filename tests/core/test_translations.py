@@ -1,5 +1,6 @@
 """Every msgid has an Arabic translation, none is fuzzy, and the catalogues compile."""
 
+import re
 from pathlib import Path
 
 import polib
@@ -36,3 +37,32 @@ def test_the_checker_catches_a_missing_translation(tmp_path):
         encoding="utf-8",
     )
     assert [e.msgid for e in polib.pofile(str(po)) if not e.translated()] == ["Hello"]
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sdifr]|\{(\w+)\}|%[sd]")
+
+
+def _placeholders(text: str) -> list[str]:
+    return sorted(m.group(0) for m in _PLACEHOLDER.finditer(text))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in ALL if p.parent.parent.name == "ar"],
+    ids=lambda p: str(p.relative_to(settings.BASE_DIR)),
+)
+def test_every_translation_keeps_the_placeholders_of_its_message(path: Path):
+    """A translation guessed from another message (msgmerge's fuzzy match) shows up here."""
+    catalogue = polib.pofile(str(path))
+    wrong = []
+    for entry in catalogue:
+        if entry.obsolete:
+            continue
+        if entry.msgid_plural:
+            expected = set(_placeholders(entry.msgid_plural)) | set(_placeholders(entry.msgid))
+            for text in entry.msgstr_plural.values():
+                if not set(_placeholders(text)) <= expected:
+                    wrong.append(entry.msgid)
+        elif _placeholders(entry.msgstr) != _placeholders(entry.msgid) and "python-brace-format" not in entry.flags:
+            wrong.append(entry.msgid)
+    assert not wrong, f"placeholders differ in {path}: {wrong[:10]}"
