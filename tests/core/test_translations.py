@@ -63,6 +63,9 @@ def test_every_translation_keeps_the_placeholders_of_its_message(path: Path):
             for text in entry.msgstr_plural.values():
                 if not set(_placeholders(text)) <= expected:
                     wrong.append(entry.msgid)
-        elif _placeholders(entry.msgstr) != _placeholders(entry.msgid) and "python-brace-format" not in entry.flags:
+        elif (
+            _placeholders(entry.msgstr) != _placeholders(entry.msgid)
+            and "python-brace-format" not in entry.flags
+        ):
             wrong.append(entry.msgid)
     assert not wrong, f"placeholders differ in {path}: {wrong[:10]}"
