@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("apps.citizens.api_urls")),
     path("", include("apps.tickets.api_urls")),
     path("committee/", include("apps.committee.api")),
+    path("notifications/", include("apps.notifications.api")),
 ]
 
 urlpatterns = [
@@ -24,6 +25,7 @@ urlpatterns = [
     path("committee/", include("apps.committee.urls")),
     path("portal/committee/", include("apps.committee.public_urls")),
     path("portal/", include("apps.portal.urls")),
+    path("notifications/", include("apps.notifications.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("", include("apps.core.urls")),
 ]

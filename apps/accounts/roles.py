@@ -38,16 +38,23 @@ _TICKET_DESK = frozenset(
 )
 # Citizens: who may add a citizen or change their details and phones.
 _CITIZEN_DESK = frozenset({"citizens.add_citizen", "citizens.change_citizen", "citizens.view_citizen"})
+# Notifications: reading the messages sent to a citizen (their timeline); the outbox
+# itself, and resending a failed message, are for supervisors and administrators.
+_CITIZEN_MESSAGES = frozenset({"notifications.view_citizen_messages"})
+_OUTBOX = frozenset({"notifications.view_outbox", "notifications.resend_notification"})
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.AGENT: frozenset({"accounts.use_agent_console", "accounts.view_citizen_identity"})
     | _TICKET_DESK
-    | _CITIZEN_DESK,
+    | _CITIZEN_DESK
+    | _CITIZEN_MESSAGES,
     Role.SUPERVISOR: frozenset(
         {"accounts.use_agent_console", "accounts.view_supervisor_dashboard", "accounts.view_citizen_identity"}
     )
     | _TICKET_DESK
-    | _CITIZEN_DESK,
+    | _CITIZEN_DESK
+    | _CITIZEN_MESSAGES
+    | _OUTBOX,
     Role.DEPARTMENT_OFFICER: frozenset(
         {
             "accounts.work_department_queue",
@@ -64,7 +71,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "tickets.view_ticket",
             "tickets.view_all_tickets",
         }
-    ),
+    )
+    | _CITIZEN_MESSAGES,
     Role.COMMITTEE_SECRETARY: frozenset({"accounts.manage_committee", "accounts.view_committee"}),
     Role.COMMITTEE_MEMBER: frozenset({"accounts.view_committee"}),
     Role.ADMINISTRATOR: frozenset(
@@ -97,8 +105,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "committee.add_rejectionreason",
             "committee.change_rejectionreason",
             "committee.view_letterqueued",
+            # Message templates and preferences, kept in the admin; the outbox read-only there.
+            "notifications.view_messagetemplate",
+            "notifications.add_messagetemplate",
+            "notifications.change_messagetemplate",
+            "notifications.view_notificationpreference",
+            "notifications.add_notificationpreference",
+            "notifications.change_notificationpreference",
+            "notifications.view_notification",
         }
-    ),
+    )
+    | _CITIZEN_MESSAGES
+    | _OUTBOX,
 }
 
 # Roles that must be tied to a department to make sense.

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "apps.tickets",
     "apps.portal",
     "apps.committee",
+    "apps.notifications",
 ]
 
 MIDDLEWARE = [
@@ -222,7 +223,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 # Above the longest task, so a late-acked task is not redelivered while still running.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Hand over queued notifications the broker lost or never got; reclaim stuck ones.
+    "notifications.sweep": {"task": "notifications.sweep", "schedule": 60.0},
+}
 
 PHONENUMBER_DEFAULT_REGION = "BH"
 PHONENUMBER_DEFAULT_FORMAT = "E164"
@@ -257,6 +261,35 @@ HOUSING_TRACK_MISMATCH_SECONDS = float(envconfig.get_str("HOUSING_TRACK_MISMATCH
 HOUSING_PORTAL_SUBMISSIONS_PER_HOUR = envconfig.get_int("HOUSING_PORTAL_SUBMISSIONS_PER_HOUR", 10)
 # A repeated Idempotency-Key is answered from the first response for this long.
 HOUSING_IDEMPOTENCY_TTL_SECONDS = envconfig.get_int("HOUSING_IDEMPOTENCY_TTL_SECONDS", 24 * 3600)
+# Notifications (apps/notifications/conf.py lists every HOUSING_NOTIFY_* / HOUSING_SMS_* knob
+# and its default). SMS: the file backend writes var/sms/<number>.jsonl in development; in
+# production the generic HTTP gateway, configured here.
+HOUSING_SMS_BACKEND = envconfig.get_str(
+    "HOUSING_SMS_BACKEND",
+    "apps.notifications.backends.file.FileSmsBackend" if DEBUG else "apps.notifications.backends.http.HttpSmsBackend",
+)
+HOUSING_SMS_FILE_DIR = envconfig.get_str("HOUSING_SMS_FILE_DIR", str(BASE_DIR / "var" / "sms"))
+HOUSING_SMS_URL = envconfig.get_str("HOUSING_SMS_URL", "")
+HOUSING_SMS_USERNAME = envconfig.get_str("HOUSING_SMS_USERNAME", "")
+HOUSING_SMS_PASSWORD = envconfig.get_str("HOUSING_SMS_PASSWORD", "")
+HOUSING_SMS_API_TOKEN = envconfig.get_str("HOUSING_SMS_API_TOKEN", "")
+HOUSING_SMS_SENDER_ID = envconfig.get_str("HOUSING_SMS_SENDER_ID", "MOH")
+HOUSING_SMS_TIMEOUT_SECONDS = float(envconfig.get_int("HOUSING_SMS_TIMEOUT_SECONDS", 10))
+
+# E-mail: SMTP in production; in development, files under var/mail.
+EMAIL_BACKEND = envconfig.get_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.filebased.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_FILE_PATH = envconfig.get_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
+EMAIL_HOST = envconfig.get_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = envconfig.get_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = envconfig.get_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envconfig.get_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envconfig.get_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = envconfig.get_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = envconfig.get_str("DEFAULT_FROM_EMAIL", "Ministry of Housing <no-reply@housing.gov.bh>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # In development, serve static files straight from the apps and packages.
 WHITENOISE_USE_FINDERS = DEBUG

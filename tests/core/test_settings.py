@@ -62,6 +62,7 @@ def test_deploy_check_passes_with_production_values():
             "SECRET_KEY": "a-long-random-production-secret-key-with-enough-entropy-1234567890",
             "ALLOWED_HOSTS": "contact.housing.example.bh",
             "CSRF_TRUSTED_ORIGINS": "https://contact.housing.example.bh",
+            "HOUSING_SMS_URL": "https://sms-gateway.example.bh/send",
         },
         "--deploy",
         "--fail-level",

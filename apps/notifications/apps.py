@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "apps.notifications"
+    label = "notifications"
+    verbose_name = _("Notifications")
+
+    def ready(self):
+        from apps.core.navigation import NavEntry, register
+        from apps.notifications import checks, events  # noqa: F401 - registers the core events and checks
+
+        register(NavEntry("notifications_outbox", _("Outbox"), "notifications:outbox", "notifications.view_outbox", 800))

@@ -1,0 +1,171 @@
+"""Reads of the outbox, the staff inbox, templates and preferences."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from apps.core.errors import NotFound, PermissionDenied
+from apps.notifications import events
+from apps.notifications.choices import FALLBACK_LANGUAGE, Channel, State
+from apps.notifications.models import MessageTemplate, Notification, NotificationPreference
+from apps.notifications.sms import normalise_phone_key
+
+OUTBOX_PERMISSION = "notifications.view_outbox"
+CITIZEN_MESSAGES_PERMISSION = "notifications.view_citizen_messages"
+RESEND_PERMISSION = "notifications.resend_notification"
+
+
+@dataclass(frozen=True)
+class ResolvedTemplate:
+    subject: str
+    body: str
+    language: str
+    edited: bool  # an administrator's row, not the registry's default wording
+
+
+def template_for(event: events.Event, channel: str, language: str) -> ResolvedTemplate | None:
+    """The wording to use: the language asked for, else Arabic; an edited row before the default."""
+    rows = {
+        row.language: row
+        for row in MessageTemplate.objects.filter(
+            event=event.key, channel=channel, language__in={language, FALLBACK_LANGUAGE}
+        )
+    }
+    for lang in dict.fromkeys([language, FALLBACK_LANGUAGE]):
+        if lang in rows:
+            return ResolvedTemplate(rows[lang].subject, rows[lang].body, lang, edited=True)
+        default = event.defaults.get((channel, lang))
+        if default is not None:
+            return ResolvedTemplate(default.subject, default.body, lang, edited=False)
+    return None
+
+
+def is_opted_out(keys: list[str]) -> bool:
+    keys = [key for key in keys if key]
+    return bool(keys) and NotificationPreference.objects.filter(key__in=keys, opted_out=True).exists()
+
+
+def preference_key_for_phone(phone: str) -> str:
+    return f"phone:{normalise_phone_key(phone)}"
+
+
+def preference_key_for_email(email: str) -> str:
+    return f"email:{email.strip().lower()}"
+
+
+def notifications_due(*, now: datetime, stale_before: datetime, limit: int) -> QuerySet:
+    """Queued rows due for sending that no worker has taken since they were handed over.
+
+    Served by the partial index ``notif_queued_due_idx`` (queued rows only, by send_after).
+    """
+    return (
+        Notification.objects.filter(state=State.QUEUED, send_after__lte=now)
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=stale_before))
+        .order_by("send_after")[:limit]
+    )
+
+
+def _require(viewer, *permissions: str) -> None:
+    if not (viewer and viewer.is_authenticated and any(viewer.has_perm(p) for p in permissions)):
+        raise PermissionDenied()
+
+
+def outbox(
+    *,
+    viewer,
+    state: str = "",
+    channel: str = "",
+    event: str = "",
+    search: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> QuerySet:
+    """The outbox as a supervisor or administrator sees it, newest first, filtered."""
+    _require(viewer, OUTBOX_PERMISSION)
+    rows = Notification.objects.select_related("recipient_user", "created_by").order_by("-created_at", "-id")
+    if state:
+        rows = rows.filter(state=state)
+    if channel:
+        rows = rows.filter(channel=channel)
+    if event:
+        rows = rows.filter(event=event)
+    if since:
+        rows = rows.filter(created_at__gte=since)
+    if until:
+        rows = rows.filter(created_at__lt=until)
+    search = (search or "").strip()
+    if search:
+        condition = Q(to_phone=normalise_phone_key(search)) | Q(to_email__iexact=search) | Q(recipient_ref=search)
+        if _looks_like_uuid(search):
+            condition |= Q(reference=search)
+        rows = rows.filter(condition)
+    return rows
+
+
+def _looks_like_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def outbox_notification(*, viewer, pk: int) -> Notification:
+    _require(viewer, OUTBOX_PERMISSION)
+    row = (
+        Notification.objects.select_related("recipient_user", "created_by", "resent_from")
+        .prefetch_related("resends")
+        .filter(pk=pk)
+        .first()
+    )
+    if row is None:
+        raise NotFound(_("There is no such notification."))
+    return row
+
+
+def messages_for(*, viewer, phone: str = "", email: str = "", ref: str = "") -> QuerySet:
+    """Every message sent (or tried) to one person, newest first, for their timeline.
+
+    Give any of the person's phone numbers, e-mail address or reference; rows matching
+    any of them are returned. Only staff who may see a citizen's contact history do.
+    """
+    _require(viewer, CITIZEN_MESSAGES_PERMISSION, OUTBOX_PERMISSION)
+    condition = Q()
+    if phone:
+        condition |= Q(to_phone=normalise_phone_key(phone))
+    if email:
+        condition |= Q(to_email__iexact=email.strip())
+    if ref:
+        condition |= Q(recipient_ref=ref)
+    if not condition:
+        return Notification.objects.none()
+    return (
+        Notification.objects.filter(condition)
+        .exclude(channel=Channel.IN_APP)
+        .select_related("created_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def inbox_for(*, user, limit: int | None = 50) -> QuerySet:
+    """A member of staff's own in-app notifications, newest first."""
+    rows = Notification.objects.filter(channel=Channel.IN_APP, recipient_user=user).order_by("-created_at", "-id")
+    return rows[:limit] if limit else rows
+
+
+def unread_count(*, user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(channel=Channel.IN_APP, recipient_user=user, read_at__isnull=True).count()
+
+
+def inbox_notification(*, user, pk: int) -> Notification:
+    row = Notification.objects.filter(channel=Channel.IN_APP, recipient_user=user, pk=pk).first()
+    if row is None:
+        raise NotFound(_("There is no such notification."))
+    return row

@@ -1,0 +1,20 @@
+from django import template
+
+from apps.notifications import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("notifications/_bell_menu.html", takes_context=True)
+def notification_bell(context, latest: int = 5):
+    """The navbar bell: unread count and the newest notifications (two small indexed queries)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"show": False}
+    return {
+        "show": True,
+        "unread": selectors.unread_count(user=user),
+        "latest": list(selectors.inbox_for(user=user, limit=latest)),
+        "csrf_token": context.get("csrf_token"),
+    }
