@@ -128,14 +128,23 @@ def _publish(ids: list[int]) -> None:
     """
     from apps.notifications.tasks import deliver
 
-    for position, notification_id in enumerate(ids):
-        try:
-            deliver.apply_async((notification_id,), retry=False)
-        except Exception:  # noqa: BLE001 - see docstring
-            logger.warning(
-                "notifications: broker unavailable; %d row(s) left for the sweep", len(ids) - position, exc_info=True
-            )
-            return
+    published = 0
+    try:
+        # A pooled connection, checked once with a single quick retry: left to itself
+        # kombu keeps retrying for seconds, which would hold up the request that
+        # committed the event while the broker is down.
+        with deliver.app.pool.acquire(block=True) as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2, timeout=2)
+            for notification_id in ids:
+                deliver.apply_async((notification_id,), connection=conn, retry=False)
+                published += 1
+    except Exception as error:  # noqa: BLE001 - see docstring
+        logger.warning(
+            "notifications: broker unavailable (%s: %s); %d row(s) left for the sweep",
+            error.__class__.__name__,
+            error,
+            len(ids) - published,
+        )
 
 
 def _publish_on_commit(ids: list[int]) -> None:
@@ -203,12 +212,19 @@ def notification_queue(
 
     reachable = {Channel.SMS: bool(phone), Channel.EMAIL: bool(email), Channel.IN_APP: recipient_user is not None}
     if channels is None:
-        wanted = [c for c in definition.channels if reachable[c]] or list(definition.channels)
+        # In-app needs a member of staff; the other channels are all tried (and recorded
+        # as failed with their reason) when the person has an address for none of them.
+        possible = [c for c in definition.channels if c != Channel.IN_APP or recipient_user is not None]
+        wanted = [c for c in possible if reachable[c]] or possible
     else:
         wanted = list(dict.fromkeys(channels))
         for channel in wanted:
             if channel not in definition.channels:
                 raise ValueError(f"{event} is not sent on {channel}.")
+            if channel == Channel.IN_APP and recipient_user is None:
+                raise ValueError("In-app notifications go to a member of staff (recipient_user).")
+    if not wanted:
+        raise ValueError(f"{event} has no channel that can reach this recipient.")
 
     opted_out = False
     if definition.audience == Audience.CITIZEN and not essential:
@@ -248,8 +264,6 @@ def notification_queue(
             _address_sms(row, now=now, urgent=urgent)
         elif channel == Channel.EMAIL:
             _address_email(row, now=now)
-        elif recipient_user is None:
-            _failure(row, "no_staff_recipient", _("In-app notifications go to members of staff only."), now)
         else:
             row.state = State.SENT
             row.sent_at = now

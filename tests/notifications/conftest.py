@@ -213,6 +213,7 @@ class GatewayStub:
 
     def __init__(self):
         self.mode = "ok"
+        self.script: list[str] = []  # modes for the next requests, in order; then ``mode``
         self.requests: list[dict] = []
         self._release = threading.Event()
         stub = self
@@ -224,15 +225,16 @@ class GatewayStub:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
                 payload = json.loads(self.rfile.read(length) or b"{}")
-                stub.requests.append({"payload": payload, "headers": dict(self.headers)})
-                if stub.mode == "hang":
+                stub.requests.append({"payload": payload, "headers": dict(self.headers), "at": time.monotonic()})
+                mode = stub.script.pop(0) if stub.script else stub.mode
+                if mode == "hang":
                     stub._release.wait(30)
                     return
                 status, body = {
                     "ok": (200, {"message_id": f"gw-{len(stub.requests)}", "status": "accepted"}),
                     "error500": (503, {"error": "temporarily unavailable"}),
                     "reject400": (400, {"error": "destination not allowed"}),
-                }[stub.mode]
+                }[mode]
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
