@@ -75,7 +75,11 @@ class MessageTemplateAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("preview/", self.admin_site.admin_view(self.preview_view), name="notifications_template_preview")
+            path(
+                "preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="notifications_template_preview",
+            )
         ] + super().get_urls()
 
     def preview_view(self, request):
@@ -97,7 +101,9 @@ def _preview_response(request):
             body=data.get("body", ""),
         )
     except events.UnknownEvent:
-        return JsonResponse({"html": format_html("<p class='errornote'>{}</p>", _("Unknown event."))}, status=400)
+        return JsonResponse(
+            {"html": format_html("<p class='errornote'>{}</p>", _("Unknown event."))}, status=400
+        )
     return JsonResponse({"html": html})
 
 
@@ -124,7 +130,16 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
 class NotificationAdmin(admin.ModelAdmin):
     """Read-only: rows are written by the services and the workers, never by hand."""
 
-    list_display = ("id", "created_at", "event", "channel", "recipient_display", "state", "attempts", "error_code")
+    list_display = (
+        "id",
+        "created_at",
+        "event",
+        "channel",
+        "recipient_display",
+        "state",
+        "attempts",
+        "error_code",
+    )
     list_filter = ("state", "channel", "event", "essential")
     search_fields = ("to_phone", "to_email", "recipient_ref", "=reference", "provider_message_id")
     date_hierarchy = "created_at"

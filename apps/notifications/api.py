@@ -4,6 +4,7 @@ signed-in member of staff's own notifications. Mounted at /api/v1/notifications/
 from __future__ import annotations
 
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import CursorPagination
@@ -75,13 +76,15 @@ class MessagesForSerializer(serializers.Serializer):
 
     def validate(self, data):
         if not any(data.get(key) for key in ("phone", "email", "ref")):
-            raise serializers.ValidationError("Give a phone, an e-mail or a reference.")
+            raise serializers.ValidationError(_("Give a phone number, an e-mail address or a reference."))
         return data
 
 
 class OutboxList(APIView):
     @extend_schema(
-        parameters=[OutboxFilterSerializer], responses=NotificationSerializer(many=True), operation_id="outbox_list"
+        parameters=[OutboxFilterSerializer],
+        responses=NotificationSerializer(many=True),
+        operation_id="outbox_list",
     )
     def get(self, request):
         filters = OutboxFilterSerializer(data=request.query_params)
@@ -95,11 +98,15 @@ class OutboxList(APIView):
 class OutboxDetail(APIView):
     @extend_schema(responses=NotificationSerializer, operation_id="outbox_retrieve")
     def get(self, request, pk: int):
-        return Response(NotificationSerializer(selectors.outbox_notification(viewer=request.user, pk=pk)).data)
+        return Response(
+            NotificationSerializer(selectors.outbox_notification(viewer=request.user, pk=pk)).data
+        )
 
 
 class OutboxResend(APIView):
-    @extend_schema(request=ResendSerializer, responses={201: NotificationSerializer}, operation_id="outbox_resend")
+    @extend_schema(
+        request=ResendSerializer, responses={201: NotificationSerializer}, operation_id="outbox_resend"
+    )
     def post(self, request, pk: int):
         row = selectors.outbox_notification(viewer=request.user, pk=pk)
         payload = ResendSerializer(data=request.data)

@@ -11,4 +11,8 @@ class NotificationsConfig(AppConfig):
         from apps.core.navigation import NavEntry, register
         from apps.notifications import checks, events  # noqa: F401 - registers the core events and checks
 
-        register(NavEntry("notifications_outbox", _("Outbox"), "notifications:outbox", "notifications.view_outbox", 800))
+        register(
+            NavEntry(
+                "notifications_outbox", _("Outbox"), "notifications:outbox", "notifications.view_outbox", 800
+            )
+        )

@@ -192,7 +192,8 @@ TICKET_RECEIVED = register(
                 subject="استلمنا طلبك — رقم المراجعة {{ review_number }}",
                 body=(
                     "السلام عليكم،\n\nاستلمت وزارة الإسكان طلبك، ورقم المراجعة هو {{ review_number }}.\n"
-                    "احتفظ بهذا الرقم لمتابعة طلبك وقراءة الرد عبر الرابط:\n{{ tracking_url }}\n\n" + _SIGNATURE_AR
+                    "احتفظ بهذا الرقم لمتابعة طلبك وقراءة الرد عبر الرابط:\n{{ tracking_url }}\n\n"
+                    + _SIGNATURE_AR
                 ),
             ),
             (Channel.EMAIL, "en"): DefaultTemplate(
@@ -234,7 +235,8 @@ TICKET_PUBLIC_REPLY = register(
                 subject="رد جديد على طلبك رقم {{ review_number }}",
                 body=(
                     "السلام عليكم،\n\nأضافت وزارة الإسكان ردًا جديدًا على طلبك رقم {{ review_number }}:\n\n"
-                    "{{ reply_text }}\n\nيمكنك متابعة طلبك عبر الرابط:\n{{ tracking_url }}\n\n" + _SIGNATURE_AR
+                    "{{ reply_text }}\n\nيمكنك متابعة طلبك عبر الرابط:\n{{ tracking_url }}\n\n"
+                    + _SIGNATURE_AR
                 ),
             ),
             (Channel.EMAIL, "en"): DefaultTemplate(
@@ -347,7 +349,8 @@ SLA_EXTENDED = register(
                 subject="تمديد مدة الرد على طلبك رقم {{ review_number }}",
                 body=(
                     "السلام عليكم،\n\nمُدّدت مدة الرد على طلبك رقم {{ review_number }} حتى {{ new_due_date }}.\n"
-                    "السبب: {{ reason }}\n\nيمكنك متابعة طلبك عبر الرابط:\n{{ tracking_url }}\n\n" + _SIGNATURE_AR
+                    "السبب: {{ reason }}\n\nيمكنك متابعة طلبك عبر الرابط:\n{{ tracking_url }}\n\n"
+                    + _SIGNATURE_AR
                 ),
             ),
             (Channel.EMAIL, "en"): DefaultTemplate(

@@ -22,10 +22,12 @@ class OutboxFilterForm(forms.Form):
         self.fields["state"].choices = everything + list(State.choices)
         self.fields["channel"].choices = everything + list(Channel.choices)
         self.fields["event"].choices = everything + [(e.key, e.label) for e in events.all_events()]
-        for name, field in self.fields.items():
-            field.widget.attrs["class"] = "form-select form-select-sm" if isinstance(
-                field, forms.ChoiceField
-            ) else "form-control form-control-sm"
+        for field in self.fields.values():
+            field.widget.attrs["class"] = (
+                "form-select form-select-sm"
+                if isinstance(field, forms.ChoiceField)
+                else "form-control form-control-sm"
+            )
 
     def clean(self):
         data = super().clean()
@@ -36,11 +38,14 @@ class OutboxFilterForm(forms.Form):
 
 class ResendForm(forms.Form):
     to_phone = forms.CharField(
-        label=_("Send to another mobile number"), required=False, max_length=32,
+        label=_("Send to another mobile number"),
+        required=False,
+        max_length=32,
         help_text=_("Leave empty to send to the same number."),
     )
     to_email = forms.EmailField(
-        label=_("Send to another e-mail address"), required=False,
+        label=_("Send to another e-mail address"),
+        required=False,
         help_text=_("Leave empty to send to the same address."),
     )
 

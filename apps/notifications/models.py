@@ -156,7 +156,10 @@ class MessageTemplate(TimeStampedModel):
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     subject = models.CharField(
-        _("subject"), max_length=300, blank=True, help_text=_("E-mail subject or in-app title; empty for SMS.")
+        _("subject"),
+        max_length=300,
+        blank=True,
+        help_text=_("E-mail subject or in-app title; empty for SMS."),
     )
     body = models.TextField(_("text"), help_text=_("Use placeholders such as {{ review_number }}."))
     updated_by = models.ForeignKey(

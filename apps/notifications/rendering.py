@@ -40,8 +40,8 @@ def _problems_in(event: Event, text: str) -> list[str]:
         problems.append(
             _("Unknown placeholder(s): %(names)s. Allowed: %(allowed)s.")
             % {
-                "names": ", ".join("{{ %s }}" % name for name in unknown),
-                "allowed": ", ".join("{{ %s }}" % name for name in sorted(event.placeholder_names)),
+                "names": ", ".join(f"{{{{ {name} }}}}" for name in unknown),
+                "allowed": ", ".join(f"{{{{ {name} }}}}" for name in sorted(event.placeholder_names)),
             }
         )
     if _STRAY.search(PLACEHOLDER.sub("", text or "")):
@@ -85,7 +85,7 @@ def format_value(value, *, ltr: bool, language: str) -> str:
     with translation.override(language):
         if isinstance(value, datetime):
             local = timezone.localtime(value) if timezone.is_aware(value) else value
-            text = "%s %s" % (formats.date_format(local, "DATE_FORMAT"), formats.time_format(local, "TIME_FORMAT"))
+            text = f"{formats.date_format(local, 'DATE_FORMAT')} {formats.time_format(local, 'TIME_FORMAT')}"
         elif isinstance(value, date):
             text = formats.date_format(value, "DATE_FORMAT")
         elif value is None:

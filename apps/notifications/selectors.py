@@ -100,7 +100,9 @@ def outbox(
         rows = rows.filter(created_at__lt=until)
     search = (search or "").strip()
     if search:
-        condition = Q(to_phone=normalise_phone_key(search)) | Q(to_email__iexact=search) | Q(recipient_ref=search)
+        condition = (
+            Q(to_phone=normalise_phone_key(search)) | Q(to_email__iexact=search) | Q(recipient_ref=search)
+        )
         if _looks_like_uuid(search):
             condition |= Q(reference=search)
         rows = rows.filter(condition)
@@ -154,14 +156,18 @@ def messages_for(*, viewer, phone: str = "", email: str = "", ref: str = "") -> 
 
 def inbox_for(*, user, limit: int | None = 50) -> QuerySet:
     """A member of staff's own in-app notifications, newest first."""
-    rows = Notification.objects.filter(channel=Channel.IN_APP, recipient_user=user).order_by("-created_at", "-id")
+    rows = Notification.objects.filter(channel=Channel.IN_APP, recipient_user=user).order_by(
+        "-created_at", "-id"
+    )
     return rows[:limit] if limit else rows
 
 
 def unread_count(*, user) -> int:
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(channel=Channel.IN_APP, recipient_user=user, read_at__isnull=True).count()
+    return Notification.objects.filter(
+        channel=Channel.IN_APP, recipient_user=user, read_at__isnull=True
+    ).count()
 
 
 def inbox_notification(*, user, pk: int) -> Notification:

@@ -210,7 +210,11 @@ def notification_queue(
     essential = definition.essential if essential is None else essential
     urgent = definition.urgent if urgent is None else urgent
 
-    reachable = {Channel.SMS: bool(phone), Channel.EMAIL: bool(email), Channel.IN_APP: recipient_user is not None}
+    reachable = {
+        Channel.SMS: bool(phone),
+        Channel.EMAIL: bool(email),
+        Channel.IN_APP: recipient_user is not None,
+    }
     if channels is None:
         # In-app needs a member of staff; the other channels are all tried (and recorded
         # as failed with their reason) when the person has an address for none of them.
@@ -295,7 +299,10 @@ def _address_email(row: Notification, *, now: datetime) -> None:
         validate_email(row.to_email)
     except ValidationError:
         _failure(
-            row, "invalid_email", _("“%(address)s” is not a valid e-mail address.") % {"address": row.to_email}, now
+            row,
+            "invalid_email",
+            _("“%(address)s” is not a valid e-mail address.") % {"address": row.to_email},
+            now,
         )
 
 
@@ -343,7 +350,9 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
         return _record_failure(ours, row, error)
     except Exception as error:  # noqa: BLE001 - an unexpected bug is retried, bounded, and logged
         logger.exception("notifications: unexpected error sending %s", notification_id)
-        return _record_failure(ours, row, TransientDeliveryError(f"{error.__class__.__name__}: {error}", code="error"))
+        return _record_failure(
+            ours, row, TransientDeliveryError(f"{error.__class__.__name__}: {error}", code="error")
+        )
     ours.update(
         state=State.SENT,
         sent_at=timezone.now(),
@@ -359,7 +368,10 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
 def _send(row: Notification) -> str:
     if row.channel == Channel.SMS:
         message = OutgoingSms(
-            to=row.to_phone, text=row.body, reference=str(row.reference), sender_id=conf.get("HOUSING_SMS_SENDER_ID")
+            to=row.to_phone,
+            text=row.body,
+            reference=str(row.reference),
+            sender_id=conf.get("HOUSING_SMS_SENDER_ID"),
         )
         return get_sms_backend().send(message)
     if row.channel == Channel.EMAIL:
@@ -391,7 +403,12 @@ def _record_failure(ours, row: Notification, error: DeliveryError) -> DeliveryOu
             "error": message,
         }
     ours.update(
-        state=State.FAILED, failed_at=now, claim_token=None, error_code=error.code, last_error=message, updated_at=now
+        state=State.FAILED,
+        failed_at=now,
+        claim_token=None,
+        error_code=error.code,
+        last_error=message,
+        updated_at=now,
     )
     return DeliveryOutcome("failed")
 
@@ -496,7 +513,9 @@ def notification_resend(
         try:
             row.to_phone = normalise_mobile(to_phone or original.to_phone)
         except UnusablePhone as error:
-            raise ValidationFailed(error.message, code=error.code, details={"to_phone": [str(error.message)]}) from None
+            raise ValidationFailed(
+                error.message, code=error.code, details={"to_phone": [str(error.message)]}
+            ) from None
         if not original.urgent:
             row.send_after = quiet_hours_end(now) or now
     else:
@@ -518,16 +537,18 @@ def notification_mark_read(*, notification: Notification, actor, now: datetime |
     if notification.channel != Channel.IN_APP or notification.recipient_user_id != actor.pk:
         raise PermissionDenied()
     now = now or timezone.now()
-    if Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now, updated_at=now):
+    if Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+        read_at=now, updated_at=now
+    ):
         notification.read_at = now
     return notification
 
 
 def notification_mark_all_read(*, actor, now: datetime | None = None) -> int:
     now = now or timezone.now()
-    return Notification.objects.filter(channel=Channel.IN_APP, recipient_user=actor, read_at__isnull=True).update(
-        read_at=now, updated_at=now
-    )
+    return Notification.objects.filter(
+        channel=Channel.IN_APP, recipient_user=actor, read_at__isnull=True
+    ).update(read_at=now, updated_at=now)
 
 
 # --------------------------------------------------------------------------- templates
@@ -541,7 +562,9 @@ def message_template_save(
     try:
         definition = events.get(event)
     except events.UnknownEvent:
-        raise ValidationFailed(_("Unknown event."), code="unknown_event", details={"event": [_("Unknown event.")]}) from None
+        raise ValidationFailed(
+            _("Unknown event."), code="unknown_event", details={"event": [_("Unknown event.")]}
+        ) from None
     if language not in Language.values:
         raise ValidationFailed(_("Unknown language."), code="unknown_language")
     problems = template_problems(definition, channel, subject=subject, body=body)

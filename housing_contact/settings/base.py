@@ -266,7 +266,9 @@ HOUSING_IDEMPOTENCY_TTL_SECONDS = envconfig.get_int("HOUSING_IDEMPOTENCY_TTL_SEC
 # production the generic HTTP gateway, configured here.
 HOUSING_SMS_BACKEND = envconfig.get_str(
     "HOUSING_SMS_BACKEND",
-    "apps.notifications.backends.file.FileSmsBackend" if DEBUG else "apps.notifications.backends.http.HttpSmsBackend",
+    "apps.notifications.backends.file.FileSmsBackend"
+    if DEBUG
+    else "apps.notifications.backends.http.HttpSmsBackend",
 )
 HOUSING_SMS_FILE_DIR = envconfig.get_str("HOUSING_SMS_FILE_DIR", str(BASE_DIR / "var" / "sms"))
 HOUSING_SMS_URL = envconfig.get_str("HOUSING_SMS_URL", "")
@@ -279,7 +281,9 @@ HOUSING_SMS_TIMEOUT_SECONDS = float(envconfig.get_int("HOUSING_SMS_TIMEOUT_SECON
 # E-mail: SMTP in production; in development, files under var/mail.
 EMAIL_BACKEND = envconfig.get_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.filebased.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_FILE_PATH = envconfig.get_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 EMAIL_HOST = envconfig.get_str("EMAIL_HOST", "localhost")

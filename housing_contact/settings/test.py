@@ -10,7 +10,9 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 # SMS to files (a per-run directory may be given by a test that starts its own worker).
 os.environ.setdefault("HOUSING_SMS_BACKEND", "apps.notifications.backends.file.FileSmsBackend")
-os.environ.setdefault("HOUSING_SMS_FILE_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "var", "test-sms"))
+os.environ.setdefault(
+    "HOUSING_SMS_FILE_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "var", "test-sms")
+)
 
 from .base import *  # noqa: E402,F403
 from .base import CACHES  # noqa: E402

@@ -63,7 +63,9 @@ def worker_database_url() -> str:
 class Worker:
     """A real ``celery worker`` process on the test database."""
 
-    def __init__(self, name: str, *, directory: Path, queue: str = "celery", broker: str | None = None, **overrides):
+    def __init__(
+        self, name: str, *, directory: Path, queue: str = "celery", broker: str | None = None, **overrides
+    ):
         self.name = name
         self.log_path = directory / f"{name}.log"
         env = dict(os.environ)
@@ -84,13 +86,17 @@ class Worker:
 
     def start(self) -> Worker:
         self.log = self.log_path.open("ab")
-        self.process = subprocess.Popen(self.command, cwd=BASE_DIR, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            self.command, cwd=BASE_DIR, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
+        )
         return self
 
     def wait_ready(self) -> Worker:
         def ready():
             if self.process.poll() is not None:
-                raise AssertionError(f"worker {self.name} exited:\n{self.log_path.read_text(errors='replace')[-3000:]}")
+                raise AssertionError(
+                    f"worker {self.name} exited:\n{self.log_path.read_text(errors='replace')[-3000:]}"
+                )
             return self.log_path.exists() and b" ready." in self.log_path.read_bytes()
 
         wait_for(ready, timeout=WORKER_START_TIMEOUT, message=f"worker {self.name} to be ready")
@@ -225,7 +231,9 @@ class GatewayStub:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
                 payload = json.loads(self.rfile.read(length) or b"{}")
-                stub.requests.append({"payload": payload, "headers": dict(self.headers), "at": time.monotonic()})
+                stub.requests.append(
+                    {"payload": payload, "headers": dict(self.headers), "at": time.monotonic()}
+                )
                 mode = stub.script.pop(0) if stub.script else stub.mode
                 if mode == "hang":
                     stub._release.wait(30)

@@ -22,10 +22,10 @@ from apps.notifications.services import Recipient, notification_queue
 rows = notification_queue(
     event="ticket.received",
     context={"review_number": "2026-000777-1", "tracking_url": "https://contact.housing.gov.bh/t/"},
-    recipient_citizen=Recipient(phone="%s"),
+    recipient_citizen=Recipient(phone="PHONE"),
 )
 print("queued", rows[0].pk)
-""" % PHONE
+""".replace("PHONE", PHONE)
 
 
 def _manage(*args, broker: str) -> subprocess.CompletedProcess:
@@ -36,7 +36,12 @@ def _manage(*args, broker: str) -> subprocess.CompletedProcess:
         "REDIS_URL": broker,
     }
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -65,7 +70,9 @@ def test_messages_queued_while_redis_is_down_are_delivered_when_it_is_back(spare
         swept = _manage("notifications_sweep", broker=spare_redis.url)
         assert "handed_over=1" in swept.stdout, swept.stderr
 
-        wait_for(lambda: Notification.objects.filter(pk=row.pk, state=State.SENT).exists(), message="delivery")
+        wait_for(
+            lambda: Notification.objects.filter(pk=row.pk, state=State.SENT).exists(), message="delivery"
+        )
     finally:
         worker.stop()
 

@@ -10,7 +10,12 @@ from django.core import mail
 from django.db import connection
 
 from apps.notifications import services
-from apps.notifications.backends import OutgoingSms, PermanentDeliveryError, SmsBackend, TransientDeliveryError
+from apps.notifications.backends import (
+    OutgoingSms,
+    PermanentDeliveryError,
+    SmsBackend,
+    TransientDeliveryError,
+)
 from apps.notifications.backends.file import sms_sent_to
 from apps.notifications.choices import Channel, State
 from apps.notifications.models import Notification
@@ -146,7 +151,12 @@ def test_a_permanent_error_fails_the_row_without_a_retry(scripted):
 
     row.refresh_from_db()
     assert outcome.status == "failed"
-    assert (row.state, row.attempts, row.error_code, row.last_error) == (State.FAILED, 1, "http_400", "number barred")
+    assert (row.state, row.attempts, row.error_code, row.last_error) == (
+        State.FAILED,
+        1,
+        "http_400",
+        "number barred",
+    )
     assert row.failed_at is not None
 
 

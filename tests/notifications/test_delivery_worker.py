@@ -77,7 +77,9 @@ def test_two_workers_racing_for_many_rows_deliver_each_exactly_once(sms_dir, cel
         deliver.apply_async((row.pk,))
 
     wait_for(
-        lambda: Notification.objects.filter(state=State.SENT).count() == len(rows), timeout=60, message="all sent"
+        lambda: Notification.objects.filter(state=State.SENT).count() == len(rows),
+        timeout=60,
+        message="all sent",
     )
 
     assert all(len(sms_sent_to(phone, directory=sms_dir)) == 1 for phone in phones)

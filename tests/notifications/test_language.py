@@ -6,7 +6,7 @@ import pytest
 
 from apps.notifications import services
 from apps.notifications.choices import Audience, Channel
-from apps.notifications.events import DefaultTemplate, Event, Placeholder, _REGISTRY, register
+from apps.notifications.events import _REGISTRY, DefaultTemplate, Event, Placeholder, register
 from apps.notifications.services import Recipient
 
 from .conftest import RECEIVED

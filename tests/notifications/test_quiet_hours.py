@@ -21,8 +21,11 @@ def at(hour, minute=0, day=10):
     return datetime(2026, 12, day, hour, minute, tzinfo=BAHRAIN)
 
 
-def _reply(recipient=Recipient(phone="36001234"), **extra):
-    return services.notification_queue(event="ticket.public_reply", context=REPLY, recipient_citizen=recipient, **extra)
+def _reply(recipient=None, **extra):
+    recipient = recipient or Recipient(phone="36001234")
+    return services.notification_queue(
+        event="ticket.public_reply", context=REPLY, recipient_citizen=recipient, **extra
+    )
 
 
 def test_a_non_urgent_sms_written_in_the_evening_waits_until_seven_the_next_morning():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import smtplib
-import socket
 from email.utils import make_msgid
 
 from django.conf import settings
@@ -32,9 +31,13 @@ def send_email(*, to: str, subject: str, body: str, reference: str) -> str:
     try:
         message.send(fail_silently=False)
     except smtplib.SMTPRecipientsRefused as exc:
-        raise PermanentDeliveryError(f"The mail server refused the address: {exc}", code="email_refused") from exc
+        raise PermanentDeliveryError(
+            f"The mail server refused the address: {exc}", code="email_refused"
+        ) from exc
     except smtplib.SMTPAuthenticationError as exc:
-        raise PermanentDeliveryError(f"The mail server refused our credentials: {exc}", code="email_auth") from exc
+        raise PermanentDeliveryError(
+            f"The mail server refused our credentials: {exc}", code="email_auth"
+        ) from exc
     except smtplib.SMTPResponseException as exc:
         if 400 <= exc.smtp_code < 500:
             raise TransientDeliveryError(
@@ -43,7 +46,7 @@ def send_email(*, to: str, subject: str, body: str, reference: str) -> str:
         raise PermanentDeliveryError(
             f"The mail server answered {exc.smtp_code}: {exc.smtp_error!r}", code="email_rejected"
         ) from exc
-    except (smtplib.SMTPException, socket.timeout, OSError) as exc:
+    except (TimeoutError, smtplib.SMTPException, OSError) as exc:
         raise TransientDeliveryError(
             f"The mail server could not be reached: {exc.__class__.__name__}: {exc}", code="email_unreachable"
         ) from exc

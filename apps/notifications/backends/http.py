@@ -58,9 +58,13 @@ class HttpSmsBackend(SmsBackend):
         status = response.status_code
         excerpt = response.text[:300]
         if status in _TRANSIENT_STATUSES or status >= 500:
-            raise TransientDeliveryError(f"The SMS gateway answered {status}: {excerpt}", code=f"http_{status}")
+            raise TransientDeliveryError(
+                f"The SMS gateway answered {status}: {excerpt}", code=f"http_{status}"
+            )
         if status >= 400:
-            raise PermanentDeliveryError(f"The SMS gateway refused the message ({status}): {excerpt}", code=f"http_{status}")
+            raise PermanentDeliveryError(
+                f"The SMS gateway refused the message ({status}): {excerpt}", code=f"http_{status}"
+            )
         try:
             data = response.json()
         except ValueError:
