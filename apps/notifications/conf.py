@@ -25,6 +25,10 @@ DEFAULTS = {
     "HOUSING_NOTIFY_RETRY_MAX_SECONDS": 1800,
     # How many queued rows one sweep hands to the broker.
     "HOUSING_NOTIFY_SWEEP_BATCH": 2000,
+    # Rows handed over together travel as one task of at most this many ids (one claim,
+    # one Celery message for them all); a worker records successes this many at a time.
+    "HOUSING_NOTIFY_TASK_BATCH": 50,
+    "HOUSING_NOTIFY_RECORD_EVERY": 25,
     # Quiet hours for SMS to citizens, local time: non-urgent messages wait until the end.
     "HOUSING_SMS_QUIET_START": time(21, 0),
     "HOUSING_SMS_QUIET_END": time(7, 0),

@@ -24,6 +24,23 @@ def deliver(self, notification_id: int) -> str:
     return outcome.status
 
 
+@shared_task(name="notifications.deliver_batch", acks_late=True, ignore_result=True)
+def deliver_batch(notification_ids: list[int]) -> dict:
+    """Send rows handed over together; those hit by a transient error travel again later,
+    grouped by their back-off."""
+    outcomes = services.notification_deliver_many(notification_ids=notification_ids)
+    later: dict[int, list[int]] = {}
+    for notification_id, outcome in outcomes.items():
+        if outcome.status == "retry":
+            later.setdefault(outcome.retry_in, []).append(notification_id)
+    for delay, ids in later.items():
+        deliver_batch.apply_async((ids,), countdown=delay)
+    counts: dict[str, int] = {}
+    for outcome in outcomes.values():
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    return counts
+
+
 @shared_task(name="notifications.sweep", ignore_result=True)
 def sweep() -> dict:
     result = services.notification_sweep()

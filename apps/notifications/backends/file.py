@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,8 +35,11 @@ def sms_directory() -> Path:
     return Path(configured) if configured else Path(settings.BASE_DIR) / "var" / "sms"
 
 
+_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+
+
 def _path_for(phone: str, directory: Path | None = None) -> Path:
-    number = normalise_phone_key(phone)
+    number = phone if _E164.fullmatch(phone) else normalise_phone_key(phone)
     if not number or "/" in number or number.startswith("."):
         raise ValueError(f"not a phone number: {phone!r}")
     return (directory or sms_directory()) / f"{number}.jsonl"
