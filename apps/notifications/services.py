@@ -193,7 +193,6 @@ def _failure(row: Notification, code: str, message: str, now: datetime) -> None:
     row.failed_at = now
 
 
-@transaction.atomic
 def notification_queue(
     *,
     event: str,
@@ -263,7 +262,44 @@ def notification_queue(
                 raise ValueError("In-app notifications go to a member of staff (recipient_user).")
     if not wanted:
         raise ValueError(f"{event} has no channel that can reach this recipient.")
+    prepare_context(definition, context, language)  # refuses a wrong context before any write
 
+    # No savepoint: queued inside a caller's transaction (a campaign may queue thousands),
+    # each savepoint would be a PostgreSQL subtransaction, and past 64 of them in one
+    # transaction every other session slows down. Everything that can be refused has
+    # been checked above, before this block.
+    with transaction.atomic(savepoint=False):
+        return _queue_rows(
+            definition=definition,
+            context=context,
+            person=person,
+            recipient_user=recipient_user,
+            phone=phone,
+            email=email,
+            language=language,
+            channels=wanted,
+            essential=essential,
+            urgent=urgent,
+            actor=actor,
+            now=now,
+        )
+
+
+def _queue_rows(
+    *,
+    definition,
+    context,
+    person,
+    recipient_user,
+    phone,
+    email,
+    language,
+    channels,
+    essential,
+    urgent,
+    actor,
+    now,
+) -> list[Notification]:
     opted_out = False
     if definition.audience == Audience.CITIZEN and not essential:
         opted_out = (
@@ -273,7 +309,7 @@ def notification_queue(
         )
 
     rows = []
-    for channel in wanted:
+    for channel in channels:
         template = selectors.template_for(definition, channel, language)
         values = prepare_context(definition, context, template.language)
         row = Notification(

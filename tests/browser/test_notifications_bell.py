@@ -8,6 +8,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connection
 
 from apps.notifications import services
 from apps.notifications.models import Notification
@@ -36,10 +37,24 @@ def chromium_page(live_server):
     yield page
     browser.close()
     playwright.stop()
+    _close_connections_left_by_request_threads()
     if previous is None:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     else:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _close_connections_left_by_request_threads() -> None:
+    """End the database sessions the live server's request threads leave behind.
+
+    A request thread's connection can outlive the thread; the test database can only be
+    dropped at the end of the run once no other session uses it.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 def test_opening_a_notification_from_the_bell_marks_it_read(chromium_page, live_server, agent):
