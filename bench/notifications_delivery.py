@@ -1,9 +1,9 @@
 """Bench: 10,000 queued notifications delivered through the file backend by two Celery workers.
 
-    python -m bench.notifications_delivery [--count 10000] [--rounds 5]
+    python -m bench.notifications_delivery [--count 10000] [--rounds 3]
 
-Target (issue 6): all 10,000 delivered in < 30 s. Uses its own database
-(``<DATABASE_URL's name>_bench``) and the Redis of ``REDIS_URL``, whose default queue it
+Target (issue 6): all 10,000 delivered in < 30 s. Uses the harness's bench
+database (``<DATABASE_URL's name>_bench``) and the Redis of ``REDIS_URL``, whose default queue it
 empties first. Each round: write the rows through ``notification_queue`` in one
 transaction (timed separately), commit — which hands them to the broker — and time from
 the commit until every row is ``sent``. Two real ``celery worker`` processes (``-P solo``)
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import shutil
@@ -26,7 +27,8 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from bench import loaddriver as ld
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS_DIR = BASE_DIR / "bench" / "results"
@@ -34,43 +36,18 @@ NAME = "notifications_delivery"
 
 
 def bench_environment(sms_dir: Path) -> dict[str, str]:
-    for name in ("DATABASE_URL", "REDIS_URL"):
-        if not os.environ.get(name):
-            raise SystemExit(
-                f"{name} is unset: run benchmarks with `make bench` (it starts embedded services)."
-            )
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    name = parts.path.lstrip("/") or "housing_contact"
-    database = urlunsplit(parts._replace(path=f"/{name.removesuffix('_bench')}_bench"))
+    """The harness's production-like environment, with SMS written to files in ``sms_dir``."""
     return {
-        "DJANGO_SETTINGS_MODULE": "housing_contact.settings.base",
-        "DATABASE_URL": database,
-        "DEBUG": "false",
-        "SECURE_SSL_REDIRECT": "false",
-        "SECRET_KEY": "benchmark-only-secret-key-not-for-production-0123456789abcdef",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "CACHE_KEY_PREFIX": "hc-bench",
-        "LOG_LEVEL": "WARNING",
+        **ld.bench_environment(),
         "HOUSING_SMS_BACKEND": "apps.notifications.backends.file.FileSmsBackend",
         "HOUSING_SMS_FILE_DIR": str(sms_dir),
     }
 
 
 def prepare(env: dict[str, str]) -> None:
-    """Create and migrate the bench database, then set Django up in this process."""
-    import psycopg
-
+    """The harness's bench database (migrated, not seeded), with this environment."""
     os.environ.update(env)
-    parts = urlsplit(env["DATABASE_URL"])
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        name = parts.path.lstrip("/")
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", "--noinput", verbosity=0)
+    ld.prepare(seed=False)
 
 
 def machine() -> dict:
@@ -89,9 +66,10 @@ def machine() -> dict:
 
 
 def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank, as the harness computes it."""
     ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
+    rank = math.ceil(round(fraction * len(ordered), 9))
+    return ordered[min(len(ordered), max(rank, 1)) - 1]
 
 
 def start_workers(env: dict[str, str], log_dir: Path, count: int = 2) -> list[subprocess.Popen]:
@@ -161,7 +139,7 @@ def one_round(count: int, numbers: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
         "--numbers", type=int, default=1_000, help="distinct phone numbers (files) written to"
     )
