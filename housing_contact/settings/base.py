@@ -261,6 +261,7 @@ HOUSING_TRACK_MISMATCH_SECONDS = float(envconfig.get_str("HOUSING_TRACK_MISMATCH
 HOUSING_PORTAL_SUBMISSIONS_PER_HOUR = envconfig.get_int("HOUSING_PORTAL_SUBMISSIONS_PER_HOUR", 10)
 # A repeated Idempotency-Key is answered from the first response for this long.
 HOUSING_IDEMPOTENCY_TTL_SECONDS = envconfig.get_int("HOUSING_IDEMPOTENCY_TTL_SECONDS", 24 * 3600)
+
 # Notifications (apps/notifications/conf.py lists every HOUSING_NOTIFY_* / HOUSING_SMS_* knob
 # and its default). SMS: the file backend writes var/sms/<number>.jsonl in development; in
 # production the generic HTTP gateway, configured here.
