@@ -52,6 +52,27 @@ class Citizen(TimeStampedModel):
             return self.name_en
         return self.name_ar
 
+    @property
+    def notification_ref(self) -> str:
+        """The key the notifications app files this citizen's messages and preference under."""
+        return f"citizens.citizen:{self.pk}"
+
+    def as_notification_recipient(self):
+        """This citizen as ``apps.notifications`` addresses them (the ``Notifiable`` protocol).
+
+        The phone is the primary one, or the first mobile when the primary is a landline
+        (SMS reach mobiles only); with no mobile at all the primary is given anyway, so the
+        outbox records why the SMS could not go. Whether they opted out is left to the
+        preferences the notifications app keeps under ``notification_ref``.
+        """
+        from apps.citizens.validation import is_mobile
+        from apps.notifications.services import Recipient
+
+        numbers = [str(phone.number) for phone in sorted(self.phones.all(), key=lambda p: (not p.is_primary, p.pk))]
+        mobiles = [number for number in numbers if is_mobile(number)]
+        phone = (mobiles or numbers or [""])[0]
+        return Recipient(phone=phone, email=self.email or "", language=self.language, ref=self.notification_ref)
+
 
 class CitizenPhone(TimeStampedModel):
     class Kind(models.TextChoices):

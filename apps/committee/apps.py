@@ -9,8 +9,10 @@ class CommitteeConfig(AppConfig):
 
     def ready(self):
         from apps.committee import (
+            letters,
             navigation,  # noqa: F401  (registers the staff nav entries)
             ticket_sync,
         )
 
         ticket_sync.register()
+        letters.register_events()

@@ -461,10 +461,10 @@ class Decision(models.Model):
 
 
 class LetterQueued(models.Model):
-    """A decision letter waiting for delivery to the citizen.
+    """The stand-in for decision letters before the notifications outbox; no longer written.
 
-    Written in the same transaction as the sign-off (or amendment) that causes it; the
-    notifications outbox takes over delivery when that app lands (see letters.py).
+    Letters now go to the outbox (see letters.py). The table stays until the branches
+    still in flight that read it have moved to the outbox; then a migration drops it.
     """
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="letters")

@@ -782,7 +782,7 @@ def _apply_decision(decision: Decision, *, actor, amended: Decision | None, now:
     listeners.notify(
         listeners.DecisionEffect(decision=decision, referral=referral, amended=amended, actor=actor)
     )
-    letters.letter_queue(decision=decision)
+    letters.letter_queue(decision=decision, actor=actor)
 
 
 @transaction.atomic

@@ -9,6 +9,9 @@ class TicketsConfig(AppConfig):
 
     def ready(self):
         from apps.core.navigation import NavEntry, register
+        from apps.tickets import notify
+
+        notify.register_events()
 
         register(
             NavEntry("tickets:my_work", _("My work"), "tickets:my_work", "tickets.view_ticket", order=10)

@@ -380,10 +380,10 @@ class TrackingLockout(models.Model):
 
 
 class TicketNotice(models.Model):
-    """A message to the citizen that a ticket event calls for, as it would be sent.
+    """The stand-in for ticket messages before the notifications outbox; no longer written.
 
-    ``notify.ticket_notify`` writes these after commit; once the notifications outbox is
-    on main it hands the same message to the outbox instead (one line in notify.py).
+    Messages now go to the outbox (see notify.py). The table stays until the branches
+    still in flight that read it have moved to the outbox; then a migration drops it.
     """
 
     class Channel(models.TextChoices):

@@ -20,7 +20,7 @@ from apps.core.errors import ApplicationError, Conflict, PermissionDenied, Valid
 from apps.tickets import attachments as attachment_rules
 from apps.tickets import review_numbers, selectors
 from apps.tickets.models import Category, Ticket, TicketAttachment, TicketEvent
-from apps.tickets.notify import queue_ticket_notice
+from apps.tickets.notify import assignment_notify, queue_ticket_notice
 from apps.tickets.workflow import (
     MOVES_NEEDING_A_SERVICE,
     NO_REPLY_STATUSES,
@@ -106,7 +106,8 @@ def ticket_create(
     2. Create the citizen first when ``new_citizen`` is given — in this same transaction,
        so a refused ticket leaves no citizen behind.
     3. Draw the review number from this year's sequence, save, record the ``created``
-       event and the attachments, and queue the acknowledgement for after commit.
+       event and the attachments, and queue the acknowledgement in the outbox (sent after
+       commit: a refused or rolled-back ticket messages nobody).
 
     ``actor`` is the member of staff taking it, or None when the citizen submits it.
     """
@@ -452,8 +453,11 @@ def ticket_assign(
         to_department=new_department,
         reason=(reason or "").strip(),
     )
+    newly_assigned = assignee is not None and locked.assignee_id != assignee.pk
     locked.assignee, locked.department = assignee, new_department
     locked.save(update_fields=["assignee", "department", "updated_at"])
+    if newly_assigned:
+        assignment_notify(ticket=locked, assignee=assignee, actor=actor)
     return locked
 
 

@@ -2,7 +2,8 @@ import pytest
 
 from apps.citizens.models import Citizen
 from apps.tickets import services
-from apps.tickets.models import Ticket, TicketAttachment, TicketNotice
+from apps.notifications.models import Notification
+from apps.tickets.models import Ticket, TicketAttachment
 from tests.tickets.factories import EXE_BYTES, PNG_BYTES, upload
 
 FORM = {
@@ -29,7 +30,7 @@ def test_a_citizen_submits_a_complaint_and_gets_the_review_number_at_once(
     )
     assert response.redirect_chain[-1][0] == "/portal/receipt/"
     assert ticket.review_number in response.content.decode()
-    assert TicketNotice.objects.get().recipient == "+97336551234"
+    assert Notification.objects.get(event="ticket.received", channel="sms").to_phone == "+97336551234"
 
 
 def test_a_new_cpr_adds_the_citizen_with_an_unconfirmed_phone(client):

@@ -3,7 +3,8 @@ import pytest
 from apps.citizens.models import Citizen
 from apps.core.errors import PermissionDenied, ValidationFailed
 from apps.tickets import services
-from apps.tickets.models import Ticket, TicketEvent, TicketNotice
+from apps.notifications.models import Notification
+from apps.tickets.models import Ticket, TicketEvent
 
 from .factories import CitizenFactory
 
@@ -27,15 +28,15 @@ def test_a_ticket_is_created_with_its_citizens_mobile_and_a_created_event(agent,
     assert (event.kind, event.actor) == (TicketEvent.Kind.CREATED, agent)
 
 
-def test_the_acknowledgement_is_sent_only_after_commit(agent, citizen, django_capture_on_commit_callbacks):
+def test_the_acknowledgement_is_queued_with_the_ticket_and_handed_over_after_commit(
+    agent, citizen, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         ticket = _create(agent, citizen=citizen)
-    assert not TicketNotice.objects.exists()
-    for callback in callbacks:
-        callback()
-    notice = TicketNotice.objects.get()
-    assert (notice.event, notice.channel, notice.recipient) == ("created", "sms", "+97336001234")
+        notice = Notification.objects.get(channel="sms")
+    assert (notice.event, notice.to_phone, notice.state) == ("ticket.received", "+97336001234", "queued")
     assert ticket.review_number in notice.body
+    assert len(callbacks) == 1
 
 
 def test_a_new_citizen_and_the_ticket_are_created_together(agent):

@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from apps.core.errors import Conflict, PermissionDenied, ValidationFailed
 from apps.tickets import services
-from apps.tickets.models import TicketEvent, TicketNotice
+from apps.notifications.models import Notification
+from apps.tickets.models import TicketEvent
 
 from .factories import set_status
 
@@ -37,24 +38,30 @@ def test_an_empty_reply_is_refused(ticket, agent):
         services.ticket_reply(ticket=ticket, body="   ", actor=agent)
 
 
-def test_a_reply_tells_the_citizen_without_quoting_it(ticket, agent, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        services.ticket_reply(ticket=ticket, body="نص الرد السري", actor=agent)
-    notice = TicketNotice.objects.get(event="replied")
+def test_a_reply_tells_the_citizen_without_quoting_it(ticket, agent):
+    services.ticket_reply(ticket=ticket, body="نص الرد السري", actor=agent)
+    notice = Notification.objects.get(event="ticket.public_reply", channel="sms")
     assert "نص الرد السري" not in notice.body and ticket.review_number in notice.body
+    assert notice.recipient_ref == f"citizens.citizen:{ticket.citizen_id}"
 
 
-def test_an_internal_note_sends_nothing_and_never_reaches_a_notice(
-    ticket, agent, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        services.ticket_note(ticket=ticket, body="ملاحظة داخلية لا يراها المواطن", actor=agent)
-        services.ticket_transition(ticket=ticket, to_status="acknowledged", actor=agent)
-        services.ticket_transition(ticket=ticket, to_status="in_progress", actor=agent)
-        services.ticket_transition(ticket=ticket, to_status="responded", actor=agent)
+def test_an_internal_note_never_appears_in_any_notification(ticket, agent, supervisor):
+    services.ticket_note(ticket=ticket, body="ملاحظة داخلية لا يراها المواطن", actor=agent)
+    services.ticket_assign(ticket=ticket, actor=supervisor, assignee=agent)
+    for status in ("acknowledged", "in_progress", "awaiting_citizen", "in_progress", "responded", "closed"):
+        services.ticket_transition(ticket=ticket, to_status=status, actor=agent)
     assert ticket.events.filter(kind="internal_note").count() == 1
-    assert not any("ملاحظة داخلية" in body for body in TicketNotice.objects.values_list("body", flat=True))
-    assert "internal_note" not in set(TicketNotice.objects.values_list("event", flat=True))
+    rows = list(Notification.objects.values_list("event", "subject", "body", "context"))
+    assert {row[0] for row in rows} == {
+        "ticket.received",
+        "ticket.assigned",
+        "ticket.awaiting_citizen",
+        "ticket.responded",
+        "ticket.closed",
+    }
+    for event, subject, body, context in rows:
+        assert "ملاحظة داخلية" not in f"{subject} {body} {context}"
+        assert "note" not in event
 
 
 def test_assignment_records_who_from_and_to(ticket, supervisor, agent):
