@@ -68,10 +68,14 @@ class Citizen(TimeStampedModel):
         from apps.citizens.validation import is_mobile
         from apps.notifications.services import Recipient
 
-        numbers = [str(phone.number) for phone in sorted(self.phones.all(), key=lambda p: (not p.is_primary, p.pk))]
+        numbers = [
+            str(phone.number) for phone in sorted(self.phones.all(), key=lambda p: (not p.is_primary, p.pk))
+        ]
         mobiles = [number for number in numbers if is_mobile(number)]
         phone = (mobiles or numbers or [""])[0]
-        return Recipient(phone=phone, email=self.email or "", language=self.language, ref=self.notification_ref)
+        return Recipient(
+            phone=phone, email=self.email or "", language=self.language, ref=self.notification_ref
+        )
 
 
 class CitizenPhone(TimeStampedModel):

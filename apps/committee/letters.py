@@ -102,8 +102,12 @@ def _letter_event(outcome, label, extra, sms_ar, sms_en, body_ar, body_en) -> Ev
         defaults={
             (Channel.SMS, "ar"): DefaultTemplate(sms_ar),
             (Channel.SMS, "en"): DefaultTemplate(sms_en),
-            (Channel.EMAIL, "ar"): DefaultTemplate(subject=_SUBJECT_AR, body=_OPENING_AR + body_ar + _CLOSING_AR),
-            (Channel.EMAIL, "en"): DefaultTemplate(subject=_SUBJECT_EN, body=_OPENING_EN + body_en + _CLOSING_EN),
+            (Channel.EMAIL, "ar"): DefaultTemplate(
+                subject=_SUBJECT_AR, body=_OPENING_AR + body_ar + _CLOSING_AR
+            ),
+            (Channel.EMAIL, "en"): DefaultTemplate(
+                subject=_SUBJECT_EN, body=_OPENING_EN + body_en + _CLOSING_EN
+            ),
         },
     )
 
@@ -123,9 +127,9 @@ def register_events() -> None:
                 ),
             ),
             "وزارة الإسكان: وافقت {{ committee_name }} على طلبكم في الحالة رقم {{ reference }}{{ review_note }}."
-            " {{ conditions_note }} {{ correction_note }}",
+            " {{ correction_note }} {{ conditions_note }}",
             "Ministry of Housing: the {{ committee_name }} approved your request in case {{ reference }}"
-            "{{ review_note }}. {{ conditions_note }} {{ correction_note }}",
+            "{{ review_note }}. {{ correction_note }} {{ conditions_note }}",
             "وافقت اللجنة على طلبكم. {{ conditions_note }}",
             "The committee approved your request. {{ conditions_note }}",
         )
@@ -160,9 +164,9 @@ def register_events() -> None:
             gettext_lazy("Committee decision: deferred"),
             (Placeholder("needs", gettext_lazy("What is needed"), "تقرير البحث الاجتماعي"),),
             "وزارة الإسكان: أجّلت {{ committee_name }} النظر في طلبكم في الحالة رقم {{ reference }}"
-            "{{ review_note }} لمزيد من الدراسة. المطلوب: {{ needs }} {{ correction_note }}",
+            "{{ review_note }} لمزيد من الدراسة. {{ correction_note }} المطلوب: {{ needs }}",
             "Ministry of Housing: the {{ committee_name }} has deferred your case {{ reference }}{{ review_note }}"
-            " for more study. What is needed: {{ needs }} {{ correction_note }}",
+            " for more study. {{ correction_note }} What is needed: {{ needs }}",
             "أجّلت اللجنة النظر في طلبكم لمزيد من الدراسة، وسيُعاد بحثه في اجتماع قادم.\nالمطلوب: {{ needs }}",
             "The committee has deferred your case for more study. It will be studied again at a coming"
             " meeting.\nWhat is needed: {{ needs }}",
@@ -196,24 +200,33 @@ def letter_context(*, decision: Decision, language: str) -> dict[str, Any]:
             "reference": referral.reference,
             "review_number": review_number,
             "review_note": (
-                " " + _("(review number %(review)s)") % {"review": _ltr(review_number)} if review_number else ""
+                " " + _("(review number %(review)s)") % {"review": _ltr(review_number)}
+                if review_number
+                else ""
             ),
             "meeting": meeting.label,
             "meeting_date": meeting.date,
             "correction_note": (
-                _("This letter corrects our earlier letter about the same case.") if decision.amends_id else ""
+                _("This letter corrects our earlier letter about the same case.")
+                if decision.amends_id
+                else ""
             ),
         }
         if decision.outcome == Outcome.APPROVED:
             context["conditions_note"] = (
-                _("The approval comes with these conditions: %(conditions)s") % {"conditions": decision.conditions}
+                _("The approval comes with these conditions: %(conditions)s")
+                % {"conditions": decision.conditions}
                 if decision.conditions.strip()
                 else ""
             )
         elif decision.outcome == Outcome.REJECTED:
-            context["reason"] = decision.rejection_reason.text_in(language) if decision.rejection_reason_id else ""
+            context["reason"] = (
+                decision.rejection_reason.text_in(language) if decision.rejection_reason_id else ""
+            )
             context["note"] = decision.reason_note
-            context["appeal_note"] = _appeal_note(decision) if referral.source_kind != SourceKind.APPEAL else ""
+            context["appeal_note"] = (
+                _appeal_note(decision) if referral.source_kind != SourceKind.APPEAL else ""
+            )
         else:
             context["needs"] = decision.needs
     return context
@@ -223,7 +236,9 @@ def _appeal_note(decision: Decision) -> str:
     final_at = decision.final_at or timezone.now()
     deadline = timezone.localdate(final_at) + timedelta(days=APPEAL_WINDOW_DAYS)
     url = settings.HOUSING_PUBLIC_BASE_URL.rstrip("/") + reverse("committee_public:appeal")
-    return _("You may appeal this decision once, until %(deadline)s, at %(url)s with your case number and your CPR.") % {
+    return _(
+        "You may appeal this decision once, until %(deadline)s, at %(url)s with your case number and your CPR."
+    ) % {
         "deadline": latin_digits(formats.date_format(deadline, "DATE_FORMAT")),
         "url": _ltr(url),
     }
@@ -234,7 +249,9 @@ def letter_render(*, decision: Decision, language: str | None = None) -> Letter:
     language = language or letter_language(decision.referral.citizen)
     definition = events.get(EVENTS[Outcome(decision.outcome)])
     template = template_for(definition, Channel.EMAIL, language)
-    values = prepare_context(definition, letter_context(decision=decision, language=language), template.language)
+    values = prepare_context(
+        definition, letter_context(decision=decision, language=language), template.language
+    )
     return Letter(
         language=template.language,
         subject=render_text(template.subject, values),

@@ -137,7 +137,7 @@ def register_events() -> None:
                 ),
                 _tracking_url(),
             ),
-            "وزارة الإسكان: يُعالَج طلبك رقم {{ review_number }} مع طلبك رقم {{ original_review_number }}."
+            "وزارة الإسكان: يُعالَج طلبك رقم {{ review_number }} مع الطلب رقم {{ original_review_number }}."
             " تابعه عبر {{ tracking_url }}",
             "Ministry of Housing: your request {{ review_number }} is being handled together with request"
             " {{ original_review_number }}. Follow it at {{ tracking_url }}",
@@ -213,7 +213,9 @@ def queue_ticket_notice(event: str, ticket: Ticket, **context) -> list[Notificat
     return ticket_notify(event, ticket, context)
 
 
-def assignment_notify(*, ticket: Ticket, assignee, actor, due_at: datetime | None = None) -> list[Notification]:
+def assignment_notify(
+    *, ticket: Ticket, assignee, actor, due_at: datetime | None = None
+) -> list[Notification]:
     """Tell a member of staff a ticket is now theirs (bell and e-mail); not when they took it themselves."""
     if assignee is None or (actor is not None and assignee.pk == actor.pk):
         return []

@@ -16,6 +16,7 @@ class CitizenFactory(factory.django.DjangoModelFactory):
     cpr = factory.Sequence(lambda n: f"{870000000 + n:09d}")
     name_ar = factory.Sequence(lambda n: f"مواطن رقم {n}")
     name_en = factory.Sequence(lambda n: f"Citizen {n}")
+    email = factory.Sequence(lambda n: f"citizen{n}@example.bh")
     language = "ar"
 
     @classmethod

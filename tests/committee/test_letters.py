@@ -3,8 +3,9 @@
 import pytest
 
 from apps.committee import letters, services
-from apps.committee.models import LetterQueued, Outcome, SourceKind
+from apps.committee.models import Outcome, SourceKind
 from apps.core.text import LRI, PDI
+from apps.notifications.models import Notification
 
 from .factories import CitizenFactory
 
@@ -25,7 +26,11 @@ def sign_one(quorate, secretary, chair, decide):
         decide(quorate, referral, outcome)
         services.meeting_close(meeting=quorate, actor=secretary)
         services.meeting_sign(meeting=quorate, actor=chair)
-        return LetterQueued.objects.get(decision__referral=referral)
+        return Notification.objects.get(
+            event=letters.EVENTS[outcome],
+            channel="email",
+            recipient_ref=f"citizens.citizen:{referral.citizen_id}",
+        )
 
     return _sign
 
@@ -35,7 +40,8 @@ def sign_one(quorate, secretary, chair, decide):
 def test_the_letter_says_the_outcome_in_the_citizens_language(make_referral, sign_one, language, outcome):
     referral = make_referral(citizen=CitizenFactory(language=language))
     letter = sign_one(referral, outcome)
-    assert letter.language == language and letter.outcome == outcome
+    assert letter.language == language and letter.event == f"committee.decision_{outcome}"
+    assert letter.essential
     assert PHRASES[(language, outcome)] in letter.body
     other = "en" if language == "ar" else "ar"
     assert PHRASES[(other, outcome)] not in letter.body
@@ -46,7 +52,7 @@ def test_nothing_is_queued_before_the_chair_signs(quorate, make_referral, secret
     services.agenda_add(meeting=quorate, referrals=[referral], actor=secretary)
     decide(quorate, referral, Outcome.APPROVED)
     services.meeting_close(meeting=quorate, actor=secretary)
-    assert not LetterQueued.objects.exists()
+    assert not Notification.objects.filter(event__startswith="committee.").exists()
 
 
 def test_the_letter_gives_the_review_number_when_the_case_came_from_a_ticket(make_referral, sign_one):
@@ -85,3 +91,27 @@ def test_an_unknown_language_falls_back_to_arabic():
         language = "fr"
 
     assert letters.letter_language(Someone()) == "ar"
+
+
+@pytest.mark.parametrize("outcome", [Outcome.APPROVED, Outcome.REJECTED, Outcome.DEFERRED])
+def test_the_sms_gives_the_review_number_isolated_in_arabic(make_referral, sign_one, outcome):
+    referral = make_referral(source_kind=SourceKind.TICKET, source_reference="2026-004817-3")
+    sign_one(referral, outcome)
+    sms = Notification.objects.get(event=letters.EVENTS[outcome], channel="sms")
+    assert sms.language == "ar" and f"{LRI}2026-004817-3{PDI}" in sms.body
+    assert f"{LRI}{referral.reference}{PDI}" in sms.body
+
+
+def test_the_english_letter_has_no_isolation_marks(make_referral, sign_one):
+    referral = make_referral(
+        citizen=CitizenFactory(language="en"), source_kind=SourceKind.TICKET, source_reference="2026-004817-3"
+    )
+    letter = sign_one(referral, Outcome.APPROVED)
+    assert "(review number 2026-004817-3)" in letter.body and LRI not in letter.body
+
+
+def test_the_letter_render_preview_matches_the_queued_letter(make_referral, sign_one):
+    referral = make_referral()
+    letter = sign_one(referral, Outcome.REJECTED)
+    preview = letters.letter_render(decision=referral.decisions.get())
+    assert (preview.subject, preview.body) == (letter.subject, letter.body)

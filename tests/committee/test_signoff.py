@@ -6,8 +6,9 @@ import pytest
 from django.db import DatabaseError, transaction
 
 from apps.committee import listeners, services
-from apps.committee.models import Decision, LetterQueued, MeetingStatus, Outcome, ReferralStatus
+from apps.committee.models import Decision, MeetingStatus, Outcome, ReferralStatus
 from apps.core.errors import ApplicationError, Conflict, PermissionDenied, ValidationFailed
+from apps.notifications.models import Notification
 
 
 @pytest.fixture
@@ -132,7 +133,7 @@ def test_a_refusing_listener_rolls_back_the_whole_sign_off(three, chair):
     three[0].refresh_from_db()
     assert three[0].status == MeetingStatus.CLOSED
     assert not Decision.objects.filter(is_final=True).exists()
-    assert not LetterQueued.objects.exists()
+    assert not Notification.objects.filter(event__startswith="committee.").exists()
     three[1].refresh_from_db()
     assert three[1].status == ReferralStatus.SCHEDULED
 
@@ -158,7 +159,12 @@ def test_an_amendment_records_who_and_why_and_leaves_the_signed_decision_untouch
 
 def test_an_amendment_moves_the_referral_and_queues_a_new_letter(signed, secretary, reason):
     referral = signed[1]
-    before = LetterQueued.objects.filter(citizen=referral.citizen).count()
+    letters = Notification.objects.filter(
+        event__startswith="committee.",
+        channel="email",
+        recipient_ref=f"citizens.citizen:{referral.citizen_id}",
+    )
+    before = letters.count()
     services.decision_amend(
         decision=Decision.objects.get(referral=referral),
         outcome=Outcome.REJECTED,
@@ -168,7 +174,9 @@ def test_an_amendment_moves_the_referral_and_queues_a_new_letter(signed, secreta
     )
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.REJECTED
-    assert LetterQueued.objects.filter(citizen=referral.citizen).count() == before + 1
+    assert letters.count() == before + 1
+    amended = letters.order_by("-pk").first()
+    assert amended.event == "committee.decision_rejected" and "يصحح هذا الخطاب" in amended.body
 
 
 def test_amending_a_deferral_into_a_ruling_clears_the_deferral_count(signed, secretary):

@@ -4,9 +4,10 @@ timeline and status, the review number in letters and appeals."""
 import pytest
 
 from apps.committee import services
-from apps.committee.models import LetterQueued, Outcome, Referral, SourceKind
+from apps.committee.models import Outcome, Referral, SourceKind
 from apps.core.errors import PermissionDenied, ValidationFailed
 from apps.core.text import LRI, PDI
+from apps.notifications.models import Notification
 from apps.tickets import services as ticket_services
 from apps.tickets.models import TicketEvent
 from apps.tickets.workflow import Status
@@ -88,7 +89,7 @@ def test_an_amendment_is_replied_on_the_ticket_as_a_correction(referred, ticket,
 
 def test_the_letter_gives_the_tickets_review_number(referred, ticket, sign):
     sign(referred, Outcome.REJECTED)
-    letter = LetterQueued.objects.get(decision__referral=referred)
+    letter = Notification.objects.get(event="committee.decision_rejected", channel="email")
     assert f"{LRI}{ticket.review_number}{PDI}" in letter.body
 
 

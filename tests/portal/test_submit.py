@@ -1,8 +1,8 @@
 import pytest
 
 from apps.citizens.models import Citizen
-from apps.tickets import services
 from apps.notifications.models import Notification
+from apps.tickets import services
 from apps.tickets.models import Ticket, TicketAttachment
 from tests.tickets.factories import EXE_BYTES, PNG_BYTES, upload
 

@@ -2,8 +2,8 @@ import pytest
 
 from apps.citizens.models import Citizen
 from apps.core.errors import PermissionDenied, ValidationFailed
-from apps.tickets import services
 from apps.notifications.models import Notification
+from apps.tickets import services
 from apps.tickets.models import Ticket, TicketEvent
 
 from .factories import CitizenFactory

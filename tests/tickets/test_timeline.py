@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from apps.core.errors import Conflict, PermissionDenied, ValidationFailed
-from apps.tickets import services
 from apps.notifications.models import Notification
+from apps.tickets import services
 from apps.tickets.models import TicketEvent
 
 from .factories import set_status
