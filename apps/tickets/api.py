@@ -135,7 +135,7 @@ class EventSerializer(serializers.Serializer):
     related_ticket = serializers.CharField(
         source="related_ticket.review_number", allow_null=True, default=None
     )
-    attachments = AttachmentSerializer(many=True, source="attachments.all")
+    attachments = AttachmentSerializer(many=True, source="files")
 
 
 class TicketDetailSerializer(TicketSummarySerializer):
@@ -157,13 +157,18 @@ class TicketDetailSerializer(TicketSummarySerializer):
             "allowed_transitions",
         ]
 
+    def _timeline(self, ticket):
+        if getattr(self, "_timeline_of", None) != ticket.pk:
+            self._timeline_of, self._timeline_data = ticket.pk, selectors.ticket_timeline(ticket=ticket)
+        return self._timeline_data
+
     @extend_schema_field(EventSerializer(many=True))
     def get_timeline(self, ticket) -> list[dict]:
-        return EventSerializer(selectors.ticket_timeline(ticket=ticket), many=True).data
+        return EventSerializer(self._timeline(ticket)[0], many=True).data
 
     @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, ticket) -> list[dict]:
-        return AttachmentSerializer(selectors.ticket_attachments(ticket=ticket), many=True).data
+        return AttachmentSerializer(self._timeline(ticket)[1], many=True).data
 
     def get_allowed_transitions(self, ticket) -> list[str]:
         return [s.value for s in next_statuses(ticket.status)]
@@ -296,10 +301,13 @@ def _files(request, name: str = "attachments") -> list:
     return request.FILES.getlist(name) if hasattr(request.FILES, "getlist") else []
 
 
-def _detail(ticket: Ticket, request, status: int = 200) -> Response:
-    fresh = selectors.ticket_get(viewer=request.user, pk=ticket.pk)
-    data = TicketDetailSerializer(fresh, context={"viewer": request.user}).data
-    headers = {"Location": reverse("api:ticket-detail", args=[fresh.pk])} if status == 201 else None
+def _detail(ticket: Ticket, request, status: int = 200, *, fresh: bool = True) -> Response:
+    """The ticket as the API shows it; ``fresh=False`` serialises the object the service just
+    created (its relations are in memory) instead of reading it again."""
+    if fresh:
+        ticket = selectors.ticket_get(viewer=request.user, pk=ticket.pk)
+    data = TicketDetailSerializer(ticket, context={"viewer": request.user}).data
+    headers = {"Location": reverse("api:ticket-detail", args=[ticket.pk])} if status == 201 else None
     return Response(data, status=status, headers=headers)
 
 
@@ -379,7 +387,7 @@ class TicketListCreateAPI(IdempotencyMixin, APIView):
             external_reference=data.get("external_reference") or "",
             uploads=_files(request),
         )
-        return _detail(ticket, request, status=201)
+        return _detail(ticket, request, status=201, fresh=False)
 
 
 class TicketDetailAPI(APIView):
@@ -426,13 +434,11 @@ class TicketNoteAPI(_TicketAction):
 
 
 def _event(event: TicketEvent) -> TicketEvent:
-    return (
-        TicketEvent.objects.select_related(
-            "actor", "from_assignee", "to_assignee", "from_department", "to_department"
-        )
-        .prefetch_related("attachments")
-        .get(pk=event.pk)
-    )
+    event = TicketEvent.objects.select_related(
+        "actor", "from_assignee", "to_assignee", "from_department", "to_department", "related_ticket"
+    ).get(pk=event.pk)
+    event.files = list(event.attachments.all())
+    return event
 
 
 class TicketTransitionAPI(_TicketAction):

@@ -120,17 +120,25 @@ def sequence_name(year: int) -> str:
     return f"tickets_review_seq_{year}"
 
 
+# The sequences of these years are created by migration 0002, so drawing a number is one
+# ``nextval``; another year's sequence is created on first use (see below).
+PRECREATED_YEARS = range(2020, 2101)
+
+
 def next_review_number(*, year: int) -> ReviewNumber:
     """Draw the next number of ``year`` from its PostgreSQL sequence.
 
-    The sequence is created on first use. Two transactions creating it at once collide in
-    the catalogue: the loser's ``CREATE`` fails (inside a savepoint, so its transaction
-    lives on) once the winner commits, and the loser then draws from the winner's sequence.
-    Values taken by transactions that roll back are not reused: numbers are unique and
-    increasing, not gapless.
+    Outside ``PRECREATED_YEARS`` the sequence is created on first use. Two transactions
+    creating it at once collide in the catalogue: the loser's ``CREATE`` fails (inside a
+    savepoint, so its transaction lives on) once the winner commits, and the loser then
+    draws from the winner's sequence. Values taken by transactions that roll back are not
+    reused: numbers are unique and increasing, not gapless.
     """
     name = sequence_name(year)
     with connection.cursor() as cursor:
+        if year in PRECREATED_YEARS:
+            cursor.execute("SELECT nextval(%s::regclass)", [name])
+            return ReviewNumber(year, cursor.fetchone()[0])
         try:
             with transaction.atomic():
                 cursor.execute("SELECT nextval(%s::regclass)", [name])

@@ -119,17 +119,21 @@ def ticket_get(*, viewer, pk: int | None = None, review_number: str | None = Non
     return ticket
 
 
-def ticket_timeline(*, ticket: Ticket) -> list[TicketEvent]:
-    """The whole timeline for staff (the caller already checked the viewer sees the ticket)."""
-    return list(
+def ticket_timeline(*, ticket: Ticket) -> tuple[list[TicketEvent], list[TicketAttachment]]:
+    """The whole timeline for staff and the ticket's files, in two queries; each event's
+    own files are on ``event.files``. (The caller already checked the viewer sees it.)"""
+    attachments = list(ticket.attachments.select_related("uploaded_by"))
+    by_event: dict[int, list[TicketAttachment]] = {}
+    for attachment in attachments:
+        by_event.setdefault(attachment.event_id, []).append(attachment)
+    events = list(
         ticket.events.select_related(
             "actor", "from_assignee", "to_assignee", "from_department", "to_department", "related_ticket"
-        ).prefetch_related("attachments")
+        )
     )
-
-
-def ticket_attachments(*, ticket: Ticket) -> list[TicketAttachment]:
-    return list(ticket.attachments.select_related("uploaded_by"))
+    for event in events:
+        event.files = by_event.get(event.pk, [])
+    return events, attachments
 
 
 def attachment_for_download(*, viewer, attachment_id: int) -> TicketAttachment:

@@ -181,10 +181,11 @@ def _ticket_or_404(request, pk: int) -> Ticket:
 def _workspace_context(request, ticket: Ticket, **forms) -> dict:
     user = request.user
     can_work = selectors.can_work(user, ticket)
+    timeline, attachments = selectors.ticket_timeline(ticket=ticket)
     context = {
         "ticket": ticket,
-        "timeline": selectors.ticket_timeline(ticket=ticket),
-        "attachments": selectors.ticket_attachments(ticket=ticket),
+        "timeline": timeline,
+        "attachments": attachments,
         "can_work": can_work,
         "can_assign": selectors.can_assign(user, ticket),
         "can_merge": selectors.can_merge(user, ticket),

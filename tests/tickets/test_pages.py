@@ -259,3 +259,11 @@ def test_the_navigation_offers_tickets_to_agents_only(login, agent, secretary):
     assert 'data-nav="tickets:list"' in login(agent).get("/").content.decode()
     assert 'data-nav="tickets:create"' in login(agent).get("/").content.decode()
     assert 'data-nav="tickets:list"' not in login(secretary).get("/").content.decode()
+
+
+def test_the_filters_keep_the_chosen_values(login, agent, department):
+    body = (
+        login(agent).get("/tickets/", {"kind": "maintenance", "department": department.pk}).content.decode()
+    )
+    assert '<option value="maintenance" selected>' in body
+    assert f'<option value="{department.pk}" selected>' in body

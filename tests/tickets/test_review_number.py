@@ -147,6 +147,13 @@ def test_the_year_is_the_bahrain_year_of_receipt(agent):
     assert ticket.review_number.startswith("2033-")
 
 
+def test_a_year_without_a_sequence_gets_one_on_first_use(agent):
+    citizen = CitizenFactory()
+    first = TicketFactory(citizen=citizen, actor=agent, now=datetime(2150, 6, 1, 9, tzinfo=BAHRAIN))
+    second = TicketFactory(citizen=citizen, actor=agent, now=datetime(2150, 6, 1, 10, tzinfo=BAHRAIN))
+    assert [first.review_number[:12], second.review_number[:12]] == ["2150-000001-", "2150-000002-"]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_it_is_unique_under_concurrent_creation(agent):
     citizen = CitizenFactory()
@@ -173,4 +180,31 @@ def test_it_is_unique_under_concurrent_creation(agent):
     assert Ticket.objects.count() == 50
     sequences = sorted(review_numbers.parse(n).sequence for n in numbers)
     assert sequences == list(range(sequences[0], sequences[0] + 50))
+    connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_first_numbers_of_a_new_year_are_unique_while_its_sequence_is_created(agent):
+    # 2160 has no sequence yet: the concurrent creations race to create it.
+    citizen = CitizenFactory()
+    start = threading.Barrier(10)
+    numbers, errors = [], []
+
+    def create():
+        try:
+            start.wait(timeout=30)
+            when = datetime(2160, 3, 1, 9, tzinfo=BAHRAIN)
+            numbers.append(TicketFactory(citizen=citizen, actor=agent, now=when).review_number)
+        except Exception as exc:  # collected and reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=create) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(review_numbers.parse(n).sequence for n in numbers) == list(range(1, 11))
     connection.close()
