@@ -606,3 +606,26 @@ def category_upsert(
     category.full_clean()
     category.save()
     return category
+
+
+def attachment_sweep_orphans(*, min_age_seconds: int = 3600) -> tuple[int, int]:
+    """Delete stored files that no attachment row points to (left by a transaction that
+    failed after writing its file); files younger than ``min_age_seconds`` are left alone,
+    so an upload in flight is never touched. Returns (removed, kept)."""
+    import time
+    from pathlib import Path
+
+    root = Path(attachment_rules.storage().location)
+    if not root.exists():
+        return 0, 0
+    cutoff = time.time() - min_age_seconds
+    on_disk = {
+        str(p.relative_to(root)): p for p in root.rglob("*") if p.is_file() and p.stat().st_mtime < cutoff
+    }
+    known = set(TicketAttachment.objects.filter(file__in=list(on_disk)).values_list("file", flat=True))
+    removed = 0
+    for name, path in on_disk.items():
+        if name not in known:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed, len(known)

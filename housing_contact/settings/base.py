@@ -230,6 +230,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
     # Hand over queued notifications the broker lost or never got; reclaim stuck ones.
     "notifications.sweep": {"task": "notifications.sweep", "schedule": 60.0},
+    # Stored Idempotency-Key answers past their time to live, and attachment files a failed
+    # transaction left without a row: both swept once a night.
+    "core.idempotency_purge": {"task": "core.idempotency_purge", "schedule": 24 * 3600},
+    "tickets.sweep_orphan_files": {"task": "tickets.sweep_orphan_files", "schedule": 24 * 3600},
 }
 
 PHONENUMBER_DEFAULT_REGION = "BH"

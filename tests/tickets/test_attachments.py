@@ -116,3 +116,15 @@ def test_the_sweep_removes_only_files_no_row_points_to(ticket, agent, settings):
     os.utime(kept.file.path, (old, old))
     call_command("tickets_sweep_files")
     assert not orphan.exists() and Path(kept.file.path).exists()
+
+
+def test_the_nightly_task_runs_the_sweep(ticket, agent, settings):
+    import os
+
+    from apps.tickets.tasks import sweep_orphan_files
+
+    orphan = Path(settings.HOUSING_ATTACHMENTS_ROOT) / "2026" / "02" / "lost.pdf"
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    orphan.write_bytes(PDF_BYTES)
+    os.utime(orphan, (orphan.stat().st_mtime - 7200,) * 2)
+    assert sweep_orphan_files() == 1 and not orphan.exists()

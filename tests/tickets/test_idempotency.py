@@ -163,3 +163,16 @@ def test_concurrent_twins_create_one_ticket(agent, citizen):
     assert [a.status_code for a in answers] == [201] * 5
     assert len({a.json()["review_number"] for a in answers}) == 1
     assert Ticket.objects.count() == 1 and TicketEvent.objects.count() == 1
+
+
+def test_the_nightly_task_purges_expired_keys(api, agent, citizen, settings):
+    from apps.core.tasks import purge_idempotency_records
+
+    api(agent).post(
+        "/api/v1/tickets/", {**NEW, "citizen": citizen.pk}, format="json", HTTP_IDEMPOTENCY_KEY="n"
+    )
+    with time_machine.travel(
+        timezone.now() + timedelta(seconds=settings.HOUSING_IDEMPOTENCY_TTL_SECONDS + 60)
+    ):
+        assert purge_idempotency_records() == 1
+    assert not IdempotencyRecord.objects.exists()

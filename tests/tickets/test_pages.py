@@ -267,3 +267,22 @@ def test_the_filters_keep_the_chosen_values(login, agent, department):
     )
     assert '<option value="maintenance" selected>' in body
     assert f'<option value="{department.pk}" selected>' in body
+
+
+def test_the_citizen_page_lists_their_tickets(login, agent, make_ticket):
+    from .factories import CitizenFactory
+
+    someone = CitizenFactory()
+    theirs = make_ticket(citizen=someone)
+    other = make_ticket()
+    body = login(agent).get(f"/tickets/citizen/{someone.pk}/", **HX).content.decode()
+    assert theirs.review_number in body and other.review_number not in body
+
+
+def test_an_officer_sees_only_their_departments_tickets_of_a_citizen(
+    login, officer, make_ticket, department, citizen
+):
+    mine = make_ticket(citizen=citizen, department=department)
+    hidden = make_ticket(citizen=citizen)
+    body = login(officer).get(f"/tickets/citizen/{citizen.pk}/", **HX).content.decode()
+    assert mine.review_number in body and hidden.review_number not in body
