@@ -1,0 +1,40 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ContactsConfig(AppConfig):
+    name = "apps.contacts"
+    label = "contacts"
+    verbose_name = _("Contacts")
+
+    def ready(self):
+        from apps.citizens import timeline
+        from apps.contacts import selectors
+        from apps.core.navigation import NavEntry, register
+
+        timeline.register("contact", selectors.contacts_for_timeline)
+        timeline.register("follow_up", selectors.follow_ups_for_timeline)
+        timeline.register("callback", selectors.callbacks_for_timeline)
+        register(
+            NavEntry(
+                "contacts:console", _("Agent console"), "contacts:console", selectors.CONSOLE_PERMISSION, 10
+            )
+        )
+        register(
+            NavEntry(
+                "contacts:supervisor",
+                _("Contact figures"),
+                "contacts:supervisor",
+                selectors.SUPERVISOR_PERMISSION,
+                20,
+            )
+        )
+        register(
+            NavEntry(
+                "contacts:follow_ups",
+                _("Follow-ups"),
+                "contacts:follow_ups",
+                selectors.DEPARTMENT_PERMISSION,
+                30,
+            )
+        )
