@@ -237,6 +237,9 @@ class QuickAnswerUse(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.contact_id} · {self.quick_answer_id}"
+
 
 class FollowUp(TimeStampedModel):
     """A contact referred to a department, waiting for the department's answer."""
