@@ -102,6 +102,9 @@ class Contact(TimeStampedModel):
         DEMO = "demo", _("Demo data")
 
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    # Indexes are chosen for a table of tens of millions of rows written in bulk: the
+    # citizen is served by the timeline index below; purpose, department and creator are
+    # only ever filtered together with a date range (the offered_at index).
     citizen = models.ForeignKey(
         "citizens.Citizen",
         verbose_name=_("citizen"),
@@ -109,6 +112,7 @@ class Contact(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="contacts",
+        db_index=False,
     )
     caller_number = models.CharField(_("caller's number"), max_length=20, blank=True)
     agent = models.ForeignKey(
@@ -120,7 +124,13 @@ class Contact(TimeStampedModel):
         related_name="contacts",
     )
     purpose = models.ForeignKey(
-        Purpose, verbose_name=_("purpose"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Purpose,
+        verbose_name=_("purpose"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True)
     offered_at = models.DateTimeField(_("offered at"))
@@ -135,6 +145,7 @@ class Contact(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     # The ticket this contact opened. Until apps.tickets lands this is the ticket's review
     # number; it becomes a foreign key to tickets.Ticket then (see apps/contacts/README.md).
@@ -144,8 +155,14 @@ class Contact(TimeStampedModel):
     )
     telephony_received_at = models.DateTimeField(_("telephony record received at"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)  # no index: reports use offered_at
 
     class Meta:
         verbose_name = _("contact")

@@ -24,6 +24,7 @@ from apps.contacts.models import (
     QuickAnswer,
 )
 from apps.core.errors import ValidationFailed
+from apps.core.text import latin_digits
 
 CONSOLE_PERMISSION = "accounts.use_agent_console"
 SUPERVISOR_PERMISSION = "accounts.view_supervisor_dashboard"
@@ -83,7 +84,7 @@ def quick_answers_by_purpose() -> dict[int, list[QuickAnswer]]:
 def lookups_for_records(raws: Iterable) -> object:
     """The natural keys of a batch resolved to ids, one query per table."""
     from apps.accounts.models import Department, User
-    from apps.citizens.models import Citizen, CitizenPhone
+    from apps.citizens.models import Citizen, CitizenPhone  # noqa: F401 (CitizenPhone for its table)
     from apps.contacts.validation import Lookups, _phone
 
     usernames, cprs, numbers = set(), set(), set()
@@ -99,15 +100,20 @@ def lookups_for_records(raws: Iterable) -> object:
                 pass
         elif raw.get("caller_number"):
             try:
-                numbers.add(_phone(str(raw["caller_number"]).strip()))
+                number = str(raw["caller_number"]).strip()
+                numbers.add(_phone(number if number.isascii() else latin_digits(number)))
             except ValidationFailed:
                 pass
     by_phone: dict[str, set[int]] = {}
     if numbers:
-        for number, citizen_id in CitizenPhone.objects.filter(number__in=numbers).values_list(
-            "number", "citizen_id"
-        ):
-            by_phone.setdefault(str(number), set()).add(citizen_id)
+        # Plain SQL: the phone field would parse every (already normalised) number again.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT number, citizen_id FROM {CitizenPhone._meta.db_table} WHERE number = ANY(%s)",
+                [list(numbers)],
+            )
+            for number, citizen_id in cursor.fetchall():
+                by_phone.setdefault(number, set()).add(citizen_id)
     return Lookups(
         purposes=dict(Purpose.objects.values_list("code", "id")),
         agents=dict(User.objects.filter(username__in=usernames).values_list("username", "id"))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -401,15 +401,86 @@ def _insert_new(*, rows: list[ContactRow], actor, via: str, report: ImportReport
     received = timezone.now()
     try:
         with transaction.atomic():
-            contacts = Contact.objects.bulk_create([_contact_from_row(r, actor, via, received) for r in rows])
+            ids = _insert_rows(rows, actor=actor, via=via, received=received)
+            contacts = [
+                Contact(pk=pk, **_contact_fields(r, actor, via, received))
+                for r, pk in zip(rows, ids, strict=True)
+            ]
             _after_insert(list(zip(rows, contacts, strict=True)), actor)
     except IntegrityError:
         for row in rows:
             _insert_one(row=row, actor=actor, via=via, received=received, report=report)
         return
     report.created.extend(
-        {"line": r.line, "call_id": r.call_id, "id": c.pk} for r, c in zip(rows, contacts, strict=True)
+        {"line": r.line, "call_id": r.call_id, "id": pk} for r, pk in zip(rows, ids, strict=True)
     )
+
+
+_OUTCOMES_WITH_RECORDS = frozenset({Outcome.REFERRED, Outcome.CALLBACK_SCHEDULED})
+
+# The columns written by the bulk insert, with their PostgreSQL array types.
+_INSERT_COLUMNS = (
+    ("channel", "varchar"),
+    ("call_id", "varchar"),
+    ("offered_at", "timestamptz"),
+    ("answered_at", "timestamptz"),
+    ("ended_at", "timestamptz"),
+    ("caller_number", "varchar"),
+    ("citizen_id", "bigint"),
+    ("agent_id", "bigint"),
+    ("purpose_id", "bigint"),
+    ("outcome", "varchar"),
+    ("department_id", "bigint"),
+    ("ticket_reference", "varchar"),
+    ("notes", "text"),
+    ("recorded_via", "varchar"),
+    ("telephony_received_at", "timestamptz"),
+    ("created_by_id", "bigint"),
+)
+
+
+def _insert_rows(rows: list[ContactRow], *, actor, via: str, received) -> list[int]:
+    """One INSERT … SELECT FROM unnest(arrays) for the whole batch, ids in row order.
+
+    Django's bulk_create prepares every value of every row through its field in Python,
+    which is most of a large import's time; the arrays go to PostgreSQL as they are.
+    The table's check constraints still judge every row.
+    """
+    values = [_contact_fields(r, actor, via, received) for r in rows]
+    columns = ", ".join(name for name, _type in _INSERT_COLUMNS)
+    arrays = ", ".join(f"%s::{kind}[]" for _name, kind in _INSERT_COLUMNS)
+    # WITH ORDINALITY … ORDER BY n keeps the rows in batch order, and RETURNING gives the
+    # ids in the order the rows were inserted.
+    sql = (
+        f"INSERT INTO {Contact._meta.db_table} ({columns}, created_at, updated_at) "
+        f"SELECT {columns}, %s, %s FROM unnest({arrays}) WITH ORDINALITY AS t({columns}, n) ORDER BY n "
+        "RETURNING id"
+    )
+    params = [received, received] + [[v[name] for v in values] for name, _type in _INSERT_COLUMNS]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _contact_fields(row: ContactRow, actor, via: str, received) -> dict:
+    return {
+        "channel": row.channel,
+        "call_id": row.call_id,
+        "offered_at": row.offered_at,
+        "answered_at": row.answered_at,
+        "ended_at": row.ended_at,
+        "caller_number": row.caller_number,
+        "citizen_id": row.citizen_id,
+        "agent_id": row.agent_id,
+        "purpose_id": row.purpose_id,
+        "outcome": row.outcome,
+        "department_id": row.department_id,
+        "ticket_reference": row.ticket_reference,
+        "notes": row.notes,
+        "recorded_via": via,
+        "telephony_received_at": received,
+        "created_by_id": actor.pk if getattr(actor, "pk", None) else None,
+    }
 
 
 def _insert_one(*, row: ContactRow, actor, via: str, received, report: ImportReport) -> None:
@@ -438,24 +509,7 @@ def _insert_one(*, row: ContactRow, actor, via: str, received, report: ImportRep
 
 
 def _contact_from_row(row: ContactRow, actor, via: str, received) -> Contact:
-    return Contact(
-        channel=row.channel,
-        call_id=row.call_id,
-        offered_at=row.offered_at,
-        answered_at=row.answered_at,
-        ended_at=row.ended_at,
-        caller_number=row.caller_number,
-        citizen_id=row.citizen_id,
-        agent_id=row.agent_id,
-        purpose_id=row.purpose_id,
-        outcome=row.outcome,
-        department_id=row.department_id,
-        ticket_reference=row.ticket_reference,
-        notes=row.notes,
-        recorded_via=via,
-        telephony_received_at=received,
-        created_by=actor if getattr(actor, "pk", None) else None,
-    )
+    return Contact(**_contact_fields(row, actor, via, received))
 
 
 def _after_insert(pairs: list[tuple[ContactRow, Contact]], actor) -> None:
