@@ -89,8 +89,9 @@ def _free_port() -> int:
 class Server:
     """gunicorn (threaded workers) in its own process on 127.0.0.1."""
 
-    def __init__(self, suffix: str, *, workers: int = 2, threads: int = 4):
+    def __init__(self, suffix: str, *, workers: int = 2, threads: int = 4, worker_class: str = "gthread"):
         self.env = dict(os.environ, **environment(suffix))
+        self.worker_class = worker_class
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workers, self.threads = workers, threads
@@ -105,7 +106,7 @@ class Server:
             [
                 sys.executable, "-m", "gunicorn", "housing_contact.wsgi:application",
                 "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-                "--worker-class", "gthread", "--threads", str(self.threads),
+                "--worker-class", self.worker_class, "--threads", str(self.threads),
                 "--timeout", "120", "--log-level", "warning",
             ],
             cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT,

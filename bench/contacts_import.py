@@ -151,8 +151,10 @@ def main() -> None:
     token, agents = _setup()
     rng = random.Random(4)
     result: dict = {"settings": vars(args)}
-    # One thread a worker: a batch is CPU work, and two in one process would share its GIL.
-    with driver.Server(SUFFIX, workers=args.workers, threads=1) as server:
+    # Sync workers: a batch is CPU work, so each worker takes one request at a time and
+    # the connections are spread over the workers (a kept-alive connection would pin all
+    # of one client's batches to one worker).
+    with driver.Server(SUFFIX, workers=args.workers, threads=1, worker_class="sync") as server:
         months = []
         for run in range(args.month_runs):
             _empty_contacts()

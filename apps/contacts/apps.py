@@ -8,10 +8,13 @@ class ContactsConfig(AppConfig):
     verbose_name = _("Contacts")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from apps.citizens import timeline
-        from apps.contacts import selectors
+        from apps.contacts import selectors, taxonomy
         from apps.core.navigation import NavEntry, register
 
+        post_migrate.connect(taxonomy.ensure_after_migrate, dispatch_uid="contacts.taxonomy")
         timeline.register("contact", selectors.contacts_for_timeline)
         timeline.register("follow_up", selectors.follow_ups_for_timeline)
         timeline.register("callback", selectors.callbacks_for_timeline)

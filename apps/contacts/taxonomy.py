@@ -85,3 +85,28 @@ QUICK_ANSWERS = [
         "request and the invitations to electronic draws.",
     ),
 ]
+
+
+def load(purpose_model, quick_answer_model) -> None:
+    """Create the purposes and quick answers that are missing; never change existing rows."""
+    for order, (code, name_ar, name_en) in enumerate(PURPOSES, start=1):
+        purpose_model.objects.get_or_create(
+            code=code, defaults={"name_ar": name_ar, "name_en": name_en, "order": order}
+        )
+    purposes = dict(purpose_model.objects.values_list("code", "pk"))
+    for order, (code, title_ar, title_en, body_ar, body_en) in enumerate(QUICK_ANSWERS, start=1):
+        quick_answer_model.objects.get_or_create(
+            purpose_id=purposes[code],
+            title_en=title_en,
+            defaults={"title_ar": title_ar, "body_ar": body_ar, "body_en": body_en, "order": order},
+        )
+
+
+def ensure_after_migrate(*, app_config=None, using="default", **kwargs) -> None:
+    """post_migrate: the taxonomy is always there, even after a database flush (tests)."""
+    if app_config is None or app_config.label != "contacts":
+        return
+    from apps.contacts.models import Purpose, QuickAnswer
+
+    if not Purpose.objects.using(using).exists():
+        load(Purpose, QuickAnswer)
