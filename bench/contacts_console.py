@@ -1,5 +1,7 @@
 """The agent console's look-up and the supervisor's month view on the large data set
-(1,000,000 citizens, 10,000,000 contacts: run ``python -m bench.contacts_generate`` first).
+(1,000,000 citizens, 10,000,000 contacts, made by ``bench/_contacts_generate.py`` when
+missing — that takes several minutes the first time; ``HC_BENCH_CITIZENS`` and
+``HC_BENCH_CONTACTS`` lower the sizes for a quick run).
 
     python -m bench.contacts_console [--rounds 3] [--requests 400] [--concurrency 4]
 
@@ -23,8 +25,8 @@ import argparse
 import random
 import statistics
 
-from bench import contacts_driver as driver
-from bench.contacts_generate import SUFFIX, cpr_of, phone_of
+from bench import _contacts_driver as driver
+from bench._contacts_generate import SUFFIX, cpr_of, phone_of, generate
 
 
 def _query_count(path: str, username: str, headers: dict | None = None) -> int:
@@ -86,7 +88,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--month-requests", type=int, default=40)
     args = parser.parse_args()
-    driver.prepare(SUFFIX)
+    import os
+
+    # The data set is made (or completed) first; sizes can be lowered for a quick run.
+    generate(
+        int(os.environ.get("HC_BENCH_CITIZENS", 1_000_000)), int(os.environ.get("HC_BENCH_CONTACTS", 10_000_000))
+    )
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -94,8 +101,6 @@ def main() -> None:
         citizens = cursor.fetchone()[0]
         cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = 'contacts_contact'")
         contacts = cursor.fetchone()[0]
-    if not citizens:
-        raise SystemExit("No bench data: run `python -m bench.contacts_generate` first.")
     rng = random.Random(21)
     picks = [rng.randrange(citizens) for _ in range(5000)]
     # Half uniformly random citizens, half from the frequent callers (the generator's skew).

@@ -19,7 +19,7 @@ import statistics
 import time
 from datetime import datetime, timedelta, timezone
 
-from bench import contacts_driver as driver
+from bench import _contacts_driver as driver
 
 SUFFIX = "bench_import"
 CITIZENS = 50_000

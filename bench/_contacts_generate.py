@@ -4,7 +4,7 @@ contacts spread over the five years up to now (about 166,000 a month, well above
 ~12,500), 80% linked to citizens — a few citizens call very often — plus the follow-ups of
 the referred ones.
 
-    python -m bench.contacts_generate [--citizens 1000000] [--contacts 10000000]
+    python -m bench._contacts_generate [--citizens 1000000] [--contacts 10000000]
 
 Idempotent: counts what is there and adds only what is missing. The contacts table's
 indexes and constraints are dropped for the COPY and rebuilt after it (faster than keeping
@@ -18,7 +18,7 @@ import random
 import time
 from datetime import UTC, datetime, timedelta
 
-from bench import contacts_driver as driver
+from bench import _contacts_driver as driver
 
 SUFFIX = "bench_large"
 AGENTS = 40
