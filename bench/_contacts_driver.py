@@ -1,4 +1,10 @@
-"""A minimal load driver for the contacts benchmarks (until bench/loaddriver.py is shared).
+"""The contacts benchmarks' load driver.
+
+bench/loaddriver.py measures fixed-path endpoints on the shared ``_bench`` database; the
+contacts benchmarks need a different path or body on every request (random citizens,
+successive batches) and databases of their own (10,000,000 contacts would weigh on every
+other benchmark), so they use this small driver, measuring the same way: gunicorn in a
+separate process, an asynchronous httpx client, nearest-rank percentiles.
 
 - ``prepare(name)`` points this process at its own PostgreSQL database
   ``<DATABASE_URL's name>_<name>`` (created when missing, migrated) with production-like
@@ -190,13 +196,13 @@ def load(base, make_request, *, requests, concurrency=4, max_seconds=600.0, head
 
 
 def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile (as bench/loaddriver.py)."""
+    import math
+
     ordered = sorted(values)
     if not ordered:
         return float("nan")
-    rank = share * (len(ordered) - 1)
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
 def figures(latencies: list[float], elapsed: float, statuses: dict) -> dict:

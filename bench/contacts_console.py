@@ -92,7 +92,8 @@ def main() -> None:
 
     # The data set is made (or completed) first; sizes can be lowered for a quick run.
     generate(
-        int(os.environ.get("HC_BENCH_CITIZENS", 1_000_000)), int(os.environ.get("HC_BENCH_CONTACTS", 10_000_000))
+        int(os.environ.get("HC_BENCH_CITIZENS", 1_000_000)),
+        int(os.environ.get("HC_BENCH_CONTACTS", 10_000_000)),
     )
     from django.db import connection
 
