@@ -26,7 +26,7 @@ import random
 import statistics
 
 from bench import _contacts_driver as driver
-from bench._contacts_generate import SUFFIX, cpr_of, phone_of, generate
+from bench._contacts_generate import SUFFIX, cpr_of, generate, phone_of
 
 
 def _query_count(path: str, username: str, headers: dict | None = None) -> int:
