@@ -71,7 +71,10 @@ def _workspace_context(
         except ApplicationError:
             found = []
         if len(found) == 1:
-            citizen = citizen_selectors.citizen_file(citizen_id=found[0].pk, viewer=viewer, purpose="console")
+            # citizen_search already fetched the card's phones and housing files; only the
+            # read of the file is still to be logged.
+            citizen = found[0]
+            citizen_services.citizen_access_record(citizen=citizen, actor=viewer, purpose="console")
         elif found:
             candidates = found
         if not caller_number and not looks_like_cpr(query):

@@ -261,3 +261,16 @@ def test_a_department_officer_cannot_log_a_contact(login, officer):
     response = log(login(officer), caller_number="39990000")
     assert response.status_code == 403
     assert not Contact.objects.exists()
+
+
+def test_the_lookup_query_count_does_not_grow_with_the_history(console, citizen):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        console.get(CONSOLE, {"q": citizen.cpr}, HTTP_HX_REQUEST="true")
+    for minute in range(30):
+        ContactFactory(citizen=citizen, offered_at=timezone.now() - dt.timedelta(minutes=minute + 5))
+    with CaptureQueriesContext(connection) as many:
+        console.get(CONSOLE, {"q": citizen.cpr}, HTTP_HX_REQUEST="true")
+    assert len(many) == len(few)
