@@ -50,9 +50,20 @@ def _agents() -> list[int]:
 def _citizens(cursor, count: int) -> int:
     cursor.execute("SELECT count(*) FROM citizens_citizen WHERE cpr >= %s", [cpr_of(0)])
     have = cursor.fetchone()[0]
-    if have >= count:
-        return have
     started = time.perf_counter()
+    if have < count:
+        _copy_citizens(cursor, have, count)
+    cursor.execute("SELECT count(*) FROM citizens_housingfile WHERE application_number LIKE 'B-%'")
+    if cursor.fetchone()[0] < count // 2:
+        _phones_and_files(cursor)
+        print(
+            f"citizens: {count - have:,} with phones and files in {time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
+    return max(have, count)
+
+
+def _copy_citizens(cursor, have: int, count: int) -> None:
     cursor.execute("SELECT coalesce(max(id), 0) FROM citizens_citizen")
     first_id = cursor.fetchone()[0] + 1
     rng = random.Random(11)
@@ -74,6 +85,9 @@ def _citizens(cursor, count: int) -> int:
     cursor.execute(
         "SELECT setval(pg_get_serial_sequence('citizens_citizen', 'id'), (SELECT max(id) FROM citizens_citizen))"
     )
+
+
+def _phones_and_files(cursor) -> None:
     cursor.execute(
         "INSERT INTO citizens_citizenphone (citizen_id, number, kind, is_primary, created_at, updated_at) "
         "SELECT id, '+97336' || lpad((cpr::int - %s)::text, 6, '0'), 'mobile', true, now(), now() "
@@ -83,13 +97,11 @@ def _citizens(cursor, count: int) -> int:
     cursor.execute(
         "INSERT INTO citizens_housingfile (citizen_id, application_number, service, application_date, status,"
         " created_at, updated_at) "
-        "SELECT id, 'B-' || cpr, 'وحدة سكنية', date '2015-01-01' + (id %% 3000), "
+        "SELECT id, 'B-' || cpr, 'وحدة سكنية', date '2015-01-01' + (id %% 3000)::int, "
         "(ARRAY['submitted','under_review','eligible','allocated','delivered'])[1 + id %% 5], now(), now() "
         "FROM citizens_citizen WHERE cpr >= %s AND id %% 3 <> 0 ON CONFLICT DO NOTHING",
         [cpr_of(0)],
     )
-    print(f"citizens: {count - have:,} in {time.perf_counter() - started:.0f} s", flush=True)
-    return count
 
 
 def _table_definitions(cursor, table: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

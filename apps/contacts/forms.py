@@ -169,9 +169,3 @@ class FollowUpAnswerForm(forms.Form):
     answer = forms.CharField(
         label=_("The department's answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000
     )
-
-
-def parse_started_at(value) -> dt.datetime | None:
-    if isinstance(value, dt.datetime):
-        return value if timezone.is_aware(value) else timezone.make_aware(value)
-    return None

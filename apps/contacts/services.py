@@ -26,7 +26,7 @@ from apps.contacts.models import (
     QuickAnswerUse,
 )
 from apps.contacts.validation import ContactRow, RowError, parse_row, rule_errors
-from apps.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from apps.core.errors import Conflict, PermissionDenied, ValidationFailed
 
 # ---------------------------------------------------------------- taxonomy
 
@@ -644,10 +644,3 @@ def _merge_telephony(*, row: ContactRow, contact: Contact) -> Contact | None:
             ]
         )
         return locked
-
-
-def contact_get_for_update(*, contact_id: int) -> Contact:
-    contact = Contact.objects.select_for_update().filter(pk=contact_id).first()
-    if contact is None:
-        raise NotFound()
-    return contact
