@@ -129,7 +129,7 @@ def phone_events_for_timeline(*, citizen, viewer, before=None, limit: int = 20) 
     ]
 
 
-def citizen_phone(*, phone_id: int, viewer) -> CitizenPhone:
+def citizen_phone_for_viewer(*, phone_id: int, viewer) -> CitizenPhone:
     """One phone number, for a viewer allowed to see citizens' contact details."""
     if not can_see_identity(viewer):
         raise PermissionDenied()

@@ -295,7 +295,7 @@ def console_citizen_create(request):
 def console_phone_confirm(request, phone_id: int):
     """The caller confirms a number on file (the data-update campaign): who and when."""
     try:
-        phone = citizen_selectors.citizen_phone(phone_id=phone_id, viewer=request.user)
+        phone = citizen_selectors.citizen_phone_for_viewer(phone_id=phone_id, viewer=request.user)
         citizen_services.citizen_phone_confirm(phone=phone, actor=request.user)
         citizen = citizen_selectors.citizen_file(
             citizen_id=phone.citizen_id, viewer=request.user, purpose="console"
