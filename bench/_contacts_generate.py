@@ -157,7 +157,7 @@ def _contacts(cursor, count: int, *, citizens: int, agents: list[int]) -> int:
     ]
     columns = (
         "channel, citizen_id, caller_number, agent_id, purpose_id, outcome, offered_at, answered_at, ended_at,"
-        " notes, call_id, department_id, ticket_reference, recorded_via, telephony_received_at, created_by_id,"
+        " notes, call_id, department_id, ticket_id, recorded_via, telephony_received_at, created_by_id,"
         " created_at, updated_at"
     )
     with cursor.copy(f"COPY contacts_contact ({columns}) FROM STDIN") as copy:

@@ -59,7 +59,7 @@ class ContactOutSerializer(serializers.ModelSerializer):
     agent = serializers.SlugRelatedField(slug_field="username", read_only=True)
     department = serializers.SlugRelatedField(slug_field="code", read_only=True)
     notes = serializers.SerializerMethodField()
-    ticket = serializers.CharField(source="ticket_reference", read_only=True)
+    ticket = serializers.SlugRelatedField(slug_field="review_number", read_only=True)
 
     class Meta:
         model = Contact

@@ -18,6 +18,7 @@ class ContactsConfig(AppConfig):
         timeline.register("contact", selectors.contacts_for_timeline)
         timeline.register("follow_up", selectors.follow_ups_for_timeline)
         timeline.register("callback", selectors.callbacks_for_timeline)
+        timeline.register("ticket", selectors.tickets_for_timeline)
         register(
             NavEntry(
                 "contacts:console", _("Agent console"), "contacts:console", selectors.CONSOLE_PERMISSION, 10

@@ -12,6 +12,7 @@ from apps.accounts.models import Department, User
 from apps.contacts.models import Channel, Outcome, Purpose, QuickAnswer
 from apps.contacts.selectors import ContactFilters, day_range
 from apps.core.forms import LatinDigitsCharField, LatinDigitsDateField
+from apps.tickets.models import Ticket
 
 
 class SearchForm(forms.Form):
@@ -120,8 +121,10 @@ class LogForm(forms.Form):
         queryset=Department.objects.filter(is_active=True).order_by("code"),
         required=False,
     )
+    ticket_kind = forms.ChoiceField(label=_("Kind of ticket"), choices=Ticket.Kind.choices, required=False)
+    ticket_subject = forms.CharField(label=_("Subject of the ticket"), max_length=200, required=False)
     ticket_reference = LatinDigitsCharField(
-        label=_("Review number of the ticket"), max_length=30, required=False
+        label=_("Or the review number of an existing ticket"), max_length=30, required=False
     )
     callback_at = forms.DateTimeField(
         label=_("Call back at"),

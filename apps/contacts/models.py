@@ -147,9 +147,15 @@ class Contact(TimeStampedModel):
         related_name="+",
         db_index=False,
     )
-    # The ticket this contact opened. Until apps.tickets lands this is the ticket's review
-    # number; it becomes a foreign key to tickets.Ticket then (see apps/contacts/README.md).
-    ticket_reference = models.CharField(_("ticket"), max_length=30, null=True, blank=True)
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+        db_index=False,  # the partial index below: only the few contacts that opened a ticket
+    )
     recorded_via = models.CharField(
         _("recorded via"), max_length=10, choices=RecordedVia.choices, default=RecordedVia.CONSOLE
     )
@@ -175,6 +181,7 @@ class Contact(TimeStampedModel):
             models.Index(fields=["offered_at"], name="contact_offered_at"),
             # A screen-pop for an unknown number shows earlier contacts from that number.
             models.Index(fields=["caller_number", "-offered_at"], name="contact_caller_number"),
+            models.Index(fields=["ticket"], condition=Q(ticket__isnull=False), name="contact_ticket"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(channel__in=Channel.values), name="contact_channel_known"),
@@ -206,7 +213,7 @@ class Contact(TimeStampedModel):
                 name="contact_referred_has_department",
             ),
             models.CheckConstraint(
-                condition=~Q(outcome=Outcome.TICKET_OPENED) | Q(ticket_reference__isnull=False),
+                condition=~Q(outcome=Outcome.TICKET_OPENED) | Q(ticket__isnull=False),
                 name="contact_ticket_opened_has_ticket",
             ),
         ]

@@ -85,12 +85,17 @@ def lookups_for_records(raws: Iterable) -> object:
     """The natural keys of a batch resolved to ids, one query per table."""
     from apps.accounts.models import Department, User
     from apps.citizens.models import Citizen, CitizenPhone  # noqa: F401 (CitizenPhone for its table)
-    from apps.contacts.validation import Lookups, _phone
+    from apps.contacts.validation import Lookups, _phone, review_number_or_none
+    from apps.tickets.models import Ticket
 
-    usernames, cprs, numbers = set(), set(), set()
+    usernames, cprs, numbers, reviews = set(), set(), set(), set()
     for raw in raws:
         if not isinstance(raw, dict):
             continue
+        if isinstance(raw.get("ticket"), str) and raw["ticket"].strip():
+            number = review_number_or_none(raw["ticket"])
+            if number:
+                reviews.add(number)
         if isinstance(raw.get("agent"), str) and raw["agent"].strip():
             usernames.add(raw["agent"].strip())
         if raw.get("citizen_cpr"):
@@ -122,6 +127,9 @@ def lookups_for_records(raws: Iterable) -> object:
         departments=dict(Department.objects.values_list("code", "id")),
         citizens_by_cpr=dict(Citizen.objects.filter(cpr__in=cprs).values_list("cpr", "id")) if cprs else {},
         citizens_by_phone=by_phone,
+        tickets=dict(Ticket.objects.filter(review_number__in=reviews).values_list("review_number", "id"))
+        if reviews
+        else {},
     )
 
 
@@ -189,7 +197,7 @@ def contact_page(
     *, filters: ContactFilters, viewer, after: str | None = None, limit: int = 50
 ) -> tuple[list[Contact], str | None]:
     """A keyset page of contacts, newest first (no COUNT, fast at any depth)."""
-    qs = filter_contacts(filters).select_related("purpose", "agent", "citizen", "department")
+    qs = filter_contacts(filters).select_related("purpose", "agent", "citizen", "department", "ticket")
     if after:
         try:
             at_text, id_text = after.rsplit("|", 1)
@@ -447,7 +455,7 @@ def contacts_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> l
     rows = (
         Contact.objects.filter(citizen_id=citizen.pk)
         .filter(timeline.before_q(before, kind="contact", at_field="offered_at"))
-        .select_related("purpose", "agent", "department")
+        .select_related("purpose", "agent", "department", "ticket")
         .order_by("-offered_at", "-id")[:limit]
     )
     entries = []
@@ -463,8 +471,8 @@ def contacts_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> l
             details.append((_("Number"), contact.caller_number))
         if contact.department_id and not restricted:
             details.append((_("Referred to"), str(contact.department)))
-        if contact.ticket_reference and not restricted:
-            details.append((_("Ticket"), contact.ticket_reference))
+        if contact.ticket_id and not restricted:
+            details.append((_("Ticket"), contact.ticket.review_number))
         entries.append(
             timeline.TimelineEntry(
                 at=contact.offered_at,
@@ -549,3 +557,40 @@ def callbacks_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> 
         )
         for callback in rows
     ]
+
+
+def tickets_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> list[timeline.TimelineEntry]:
+    """Timeline source for apps.tickets: the citizen's tickets the viewer may see, by the
+    time they were received. "Under Your Command" tickets keep their text from anyone
+    without accounts.view_uyc_cases."""
+    from django.urls import reverse
+
+    from apps.tickets import selectors as ticket_selectors
+
+    rows = (
+        ticket_selectors.visible_tickets(viewer)
+        .filter(citizen_id=citizen.pk)
+        .filter(timeline.before_q(before, kind="ticket", at_field="received_at"))
+        .order_by("-received_at", "-id")[:limit]
+    )
+    confidential_ok = can_read_confidential(viewer)
+    entries = []
+    for ticket in rows:
+        restricted = ticket.channel == "uyc" and not confidential_ok
+        entries.append(
+            timeline.TimelineEntry(
+                at=ticket.received_at,
+                kind="ticket",
+                id=ticket.pk,
+                kind_label=ticket.get_kind_display(),
+                title=_("Confidential message to senior management") if restricted else ticket.subject,
+                url="" if restricted else reverse("tickets:detail", args=[ticket.pk]),
+                badges=[(ticket.get_status_display(), "info")],
+                details=[
+                    (_("Review number"), ticket.review_number),
+                    (_("Channel"), ticket.get_channel_display()),
+                ],
+                restricted=restricted,
+            )
+        )
+    return entries

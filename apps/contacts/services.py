@@ -160,7 +160,8 @@ def contact_log(
     answered_at: datetime | None = None,
     ended_at: datetime | None = None,
     department=None,
-    ticket_reference: str | None = None,
+    ticket=None,
+    open_ticket: dict | None = None,
     callback_at: datetime | None = None,
     callback_number: str = "",
     quick_answers: Sequence[QuickAnswer] = (),
@@ -176,7 +177,9 @@ def contact_log(
        arrived first: the agent's wrap-up is written onto it, the telephony times kept.
        A call already wrapped up is refused rather than overwritten.
     3. Referred → a follow-up on the department's queue; callback → a callback for the
-       agent; the quick answers given (and those to text later) are recorded.
+       agent; ticket opened → the given ``ticket``, or a new one opened from ``open_ticket``
+       (``{"kind", "subject"}``) with this contact's channel, citizen and notes, in this
+       same transaction; the quick answers given (and those to text later) are recorded.
     """
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
@@ -222,7 +225,7 @@ def contact_log(
         answered_at=answered_at,
         ended_at=ended_at,
         has_department=department is not None,
-        has_ticket=bool(ticket_reference),
+        has_ticket=ticket is not None or bool(open_ticket),
         callback_at=callback_at,
     ):
         errors.setdefault(field_name, []).append(reason)
@@ -246,7 +249,16 @@ def contact_log(
     contact.ended_at = ended_at
     contact.notes = (notes or "").strip()
     contact.department = department if outcome == Outcome.REFERRED else None
-    contact.ticket_reference = ticket_reference or None
+    if outcome == Outcome.TICKET_OPENED and ticket is None:
+        ticket = _ticket_open(
+            actor=actor,
+            channel=contact.channel,
+            citizen=contact.citizen,
+            caller_number=contact.caller_number,
+            notes=contact.notes,
+            **open_ticket,
+        )
+    contact.ticket = ticket if outcome == Outcome.TICKET_OPENED else None
     contact.save()
 
     if outcome == Outcome.REFERRED:
@@ -264,6 +276,50 @@ def contact_log(
             now=now,
         )
     return contact
+
+
+# The ticket channel a contact's channel becomes when the contact opens a ticket.
+TICKET_CHANNELS = {
+    Channel.INBOUND_CALL: "phone",
+    Channel.OUTBOUND_CALL: "phone",
+    Channel.CHAT: "chat",
+    Channel.VIDEO: "video",
+    Channel.WALK_IN: "walk_in",
+    Channel.EMAIL: "email",
+    Channel.WEB_FORM: "web",
+    Channel.TAWASUL: "tawasul",
+    Channel.UYC: "uyc",
+}
+# Where a ticket's field errors show on the console's log form.
+_TICKET_FIELDS = {"kind": "ticket_kind", "subject": "ticket_subject", "description": "notes"}
+
+
+def _ticket_open(*, actor, channel: str, citizen, caller_number: str, notes: str, kind: str, subject: str):
+    """Open a ticket for this contact through the tickets app (same transaction)."""
+    from apps.citizens.validation import is_mobile
+    from apps.tickets import services as ticket_services
+
+    if not (notes or "").strip():
+        raise ValidationFailed(
+            details={"notes": [_("Write the notes: they become the ticket's description.")]}
+        )
+    try:
+        return ticket_services.ticket_create(
+            kind=kind,
+            channel=TICKET_CHANNELS[channel],
+            subject=subject,
+            description=notes,
+            actor=actor,
+            citizen=citizen,
+            contact_phone=caller_number if caller_number and is_mobile(caller_number) else "",
+        )
+    except ValidationFailed as failure:
+        details = {
+            _TICKET_FIELDS.get(name, "__all__"): reasons for name, reasons in (failure.details or {}).items()
+        }
+        if "__all__" in details or not details:
+            details["__all__"] = [str(failure.message)]
+        raise ValidationFailed(failure.message, code=failure.code, details=details) from failure
 
 
 def _primary_number(citizen) -> str:
@@ -336,7 +392,7 @@ _COMPARED = {
     "purpose": "purpose_id",
     "outcome": "outcome",
     "department": "department_id",
-    "ticket": "ticket_reference",
+    "ticket": "ticket_id",
     "notes": "notes",
 }
 
@@ -431,7 +487,7 @@ _INSERT_COLUMNS = (
     ("purpose_id", "bigint"),
     ("outcome", "varchar"),
     ("department_id", "bigint"),
-    ("ticket_reference", "varchar"),
+    ("ticket_id", "bigint"),
     ("notes", "text"),
     ("recorded_via", "varchar"),
     ("telephony_received_at", "timestamptz"),
@@ -475,7 +531,7 @@ def _contact_fields(row: ContactRow, actor, via: str, received) -> dict:
         "purpose_id": row.purpose_id,
         "outcome": row.outcome,
         "department_id": row.department_id,
-        "ticket_reference": row.ticket_reference,
+        "ticket_id": row.ticket_id,
         "notes": row.notes,
         "recorded_via": via,
         "telephony_received_at": received,
@@ -545,11 +601,6 @@ def _after_insert(pairs: list[tuple[ContactRow, Contact]], actor) -> None:
         )
     if callbacks:
         Callback.objects.bulk_create(callbacks)
-
-
-def _stored_value(contact: Contact, attribute: str):
-    value = getattr(contact, attribute)
-    return "" if value is None and attribute in ("ticket_reference",) else value
 
 
 def _row_differences(row: ContactRow, other) -> dict[str, dict]:
@@ -624,7 +675,7 @@ def _merge_telephony(*, row: ContactRow, contact: Contact) -> Contact | None:
             answered_at=answered_at,
             ended_at=ended_at,
             has_department=bool(locked.department_id),
-            has_ticket=bool(locked.ticket_reference),
+            has_ticket=bool(locked.ticket_id),
             callback_at=None if locked.outcome != Outcome.CALLBACK_SCHEDULED else offered_at,
         ):
             return None

@@ -85,7 +85,7 @@ class ContactRow:
     purpose_id: int | None = None
     outcome: str = ""
     department_id: int | None = None
-    ticket_reference: str | None = None
+    ticket_id: int | None = None
     callback_at: datetime | None = None
     notes: str = ""
     given: frozenset = field(default_factory=frozenset)  # the fields the row set (not blank)
@@ -100,6 +100,7 @@ class Lookups:
     departments: dict[str, int]
     citizens_by_cpr: dict[str, int]
     citizens_by_phone: dict[str, set[int]]
+    tickets: dict[str, int]  # review number (canonical) → ticket id
 
 
 def rule_errors(
@@ -213,6 +214,17 @@ def _text(raw: dict, name: str) -> str:
     return str(value).strip()
 
 
+def review_number_or_none(text: str) -> str | None:
+    """The canonical review number, or ``None`` when the text is not one (a wrong check
+    character included: refused before any look-up)."""
+    from apps.tickets import review_numbers
+
+    try:
+        return review_numbers.normalize(text)
+    except (ValidationFailed, ValueError):
+        return None
+
+
 def parse_row(raw, *, line: int, lookups: Lookups) -> tuple[ContactRow | None, list[RowError]]:
     """Check one record; return the clean row, or ``None`` and every error found in it."""
     errors: list[RowError] = []
@@ -298,8 +310,15 @@ def parse_row(raw, *, line: int, lookups: Lookups) -> tuple[ContactRow | None, l
         outcome = Outcome.ABANDONED  # the telephony system's unanswered call
     if len(values["notes"]) > MAX_NOTES:
         fail("notes", "too_long", _("Notes are limited to 10,000 characters."))
-    if len(values["ticket"]) > 30:
-        fail("ticket", "invalid_ticket", _("This is not a review number."))
+    ticket_id = None
+    if values["ticket"]:
+        number = review_number_or_none(values["ticket"])
+        if number is None:
+            fail("ticket", "invalid_ticket", _("This is not a review number."))
+        else:
+            ticket_id = lookups.tickets.get(number)
+            if ticket_id is None:
+                fail("ticket", "unknown_ticket", _("No ticket has this review number."))
     failed_fields = {e.field for e in errors}
     for field_name, code, reason in rule_errors(
         outcome=outcome,
@@ -307,7 +326,7 @@ def parse_row(raw, *, line: int, lookups: Lookups) -> tuple[ContactRow | None, l
         answered_at=times["answered_at"],
         ended_at=times["ended_at"],
         has_department=bool(department_id) or "department" in failed_fields,
-        has_ticket=bool(values["ticket"]),
+        has_ticket=bool(values["ticket"]) or "ticket" in failed_fields,
         callback_at=times["callback_at"] or (datetime.min if "callback_at" in failed_fields else None),
     ):
         if field_name not in failed_fields:
@@ -331,7 +350,7 @@ def parse_row(raw, *, line: int, lookups: Lookups) -> tuple[ContactRow | None, l
             purpose_id=purpose_id,
             outcome=outcome,
             department_id=department_id,
-            ticket_reference=values["ticket"] or None,
+            ticket_id=ticket_id,
             callback_at=times["callback_at"],
             notes=values["notes"],
             given=given,

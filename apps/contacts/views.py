@@ -28,9 +28,11 @@ from apps.contacts.forms import (
     PhoneForm,
     SearchForm,
 )
-from apps.contacts.models import Channel, FollowUp
+from apps.contacts.models import Channel, FollowUp, Outcome
 from apps.core.errors import ApplicationError, ValidationFailed
+from apps.core.text import isolate_ltr
 from apps.core.views import render_error
+from apps.tickets import selectors as ticket_selectors
 
 console_required = permission_required(selectors.CONSOLE_PERMISSION, raise_exception=True)
 supervisor_required = permission_required(selectors.SUPERVISOR_PERMISSION, raise_exception=True)
@@ -198,6 +200,21 @@ def console_log(request):
         return _render_console(request, context)
     data = form.cleaned_data
     callback = selectors.callback_for(agent=viewer, callback_id=data.get("callback"))
+    ticket, open_ticket = None, None
+    if data["outcome"] == Outcome.TICKET_OPENED:
+        if data.get("ticket_reference"):
+            try:
+                ticket = ticket_selectors.ticket_get(viewer=viewer, review_number=data["ticket_reference"])
+            except ApplicationError as failure:
+                form.add_error("ticket_reference", failure.message)
+                context = _workspace_context(request, citizen=citizen, query=query, log_form=form)
+                return _render_console(request, context)
+        else:
+            open_ticket = {
+                "kind": data.get("ticket_kind") or _ticket_kind_for(data.get("purpose")),
+                "subject": data.get("ticket_subject")
+                or (str(data["purpose"]) if data.get("purpose") else ""),
+            }
     try:
         contact = services.contact_log(
             actor=viewer,
@@ -210,7 +227,8 @@ def console_log(request):
             call_id=data.get("call_id") or "",
             answered_at=data.get("started_at"),
             department=data.get("department"),
-            ticket_reference=(data.get("ticket_reference") or "").strip() or None,
+            ticket=ticket,
+            open_ticket=open_ticket,
             callback_at=data.get("callback_at"),
             callback_number=data.get("callback_number") or "",
             quick_answers=data.get("quick_answers") or [],
@@ -234,6 +252,10 @@ def console_log(request):
         "purpose": contact.purpose or _("no purpose"),
         "outcome": contact.get_outcome_display(),
     }
+    if contact.ticket_id:
+        notice = _("Logged, with ticket %(number)s: read the review number to the citizen.") % {
+            "number": isolate_ltr(contact.ticket.review_number)
+        }
     if citizen is not None:
         citizen = citizen_selectors.citizen_file(citizen_id=citizen.pk, viewer=viewer, purpose="console")
     context = _workspace_context(
@@ -335,6 +357,16 @@ def console_phone_add(request, citizen_id: int):
             notice = _("Number %(number)s saved and confirmed.") % {"number": phone.number}
             return _render_console(request, _workspace_context(request, citizen=citizen, notice=notice))
     return _render_console(request, _workspace_context(request, citizen=citizen, phone_form=form))
+
+
+def _ticket_kind_for(purpose) -> str:
+    """The kind of ticket a contact's purpose suggests when the agent did not choose one."""
+    code = getattr(purpose, "code", "")
+    if code == "complaint":
+        return "complaint"
+    if code == "maintenance":
+        return "maintenance"
+    return "inquiry"
 
 
 def _int(value) -> int | None:

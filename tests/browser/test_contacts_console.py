@@ -1,4 +1,5 @@
-"""Playwright: an agent takes a screen-pop and logs the call with the keyboard, in Arabic."""
+"""Playwright: an agent takes a screen-pop, logs the call with the keyboard and opens a ticket
+from it, in Arabic."""
 
 import pytest
 
@@ -39,6 +40,37 @@ def test_an_agent_takes_a_screen_pop_and_logs_the_call_in_arabic(
     assert "شرح طريقة تقديم الطلب الإلكتروني" in page.inner_text("[data-testid=timeline]")
     assert page.external_requests == []
     screenshot(page, "contacts-console-logged-ar")
+
+
+def test_an_agent_logs_a_screen_pop_call_and_opens_a_ticket_from_it(
+    page, live_server, log_in, agent, screenshot
+):
+    citizen = citizen_services.citizen_create(
+        cpr="880412345", name_ar="أحمد علي الكعبي", phones=["36001234"], actor=agent
+    )
+    log_in(page, agent)
+    page.goto(f"{live_server.url}/console/?phone=36001234&call_id=PBX-PW-3")
+    # 0 = complaint, then 3 = ticket opened: the ticket's fields appear.
+    page.keyboard.press("0")
+    page.keyboard.press("3")
+    assert page.is_visible("[data-testid=open-ticket]")
+    page.fill("input[name=ticket_subject]", "تأخر أعمال الصيانة")
+    page.keyboard.press("Alt+N")
+    page.keyboard.type("وعد المقاول بالإصلاح منذ شهرين ولم يحضر")
+    page.keyboard.press("Control+Enter")
+    notice = page.wait_for_selector("[data-testid=console-notice]").inner_text()
+
+    contact = Contact.objects.select_related("ticket").get(call_id="PBX-PW-3")
+    ticket = contact.ticket
+    assert contact.outcome == "ticket_opened"
+    assert (ticket.kind, ticket.channel, ticket.citizen_id) == ("complaint", "phone", citizen.pk)
+    assert (ticket.subject, ticket.description) == (
+        "تأخر أعمال الصيانة",
+        "وعد المقاول بالإصلاح منذ شهرين ولم يحضر",
+    )
+    assert ticket.review_number in notice
+    assert "تأخر أعمال الصيانة" in page.inner_text("[data-testid=timeline]")
+    screenshot(page, "contacts-console-ticket-opened-ar")
 
 
 def test_an_agent_creates_an_unknown_caller_from_the_screen_pop(page, live_server, log_in, agent, screenshot):
