@@ -113,6 +113,7 @@ def seed(stdout) -> None:
                     departments,
                 )
             )
+    contacts.extend(_ticket_contacts(rng, agents, purposes, now))
     created = []
     for chunk in range(0, len(contacts), 2000):
         created.extend(Contact.objects.bulk_create(contacts[chunk : chunk + 2000]))
@@ -309,6 +310,43 @@ def _contact(rng, sequence, channel, purpose, offered, answer_rate, agents, citi
         recorded_via=Contact.RecordedVia.DEMO,
         telephony_received_at=ended_at if channel in ("inbound_call", "outbound_call") else None,
     )
+
+
+# The contact channel a demo ticket came in by.
+FROM_TICKET_CHANNEL = {"phone": "inbound_call", "web": "web_form"}
+PURPOSE_OF_KIND = {"complaint": "complaint", "maintenance": "maintenance", "inquiry": "request_status"}
+
+
+def _ticket_contacts(rng: random.Random, agents, purposes, now: datetime) -> list[Contact]:
+    """The contacts that opened the tickets apps.tickets' demo data made (staff-taken ones)."""
+    from apps.tickets.models import Ticket
+
+    tickets = Ticket.objects.filter(citizen__isnull=False, created_by__isnull=False).exclude(channel="web")
+    tickets = tickets.exclude(received_at__gt=now - timedelta(minutes=15))
+    rows = []
+    for ticket in tickets.order_by("id")[:300]:
+        offered = ticket.received_at - timedelta(minutes=rng.randint(3, 12))
+        answered = offered + timedelta(seconds=rng.randint(10, 90))
+        rows.append(
+            Contact(
+                channel=FROM_TICKET_CHANNEL.get(ticket.channel, ticket.channel),
+                citizen_id=ticket.citizen_id,
+                caller_number=ticket.contact_phone or "",
+                agent=ticket.created_by
+                if ticket.created_by.has_perm("accounts.use_agent_console")
+                else rng.choice(agents),
+                purpose=purposes.get(PURPOSE_OF_KIND.get(ticket.kind, "other")),
+                outcome=Outcome.TICKET_OPENED,
+                ticket=ticket,
+                offered_at=offered,
+                answered_at=answered,
+                ended_at=min(ticket.received_at + timedelta(minutes=2), now),
+                notes=ticket.description[:500],
+                call_id=f"DEMO-TICKET-{ticket.pk}",
+                recorded_via=Contact.RecordedVia.DEMO,
+            )
+        )
+    return rows
 
 
 def _follow_ups(rng: random.Random, contacts: list[Contact], now: datetime) -> None:
