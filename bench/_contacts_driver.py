@@ -81,6 +81,7 @@ def prepare(suffix: str) -> None:
     quiet = io.StringIO()
     call_command("migrate", "--noinput", verbosity=0, stdout=quiet)
     call_command("compiletranslations", stdout=quiet)
+    call_command("collectstatic", "--noinput", verbosity=0, stdout=quiet)  # DEBUG is off: hashed files
     from apps.accounts import seed as accounts_seed
 
     accounts_seed.seed(quiet)

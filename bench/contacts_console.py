@@ -110,9 +110,11 @@ def main() -> None:
     by_cpr = [f"/console/?q={cpr_of(k)}" for k in picks]
     by_phone = [f"/console/?q=%2B{phone_of(k)[1:]}" for k in picks]
     pops = [f"/console/?phone=%2B{phone_of(k)[1:]}&call_id=BENCH-{n}" for n, k in enumerate(picks)]
-    htmx = {"HX-Request": "true"}
+    htmx = {"HX-Request": "true", "HX-Target": "caller-card"}  # what the search box sends
     queries = {
-        "lookup_cpr": _query_count(by_cpr[0], "agent", {"HTTP_HX_REQUEST": "true"}),
+        "lookup_cpr": _query_count(
+            by_cpr[0], "agent", {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "caller-card"}
+        ),
         "screen_pop": _query_count(pops[0], "agent"),
         "supervisor_month": _query_count("/supervisor/contacts/?period=month", "supervisor"),
     }

@@ -278,21 +278,34 @@ class SupervisorReport:
     follow_ups: dict[str, int]
 
 
+# First one hash aggregate of the period's rows by every breakdown key together (a few
+# thousand groups), then the grouping sets over those: far cheaper than grouping the raw
+# rows five times. date_part gives float8 seconds (EXTRACT would give slow numerics).
 _FIGURES_SQL = """
-SELECT GROUPING(c.channel) AS g_channel, GROUPING(c.purpose_id) AS g_purpose,
-       GROUPING(c.outcome) AS g_outcome, GROUPING(c.agent_id) AS g_agent,
-       c.channel, c.purpose_id, c.outcome, c.agent_id,
-       COUNT(*) AS total,
-       COUNT(c.answered_at) AS answered,
-       COUNT(*) FILTER (WHERE c.answered_at IS NULL) AS abandoned,
-       COUNT(*) FILTER (WHERE c.outcome = 'resolved_first_contact') AS resolved,
-       COUNT(*) FILTER (WHERE c.outcome = 'referred') AS referred,
-       COUNT(*) FILTER (WHERE c.outcome = '') AS not_recorded,
-       AVG(EXTRACT(EPOCH FROM (c.answered_at - c.offered_at))) AS avg_wait,
-       AVG(EXTRACT(EPOCH FROM (c.ended_at - c.answered_at))) AS avg_handling
-FROM contacts_contact c
-WHERE c.offered_at >= %s AND c.offered_at < %s
-GROUP BY GROUPING SETS ((), (c.channel), (c.purpose_id), (c.outcome), (c.agent_id))
+WITH base AS (
+    SELECT c.channel, c.purpose_id, c.outcome, c.agent_id,
+           COUNT(*) AS total,
+           COUNT(c.answered_at) AS answered,
+           SUM(date_part('epoch', c.answered_at - c.offered_at)) AS wait_sum,
+           SUM(date_part('epoch', c.ended_at - c.answered_at)) AS handling_sum,
+           COUNT(c.ended_at - c.answered_at) AS handling_n
+    FROM contacts_contact c
+    WHERE c.offered_at >= %s AND c.offered_at < %s
+    GROUP BY c.channel, c.purpose_id, c.outcome, c.agent_id
+)
+SELECT GROUPING(channel) AS g_channel, GROUPING(purpose_id) AS g_purpose,
+       GROUPING(outcome) AS g_outcome, GROUPING(agent_id) AS g_agent,
+       channel, purpose_id, outcome, agent_id,
+       SUM(total)::bigint AS total,
+       SUM(answered)::bigint AS answered,
+       (SUM(total) - SUM(answered))::bigint AS abandoned,
+       COALESCE(SUM(total) FILTER (WHERE outcome = 'resolved_first_contact'), 0)::bigint AS resolved,
+       COALESCE(SUM(total) FILTER (WHERE outcome = 'referred'), 0)::bigint AS referred,
+       COALESCE(SUM(total) FILTER (WHERE outcome = ''), 0)::bigint AS not_recorded,
+       SUM(wait_sum) / NULLIF(SUM(answered), 0) AS avg_wait,
+       SUM(handling_sum) / NULLIF(SUM(handling_n), 0) AS avg_handling
+FROM base
+GROUP BY GROUPING SETS ((), (channel), (purpose_id), (outcome), (agent_id))
 """
 
 _FOLLOW_UPS_SQL = """
@@ -308,9 +321,10 @@ WHERE c.offered_at >= %s AND c.offered_at < %s
 def supervisor_report(*, start: datetime, end: datetime, now: datetime | None = None) -> SupervisorReport:
     """Every figure of the supervisor's view for ``[start, end)`` in two queries.
 
-    One scan of the period's contacts with GROUPING SETS gives the totals and the
-    breakdowns by channel, purpose, outcome and agent together; a second gives the
-    follow-ups of the period's referrals. Nothing is counted in Python.
+    One scan of the period's contacts (grouped once by all four keys, then by GROUPING
+    SETS) gives the totals and the breakdowns by channel, purpose, outcome and agent
+    together; a second gives the follow-ups of the period's referrals. Nothing is counted
+    in Python.
     """
     from apps.accounts.models import User
 

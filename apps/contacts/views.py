@@ -62,8 +62,10 @@ def _workspace_context(
     phone_form=None,
     notice: str = "",
     error: str = "",
+    lookup_only: bool = False,
 ):
-    """Everything the console's workspace shows for one caller (known or not)."""
+    """Everything the console's workspace shows for one caller (known or not); with
+    ``lookup_only`` just the caller's card and timeline (the search box's answer)."""
     viewer = request.user
     candidates, earlier = [], []
     caller_number = _phone_or_empty(phone) if phone else ""
@@ -87,6 +89,20 @@ def _workspace_context(
     if citizen is None and caller_number:
         earlier = selectors.earlier_contacts_from_number(number=caller_number, viewer=viewer)
     started = started_at or timezone.now()
+    if lookup_only:
+        return {
+            "citizen": citizen,
+            "candidates": candidates,
+            "query": query,
+            "caller_number": caller_number,
+            "call_id": call_id,
+            "timeline": page,
+            "earlier_contacts": earlier,
+            "new_citizen_form": _new_citizen_form(
+                citizen, candidates, error, query, caller_number, call_id, started
+            ),
+            "error": error,
+        }
     if log_form is None:
         log_form = LogForm(
             initial={
@@ -101,14 +117,9 @@ def _workspace_context(
                 ),
             }
         )
-    if citizen is None and new_citizen_form is None and query and not candidates and not error:
-        new_citizen_form = NewCitizenForm(
-            initial={
-                "cpr": query if looks_like_cpr(query) else "",
-                "phone": caller_number,
-                "call_id": call_id,
-                "started_at": started.isoformat(),
-            }
+    if new_citizen_form is None:
+        new_citizen_form = _new_citizen_form(
+            citizen, candidates, error, query, caller_number, call_id, started
         )
     return {
         "citizen": citizen,
@@ -131,7 +142,27 @@ def _workspace_context(
     }
 
 
+def _new_citizen_form(citizen, candidates, error, query, caller_number, call_id, started):
+    """The inline form that offers to create an unknown caller (``None`` when not needed)."""
+    if citizen is not None or candidates or error or not query:
+        return None
+    return NewCitizenForm(
+        initial={
+            "cpr": query if looks_like_cpr(query) else "",
+            "phone": caller_number,
+            "call_id": call_id,
+            "started_at": started.isoformat(),
+        }
+    )
+
+
+def _is_lookup(request) -> bool:
+    return bool(request.htmx) and request.htmx.target == "caller-card"
+
+
 def _render_console(request, context, *, status=200):
+    if _is_lookup(request) and "log_form" not in context:
+        return render(request, "contacts/_lookup.html", context, status=status)
     template = "contacts/_workspace.html" if request.htmx else "contacts/console.html"
     context.setdefault("search_form", SearchForm(initial={"q": context.get("query", "")}))
     return render(request, template, context, status=status)
@@ -159,7 +190,13 @@ def console(request):
                 citizen_id=_int(request.GET.get("citizen")), viewer=request.user, purpose="console"
             )
         context = _workspace_context(
-            request, citizen=citizen, query=query, phone=phone, call_id=call_id, callback=callback
+            request,
+            citizen=citizen,
+            query=query,
+            phone=phone,
+            call_id=call_id,
+            callback=callback,
+            lookup_only=_is_lookup(request),
         )
     except ApplicationError as error:
         return render_error(request, error)

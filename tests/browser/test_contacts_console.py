@@ -83,3 +83,21 @@ def test_an_agent_creates_an_unknown_caller_from_the_screen_pop(page, live_serve
     page.wait_for_selector("[data-testid=citizen-card]")
     assert page.inner_text("[data-testid=citizen-cpr]") == "910203040"
     screenshot(page, "contacts-console-new-citizen-ar")
+
+
+def test_an_agent_looks_up_a_caller_from_the_search_box_and_logs_the_contact(page, live_server, log_in, agent):
+    citizen = citizen_services.citizen_create(cpr="880412345", name_ar="سارة محمد", phones=["36001234"], actor=agent)
+    log_in(page, agent)
+    page.goto(f"{live_server.url}/console/")
+    page.keyboard.press("Alt+S")
+    page.keyboard.type("٨٨٠٤١٢٣٤٥")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-testid=citizen-card]")
+    assert page.input_value("#log-citizen") == str(citizen.pk)
+    page.keyboard.press("Alt+P")
+    page.keyboard.press("4")  # eligibility criteria
+    page.keyboard.press("1")  # resolved on first contact
+    page.keyboard.press("Alt+L")
+    page.wait_for_selector("[data-testid=console-notice]")
+    contact = Contact.objects.get()
+    assert (contact.citizen_id, contact.purpose.code) == (citizen.pk, "eligibility")

@@ -274,3 +274,23 @@ def test_the_lookup_query_count_does_not_grow_with_the_history(console, citizen)
     with CaptureQueriesContext(connection) as many:
         console.get(CONSOLE, {"q": citizen.cpr}, HTTP_HX_REQUEST="true")
     assert len(many) == len(few)
+
+
+def test_the_search_box_answers_with_the_card_and_timeline_only(console, citizen):
+    ContactFactory(citizen=citizen, notes="earlier call")
+    html = console.get(
+        CONSOLE, {"q": citizen.cpr}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="caller-card"
+    ).content.decode()
+    assert 'data-testid="citizen-card"' in html and "earlier call" in html
+    assert 'id="timeline-box" hx-swap-oob="true"' in html
+    assert f'id="log-citizen" value="{citizen.pk}" hx-swap-oob="true"' in html
+    assert 'data-testid="log-form"' not in html  # what the agent chose in the form stays
+
+
+def test_the_search_box_offers_to_create_an_unknown_caller(console):
+    html = console.get(
+        CONSOLE, {"q": "39990000"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="caller-card"
+    ).content.decode()
+    assert 'data-testid="new-citizen-form"' in html
+    assert 'id="log-citizen" value="" hx-swap-oob="true"' in html
+    assert 'value="+97339990000" hx-swap-oob="true"' in html
