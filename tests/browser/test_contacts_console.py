@@ -85,8 +85,12 @@ def test_an_agent_creates_an_unknown_caller_from_the_screen_pop(page, live_serve
     screenshot(page, "contacts-console-new-citizen-ar")
 
 
-def test_an_agent_looks_up_a_caller_from_the_search_box_and_logs_the_contact(page, live_server, log_in, agent):
-    citizen = citizen_services.citizen_create(cpr="880412345", name_ar="سارة محمد", phones=["36001234"], actor=agent)
+def test_an_agent_looks_up_a_caller_from_the_search_box_and_logs_the_contact(
+    page, live_server, log_in, agent
+):
+    citizen = citizen_services.citizen_create(
+        cpr="880412345", name_ar="سارة محمد", phones=["36001234"], actor=agent
+    )
     log_in(page, agent)
     page.goto(f"{live_server.url}/console/")
     page.keyboard.press("Alt+S")
