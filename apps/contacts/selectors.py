@@ -308,13 +308,13 @@ FROM base
 GROUP BY GROUPING SETS ((), (channel), (purpose_id), (outcome), (agent_id))
 """
 
+# The follow-up backlog as it stands now, whatever the period: open, and open past due
+# (served by the (status, due_at) index).
 _FOLLOW_UPS_SQL = """
-SELECT COUNT(*) AS referred,
-       COUNT(*) FILTER (WHERE f.status = 'open') AS open,
-       COUNT(*) FILTER (WHERE f.status = 'open' AND f.due_at < %s) AS overdue,
-       COUNT(*) FILTER (WHERE f.status = 'closed') AS closed
-FROM contacts_followup f JOIN contacts_contact c ON c.id = f.contact_id
-WHERE c.offered_at >= %s AND c.offered_at < %s
+SELECT COUNT(*) AS open,
+       COUNT(*) FILTER (WHERE f.due_at < %s) AS overdue
+FROM contacts_followup f
+WHERE f.status = 'open'
 """
 
 
@@ -323,8 +323,8 @@ def supervisor_report(*, start: datetime, end: datetime, now: datetime | None = 
 
     One scan of the period's contacts (grouped once by all four keys, then by GROUPING
     SETS) gives the totals and the breakdowns by channel, purpose, outcome and agent
-    together; a second gives the follow-ups of the period's referrals. Nothing is counted
-    in Python.
+    together; a second gives the follow-up backlog now (open, and overdue). Nothing is
+    counted in Python.
     """
     from apps.accounts.models import User
 
@@ -333,8 +333,8 @@ def supervisor_report(*, start: datetime, end: datetime, now: datetime | None = 
         cursor.execute(_FIGURES_SQL, [start, end])
         columns = [c.name for c in cursor.description]
         rows = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
-        cursor.execute(_FOLLOW_UPS_SQL, [now, start, end])
-        referred, open_, overdue, closed = cursor.fetchone()
+        cursor.execute(_FOLLOW_UPS_SQL, [now])
+        open_, overdue = cursor.fetchone()
 
     def figures(row) -> Figures:
         return Figures(
@@ -402,7 +402,7 @@ def supervisor_report(*, start: datetime, end: datetime, now: datetime | None = 
         by_purpose=by_purpose,
         by_outcome=by_outcome,
         by_agent=by_agent,
-        follow_ups={"referred": referred, "open": open_, "overdue": overdue, "closed": closed},
+        follow_ups={"open": open_, "overdue": overdue},
     )
 
 
