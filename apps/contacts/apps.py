@@ -19,6 +19,8 @@ class ContactsConfig(AppConfig):
         timeline.register("follow_up", selectors.follow_ups_for_timeline)
         timeline.register("callback", selectors.callbacks_for_timeline)
         timeline.register("ticket", selectors.tickets_for_timeline)
+        timeline.register("message", selectors.messages_for_timeline)
+        _register_events()
         register(
             NavEntry(
                 "contacts:console", _("Agent console"), "contacts:console", selectors.CONSOLE_PERMISSION, 10
@@ -42,3 +44,29 @@ class ContactsConfig(AppConfig):
                 30,
             )
         )
+
+
+def _register_events() -> None:
+    """The SMS an agent asks for with "send by SMS later" beside a quick answer."""
+    from apps.notifications.choices import Audience, Channel
+    from apps.notifications.events import DefaultTemplate, Event, Placeholder, register
+
+    register(
+        Event(
+            key="contacts.quick_answer",
+            label=_("Approved answer texted after a contact"),
+            audience=Audience.CITIZEN,
+            channels=(Channel.SMS,),
+            placeholders=(
+                Placeholder(
+                    "answer",
+                    _("The approved answer"),
+                    "يشترط لتقديم طلب خدمة إسكانية أن يكون مقدم الطلب بحرينيًا.",
+                ),
+            ),
+            defaults={
+                (Channel.SMS, "ar"): DefaultTemplate("وزارة الإسكان: {{ answer }}"),
+                (Channel.SMS, "en"): DefaultTemplate("Ministry of Housing: {{ answer }}"),
+            },
+        )
+    )

@@ -244,7 +244,8 @@ class QuickAnswerUse(models.Model):
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="quick_answer_uses")
     quick_answer = models.ForeignKey(QuickAnswer, on_delete=models.PROTECT, related_name="+")
     send_by_sms = models.BooleanField(_("send by SMS later"), default=False)
-    sms_sent_at = models.DateTimeField(_("SMS sent at"), null=True, blank=True)
+    # When the SMS was written to the notifications outbox (empty: no number to text).
+    sms_queued_at = models.DateTimeField(_("SMS queued at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -256,7 +257,7 @@ class QuickAnswerUse(models.Model):
         indexes = [
             models.Index(
                 fields=["created_at"],
-                condition=Q(send_by_sms=True, sms_sent_at__isnull=True),
+                condition=Q(send_by_sms=True, sms_queued_at__isnull=True),
                 name="sms_pending",
             )
         ]

@@ -608,3 +608,34 @@ def tickets_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> li
             )
         )
     return entries
+
+
+def messages_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> list[timeline.TimelineEntry]:
+    """Timeline source for apps.notifications: the SMS and e-mails sent (or tried) to the
+    citizen, for staff who may see a citizen's messages."""
+    from apps.core.errors import PermissionDenied
+    from apps.notifications import selectors as notification_selectors
+
+    try:
+        from apps.citizens.selectors import primary_phone
+
+        rows = notification_selectors.messages_for(
+            viewer=viewer, phone=primary_phone(citizen) or "", ref=f"citizens.citizen:{citizen.pk}"
+        )
+    except PermissionDenied:
+        return []
+    rows = rows.filter(timeline.before_q(before, kind="message", at_field="created_at"))[:limit]
+    colours = {"sent": "success", "failed": "danger"}
+    return [
+        timeline.TimelineEntry(
+            at=row.created_at,
+            kind="message",
+            id=row.pk,
+            kind_label=row.get_channel_display(),
+            title=row.subject or _("Message to the citizen"),
+            body=row.body,
+            badges=[(row.get_state_display(), colours.get(row.state, "secondary"))],
+            details=[(_("To"), row.to_phone or row.to_email)] if (row.to_phone or row.to_email) else [],
+        )
+        for row in rows
+    ]

@@ -266,7 +266,7 @@ def contact_log(
     if outcome == Outcome.CALLBACK_SCHEDULED:
         number = callback_number or caller_number or _primary_number(citizen)
         _callback_schedule(contact=contact, due_at=callback_at, number=number, assigned_to=actor)
-    _record_quick_answers(contact=contact, given=quick_answers, to_text=sms_quick_answers)
+    _record_quick_answers(contact=contact, given=quick_answers, to_text=sms_quick_answers, actor=actor)
     if completes_callback is not None:
         callback_transition(
             callback=completes_callback,
@@ -330,16 +330,46 @@ def _primary_number(citizen) -> str:
     return primary_phone(citizen) or ""
 
 
-def _record_quick_answers(*, contact: Contact, given: Iterable[QuickAnswer], to_text: Iterable[QuickAnswer]):
+def _record_quick_answers(
+    *, contact: Contact, given: Iterable[QuickAnswer], to_text: Iterable[QuickAnswer], actor
+) -> None:
+    """Record the answers given; those to text go to the notifications outbox now (in this
+    transaction), to be sent after commit, outside SMS quiet hours."""
+    from apps.notifications.services import Recipient, notification_queue
+
     texted = {answer.pk for answer in to_text}
     answers = {answer.pk: answer for answer in [*given, *to_text]}
+    number = contact.caller_number or _primary_number(contact.citizen)
+    language = contact.citizen.language if contact.citizen else "ar"
+    queued_at = timezone.now() if texted and number else None
     QuickAnswerUse.objects.bulk_create(
         [
-            QuickAnswerUse(contact=contact, quick_answer=a, send_by_sms=a.pk in texted)
+            QuickAnswerUse(
+                contact=contact,
+                quick_answer=a,
+                send_by_sms=a.pk in texted,
+                sms_queued_at=queued_at if a.pk in texted else None,
+            )
             for a in answers.values()
         ],
         ignore_conflicts=True,
     )
+    if queued_at is None:
+        return
+    recipient = Recipient(
+        phone=number,
+        language=language,
+        ref=f"citizens.citizen:{contact.citizen_id}" if contact.citizen_id else "",
+    )
+    for answer in answers.values():
+        if answer.pk in texted:
+            notification_queue(
+                event="contacts.quick_answer",
+                recipient_citizen=recipient,
+                context={"answer": answer.body_ar if language == "ar" else answer.body_en},
+                channels=["sms"],
+                actor=actor,
+            )
 
 
 # ---------------------------------------------------------------- the telephony import

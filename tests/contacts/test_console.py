@@ -179,7 +179,26 @@ def test_quick_answers_given_and_to_text_later_are_recorded(console, citizen):
         sms_quick_answers=[answer.pk],
     )
     use = QuickAnswerUse.objects.get()
-    assert use.quick_answer == answer and use.send_by_sms is True and use.sms_sent_at is None
+    assert use.quick_answer == answer and use.send_by_sms is True and use.sms_queued_at is not None
+
+
+def test_a_quick_answer_to_text_goes_to_the_outbox_in_the_citizens_language(console, citizen):
+    from apps.notifications.models import Notification
+
+    answer = QuickAnswer.objects.filter(purpose__code="eligibility").first()
+    log(console, citizen=citizen.pk, purpose=answer.purpose_id, sms_quick_answers=[answer.pk])
+    sms = Notification.objects.get(event="contacts.quick_answer")
+    assert sms.channel == "sms" and sms.to_phone.endswith("36001234")
+    assert answer.body_ar in sms.body and sms.recipient_ref == f"citizens.citizen:{citizen.pk}"
+
+
+def test_a_quick_answer_only_read_out_sends_nothing(console, citizen):
+    from apps.notifications.models import Notification
+
+    answer = QuickAnswer.objects.filter(purpose__code="eligibility").first()
+    log(console, citizen=citizen.pk, purpose=answer.purpose_id, quick_answers=[answer.pk])
+    assert not Notification.objects.exists()
+    assert QuickAnswerUse.objects.get().sms_queued_at is None
 
 
 def test_the_console_shows_the_quick_answers_beside_the_log_form(console, citizen):

@@ -183,3 +183,35 @@ def test_the_department_queue_hides_under_your_command_notes(uyc_contact, login,
     )
     html = login(officer).get("/follow-ups/").content.decode()
     assert "SECRET-UYC" not in html
+
+
+def test_the_messages_sent_to_the_citizen_join_the_timeline(citizen, agent):
+    from apps.contacts.models import QuickAnswer
+    from tests.contacts.factories import purpose
+
+    answer = QuickAnswer.objects.filter(purpose__code="eligibility").first()
+    services.contact_log(
+        actor=agent,
+        channel="inbound_call",
+        purpose=purpose("eligibility"),
+        outcome="resolved_first_contact",
+        citizen=citizen,
+        sms_quick_answers=[answer],
+    )
+    entries = timeline.citizen_timeline(citizen=citizen, viewer=agent).entries
+    message = next(e for e in entries if e.kind == "message")
+    assert answer.body_ar in message.body
+
+
+def test_a_viewer_without_the_messages_permission_sees_no_messages(citizen, agent, officer):
+    from apps.contacts.selectors import messages_for_timeline
+    from apps.notifications.services import Recipient, notification_queue
+
+    notification_queue(
+        event="contacts.quick_answer",
+        recipient_citizen=Recipient(phone="+97336001234", ref=f"citizens.citizen:{citizen.pk}"),
+        context={"answer": "نص"},
+        channels=["sms"],
+    )
+    assert messages_for_timeline(citizen=citizen, viewer=agent)
+    assert messages_for_timeline(citizen=citizen, viewer=officer) == []
