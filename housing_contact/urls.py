@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("apps.tickets.api_urls")),
     path("committee/", include("apps.committee.api")),
     path("notifications/", include("apps.notifications.api")),
+    path("", include("apps.contacts.api_urls")),
 ]
 
 urlpatterns = [
@@ -27,5 +28,6 @@ urlpatterns = [
     path("portal/", include("apps.portal.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("api/v1/", include((api_v1, "api"))),
+    path("", include("apps.contacts.urls")),
     path("", include("apps.core.urls")),
 ]

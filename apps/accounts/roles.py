@@ -20,6 +20,7 @@ class Role(models.TextChoices):
     COMMITTEE_SECRETARY = "committee_secretary", _("Committee secretary")
     COMMITTEE_MEMBER = "committee_member", _("Committee member")
     ADMINISTRATOR = "administrator", _("Administrator")
+    TELEPHONY = "telephony_system", _("Telephony system (API account)")
 
 
 # Tickets: agents and supervisors take, work, route and merge tickets of every department;
@@ -117,6 +118,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     )
     | _CITIZEN_MESSAGES
     | _OUTBOX,
+    # The PBX/ACD posts call records with a token; it reads nothing about citizens.
+    Role.TELEPHONY: frozenset({"contacts.import_contacts"}),
 }
 
 # Roles that must be tied to a department to make sense.

@@ -6,3 +6,8 @@ class CitizensConfig(AppConfig):
     name = "apps.citizens"
     label = "citizens"
     verbose_name = _("Citizens")
+
+    def ready(self):
+        from apps.citizens import selectors, timeline
+
+        timeline.register("phone", selectors.phone_events_for_timeline)

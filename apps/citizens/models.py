@@ -159,3 +159,33 @@ class CitizenAccess(models.Model):
 
     def __str__(self):
         return f"{self.user_id} → {self.citizen_id} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class CitizenPhoneEvent(models.Model):
+    """One change to a citizen's phone numbers: who did it and when.
+
+    ``CitizenPhone.confirmed_at`` holds only the latest confirmation; this is the history
+    the 360° timeline and the data-update campaign figures read.
+    """
+
+    class Action(models.TextChoices):
+        ADDED = "added", _("Added")
+        CONFIRMED = "confirmed", _("Confirmed")
+        MADE_PRIMARY = "made_primary", _("Made primary")
+        REMOVED = "removed", _("Removed")
+
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="phone_events")
+    number = models.CharField(_("phone number"), max_length=20)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("phone number change")
+        verbose_name_plural = _("phone number changes")
+        indexes = [models.Index(fields=["citizen", "-at", "-id"], name="citizen_phone_event_timeline")]
+
+    def __str__(self):
+        return f"{self.number} {self.action}"

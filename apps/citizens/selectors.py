@@ -92,3 +92,48 @@ def citizen_by_cpr(*, cpr: str) -> Citizen | None:
     """The citizen with this CPR, for intake services only (a portal submission is linked to
     the citizen it names). Never show what it returns to the person who typed the CPR."""
     return Citizen.objects.filter(cpr=normalize_cpr(cpr)).first()
+
+
+def phone_events_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> list:
+    """Timeline source: phone numbers added, confirmed, made primary or removed, and by whom."""
+    from django.utils.translation import gettext as _
+
+    from apps.citizens import timeline
+    from apps.citizens.models import CitizenPhoneEvent
+
+    if not can_see_identity(viewer):
+        return []
+    titles = {
+        CitizenPhoneEvent.Action.ADDED: _("Phone number added"),
+        CitizenPhoneEvent.Action.CONFIRMED: _("Phone number confirmed"),
+        CitizenPhoneEvent.Action.MADE_PRIMARY: _("Phone number made primary"),
+        CitizenPhoneEvent.Action.REMOVED: _("Phone number removed"),
+    }
+    events = (
+        CitizenPhoneEvent.objects.filter(citizen_id=citizen.pk)
+        .filter(timeline.before_q(before, kind="phone", at_field="at"))
+        .select_related("actor")
+        .order_by("-at", "-id")[:limit]
+    )
+    return [
+        timeline.TimelineEntry(
+            at=event.at,
+            kind="phone",
+            id=event.pk,
+            kind_label=_("Phone"),
+            title=titles.get(event.action, event.get_action_display()),
+            details=[(_("Number"), event.number)],
+            actor=event.actor.display_name() if event.actor else "",
+        )
+        for event in events
+    ]
+
+
+def citizen_phone_for_viewer(*, phone_id: int, viewer) -> CitizenPhone:
+    """One phone number, for a viewer allowed to see citizens' contact details."""
+    if not can_see_identity(viewer):
+        raise PermissionDenied()
+    phone = CitizenPhone.objects.select_related("citizen").filter(pk=phone_id).first()
+    if phone is None:
+        raise NotFound()
+    return phone

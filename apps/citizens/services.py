@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.citizens.models import Citizen, CitizenAccess, CitizenPhone, HousingFile
+from apps.citizens.models import Citizen, CitizenAccess, CitizenPhone, CitizenPhoneEvent, HousingFile
 from apps.citizens.validation import normalize_cpr, normalize_phone
 from apps.core.errors import Conflict, ValidationFailed
 
@@ -73,7 +73,20 @@ def citizen_create(
             confirmed_at=when if confirmed else None,
             confirmed_by=actor if confirmed and getattr(actor, "pk", None) else None,
         )
+        _phone_event(citizen_id=citizen.pk, number=number, action="added", actor=actor, at=when)
+        if confirmed:
+            _phone_event(citizen_id=citizen.pk, number=number, action="confirmed", actor=actor, at=when)
     return citizen
+
+
+def _phone_event(*, citizen_id: int, number, action: str, actor, at: datetime) -> None:
+    CitizenPhoneEvent.objects.create(
+        citizen_id=citizen_id,
+        number=str(number),
+        action=action,
+        actor=actor if getattr(actor, "pk", None) else None,
+        at=at,
+    )
 
 
 _ADDRESS_FIELDS = ("block", "road", "building", "flat", "area")
@@ -105,11 +118,13 @@ def citizen_phone_add(
     if phone is None:
         has_primary = CitizenPhone.objects.filter(citizen=citizen, is_primary=True).exists()
         phone = CitizenPhone.objects.create(citizen=citizen, number=e164, is_primary=not has_primary)
+        _phone_event(citizen_id=citizen.pk, number=e164, action="added", actor=actor, at=when)
     if confirmed:
         phone.confirmed_at, phone.confirmed_by = when, actor
         phone.save(update_fields=["confirmed_at", "confirmed_by", "updated_at"])
+        _phone_event(citizen_id=citizen.pk, number=e164, action="confirmed", actor=actor, at=when)
     if make_primary and not phone.is_primary:
-        citizen_phone_set_primary(phone=phone, actor=actor)
+        citizen_phone_set_primary(phone=phone, actor=actor, now=when)
         phone.refresh_from_db()
     return phone
 
@@ -120,16 +135,30 @@ def citizen_phone_confirm(*, phone: CitizenPhone, actor, now: datetime | None = 
     phone.confirmed_at = now or timezone.now()
     phone.confirmed_by = actor
     phone.save(update_fields=["confirmed_at", "confirmed_by", "updated_at"])
+    _phone_event(
+        citizen_id=phone.citizen_id,
+        number=phone.number,
+        action="confirmed",
+        actor=actor,
+        at=phone.confirmed_at,
+    )
     return phone
 
 
 @transaction.atomic
-def citizen_phone_set_primary(*, phone: CitizenPhone, actor) -> CitizenPhone:
+def citizen_phone_set_primary(*, phone: CitizenPhone, actor, now: datetime | None = None) -> CitizenPhone:
     CitizenPhone.objects.filter(citizen_id=phone.citizen_id, is_primary=True).exclude(pk=phone.pk).update(
         is_primary=False
     )
     CitizenPhone.objects.filter(pk=phone.pk).update(is_primary=True)
     phone.is_primary = True
+    _phone_event(
+        citizen_id=phone.citizen_id,
+        number=phone.number,
+        action="made_primary",
+        actor=actor,
+        at=now or timezone.now(),
+    )
     return phone
 
 
@@ -139,6 +168,9 @@ def citizen_phone_remove(*, phone: CitizenPhone, actor) -> None:
         raise ValidationFailed(
             _("Choose another primary number before removing this one."), code="primary_phone_required"
         )
+    _phone_event(
+        citizen_id=phone.citizen_id, number=phone.number, action="removed", actor=actor, at=timezone.now()
+    )
     phone.delete()
 
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "apps.portal",
     "apps.committee",
     "apps.notifications",
+    "apps.contacts",
 ]
 
 MIDDLEWARE = [
@@ -249,6 +250,12 @@ LOGGING = {
 }
 
 HOUSING_PUBLIC_BASE_URL = envconfig.get_str("HOUSING_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Calendar days a department has to answer a follow-up referred by the contact centre.
+# A placeholder until the SLA engine computes due dates in working time (issue 5).
+HOUSING_FOLLOWUP_DAYS = envconfig.get_int("HOUSING_FOLLOWUP_DAYS", 7)
+# Rows accepted in one telephony JSON batch, and in one CSV upload.
+HOUSING_CONTACT_BATCH_MAX = envconfig.get_int("HOUSING_CONTACT_BATCH_MAX", 1000)
+HOUSING_CONTACT_CSV_MAX_ROWS = envconfig.get_int("HOUSING_CONTACT_CSV_MAX_ROWS", 20000)
 
 # Ticket attachments live outside the web root (nothing serves this folder); only a view
 # that checks permission reads them.

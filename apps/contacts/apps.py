@@ -1,0 +1,72 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ContactsConfig(AppConfig):
+    name = "apps.contacts"
+    label = "contacts"
+    verbose_name = _("Contacts")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from apps.citizens import timeline
+        from apps.contacts import selectors, taxonomy
+        from apps.core.navigation import NavEntry, register
+
+        post_migrate.connect(taxonomy.ensure_after_migrate, dispatch_uid="contacts.taxonomy")
+        timeline.register("contact", selectors.contacts_for_timeline)
+        timeline.register("follow_up", selectors.follow_ups_for_timeline)
+        timeline.register("callback", selectors.callbacks_for_timeline)
+        timeline.register("ticket", selectors.tickets_for_timeline)
+        timeline.register("message", selectors.messages_for_timeline)
+        _register_events()
+        register(
+            NavEntry(
+                "contacts:console", _("Agent console"), "contacts:console", selectors.CONSOLE_PERMISSION, 10
+            )
+        )
+        register(
+            NavEntry(
+                "contacts:supervisor",
+                _("Contact figures"),
+                "contacts:supervisor",
+                selectors.SUPERVISOR_PERMISSION,
+                20,
+            )
+        )
+        register(
+            NavEntry(
+                "contacts:follow_ups",
+                _("Follow-ups"),
+                "contacts:follow_ups",
+                selectors.DEPARTMENT_PERMISSION,
+                30,
+            )
+        )
+
+
+def _register_events() -> None:
+    """The SMS an agent asks for with "send by SMS later" beside a quick answer."""
+    from apps.notifications.choices import Audience, Channel
+    from apps.notifications.events import DefaultTemplate, Event, Placeholder, register
+
+    register(
+        Event(
+            key="contacts.quick_answer",
+            label=_("Approved answer texted after a contact"),
+            audience=Audience.CITIZEN,
+            channels=(Channel.SMS,),
+            placeholders=(
+                Placeholder(
+                    "answer",
+                    _("The approved answer"),
+                    "يشترط لتقديم طلب خدمة إسكانية أن يكون مقدم الطلب بحرينيًا.",
+                ),
+            ),
+            defaults={
+                (Channel.SMS, "ar"): DefaultTemplate("وزارة الإسكان: {{ answer }}"),
+                (Channel.SMS, "en"): DefaultTemplate("Ministry of Housing: {{ answer }}"),
+            },
+        )
+    )

@@ -1,0 +1,641 @@
+"""Reads of contacts, follow-ups and callbacks, already cut to what the viewer may see."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.citizens import timeline
+from apps.citizens.validation import normalize_cpr
+from apps.contacts.models import (
+    CONFIDENTIAL_CHANNELS,
+    Callback,
+    Channel,
+    Contact,
+    FollowUp,
+    Outcome,
+    Purpose,
+    QuickAnswer,
+)
+from apps.core.errors import ValidationFailed
+from apps.core.text import latin_digits
+
+CONSOLE_PERMISSION = "accounts.use_agent_console"
+SUPERVISOR_PERMISSION = "accounts.view_supervisor_dashboard"
+DEPARTMENT_PERMISSION = "accounts.work_department_queue"
+CONFIDENTIAL_PERMISSION = "accounts.view_uyc_cases"
+IMPORT_PERMISSION = "contacts.import_contacts"
+
+
+def _has(user, permission: str) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm(permission))
+
+
+def can_use_console(user) -> bool:
+    return _has(user, CONSOLE_PERMISSION)
+
+
+def can_supervise(user) -> bool:
+    return _has(user, SUPERVISOR_PERMISSION)
+
+
+def can_read_confidential(user) -> bool:
+    """ "Under Your Command" content is for senior management and administrators only."""
+    return _has(user, CONFIDENTIAL_PERMISSION)
+
+
+def can_answer_follow_up(user, follow_up: FollowUp) -> bool:
+    if _has(user, "accounts.administer"):
+        return True
+    return (
+        _has(user, DEPARTMENT_PERMISSION)
+        and user.department_id is not None
+        and user.department_id == follow_up.department_id
+    )
+
+
+def visible_notes(contact: Contact, viewer) -> str | None:
+    """The contact's notes, or ``None`` when the viewer may not read them."""
+    if contact.channel in CONFIDENTIAL_CHANNELS and not can_read_confidential(viewer):
+        return None
+    return contact.notes
+
+
+# ---------------------------------------------------------------- taxonomy
+
+
+def active_purposes() -> list[Purpose]:
+    return list(Purpose.objects.filter(is_active=True).order_by("order", "code"))
+
+
+def quick_answers_by_purpose() -> dict[int, list[QuickAnswer]]:
+    grouped: dict[int, list[QuickAnswer]] = {}
+    for answer in QuickAnswer.objects.filter(is_active=True, purpose__is_active=True).order_by("order", "id"):
+        grouped.setdefault(answer.purpose_id, []).append(answer)
+    return grouped
+
+
+def lookups_for_records(raws: Iterable) -> object:
+    """The natural keys of a batch resolved to ids, one query per table."""
+    from apps.accounts.models import Department, User
+    from apps.citizens.models import Citizen, CitizenPhone  # noqa: F401 (CitizenPhone for its table)
+    from apps.contacts.validation import Lookups, _phone, review_number_or_none
+    from apps.tickets.models import Ticket
+
+    usernames, cprs, numbers, reviews = set(), set(), set(), set()
+    for raw in raws:
+        if not isinstance(raw, dict):
+            continue
+        if isinstance(raw.get("ticket"), str) and raw["ticket"].strip():
+            number = review_number_or_none(raw["ticket"])
+            if number:
+                reviews.add(number)
+        if isinstance(raw.get("agent"), str) and raw["agent"].strip():
+            usernames.add(raw["agent"].strip())
+        if raw.get("citizen_cpr"):
+            try:
+                cprs.add(normalize_cpr(str(raw["citizen_cpr"])))
+            except ValidationFailed:
+                pass
+        elif raw.get("caller_number"):
+            try:
+                number = str(raw["caller_number"]).strip()
+                numbers.add(_phone(number if number.isascii() else latin_digits(number)))
+            except ValidationFailed:
+                pass
+    by_phone: dict[str, set[int]] = {}
+    if numbers:
+        # Plain SQL: the phone field would parse every (already normalised) number again.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT number, citizen_id FROM {CitizenPhone._meta.db_table} WHERE number = ANY(%s)",
+                [list(numbers)],
+            )
+            for number, citizen_id in cursor.fetchall():
+                by_phone.setdefault(number, set()).add(citizen_id)
+    return Lookups(
+        purposes=dict(Purpose.objects.values_list("code", "id")),
+        agents=dict(User.objects.filter(username__in=usernames).values_list("username", "id"))
+        if usernames
+        else {},
+        departments=dict(Department.objects.values_list("code", "id")),
+        citizens_by_cpr=dict(Citizen.objects.filter(cpr__in=cprs).values_list("cpr", "id")) if cprs else {},
+        citizens_by_phone=by_phone,
+        tickets=dict(Ticket.objects.filter(review_number__in=reviews).values_list("review_number", "id"))
+        if reviews
+        else {},
+    )
+
+
+# ---------------------------------------------------------------- lists and filters
+
+
+@dataclass
+class ContactFilters:
+    start: datetime | None = None  # inclusive
+    end: datetime | None = None  # exclusive
+    channel: str = ""
+    purpose: str = ""  # a purpose code, or "none"
+    outcome: str = ""  # an outcome, or "none" for not recorded yet
+    agent: int | None = None  # a user id, or 0 for "no agent"
+    answered: str = ""  # "yes" / "no"
+    follow_up: str = ""  # "open" / "overdue" / "closed"
+    citizen: int | None = None
+
+
+def day_range(first: date, last: date) -> tuple[datetime, datetime]:
+    """From the start of ``first`` to the start of the day after ``last``, in Bahrain time."""
+    zone = timezone.get_current_timezone()
+    return (
+        datetime.combine(first, time.min, tzinfo=zone),
+        datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone),
+    )
+
+
+def filter_contacts(filters: ContactFilters, *, now: datetime | None = None) -> QuerySet[Contact]:
+    qs = Contact.objects.all()
+    if filters.start:
+        qs = qs.filter(offered_at__gte=filters.start)
+    if filters.end:
+        qs = qs.filter(offered_at__lt=filters.end)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.purpose == "none":
+        qs = qs.filter(purpose__isnull=True)
+    elif filters.purpose:
+        qs = qs.filter(purpose__code=filters.purpose)
+    if filters.outcome == "none":
+        qs = qs.filter(outcome="")
+    elif filters.outcome:
+        qs = qs.filter(outcome=filters.outcome)
+    if filters.agent == 0:
+        qs = qs.filter(agent__isnull=True)
+    elif filters.agent:
+        qs = qs.filter(agent_id=filters.agent)
+    if filters.answered == "yes":
+        qs = qs.filter(answered_at__isnull=False)
+    elif filters.answered == "no":
+        qs = qs.filter(answered_at__isnull=True)
+    if filters.follow_up == "open":
+        qs = qs.filter(follow_up__status=FollowUp.Status.OPEN)
+    elif filters.follow_up == "overdue":
+        qs = qs.filter(follow_up__status=FollowUp.Status.OPEN, follow_up__due_at__lt=now or timezone.now())
+    elif filters.follow_up == "closed":
+        qs = qs.filter(follow_up__status=FollowUp.Status.CLOSED)
+    if filters.citizen:
+        qs = qs.filter(citizen_id=filters.citizen)
+    return qs
+
+
+def contact_page(
+    *, filters: ContactFilters, viewer, after: str | None = None, limit: int = 50
+) -> tuple[list[Contact], str | None]:
+    """A keyset page of contacts, newest first (no COUNT, fast at any depth)."""
+    qs = filter_contacts(filters).select_related("purpose", "agent", "citizen", "department", "ticket")
+    if after:
+        try:
+            at_text, id_text = after.rsplit("|", 1)
+            at, pk = datetime.fromisoformat(at_text), int(id_text)
+        except ValueError:
+            raise ValidationFailed(_("This page does not exist."), code="invalid_cursor") from None
+        qs = qs.filter(Q(offered_at__lt=at) | Q(offered_at=at, pk__lt=pk))
+    rows = list(qs.order_by("-offered_at", "-id")[: limit + 1])
+    page = rows[:limit]
+    for contact in page:
+        contact.visible_notes = visible_notes(contact, viewer)
+    next_cursor = f"{page[-1].offered_at.isoformat()}|{page[-1].pk}" if len(rows) > limit else None
+    return page, next_cursor
+
+
+GROUPABLE = {
+    "channel": "channel",
+    "purpose": "purpose__code",
+    "outcome": "outcome",
+    "agent": "agent__username",
+}
+
+
+def contact_counts(*, filters: ContactFilters, group_by: list[str]) -> list[dict]:
+    """Counts of contacts grouped by any of channel, purpose, outcome and agent (one GROUP BY)."""
+    from django.db.models import Count
+
+    unknown = [g for g in group_by if g not in GROUPABLE]
+    if unknown or not group_by:
+        raise ValidationFailed(
+            _("Group by one or more of: channel, purpose, outcome, agent."),
+            code="invalid_group_by",
+            details={"group_by": unknown or [_("Required.")]},
+        )
+    columns = [GROUPABLE[g] for g in dict.fromkeys(group_by)]
+    rows = filter_contacts(filters).values(*columns).annotate(count=Count("id")).order_by(*columns)
+    names = {v: k for k, v in GROUPABLE.items()}
+    return [{**{names[c]: row[c] for c in columns}, "count": row["count"]} for row in rows]
+
+
+# ---------------------------------------------------------------- the supervisor's figures
+
+
+@dataclass
+class Figures:
+    total: int = 0
+    answered: int = 0
+    abandoned: int = 0
+    resolved: int = 0
+    referred: int = 0
+    not_recorded: int = 0
+    avg_wait: float | None = None
+    avg_handling: float | None = None
+
+    @property
+    def first_contact_resolution(self) -> float | None:
+        """Resolved on first contact ÷ answered contacts, in %."""
+        return 100.0 * self.resolved / self.answered if self.answered else None
+
+    @property
+    def follow_up_rate(self) -> float | None:
+        return 100.0 * self.referred / self.answered if self.answered else None
+
+    @property
+    def abandoned_rate(self) -> float | None:
+        return 100.0 * self.abandoned / self.total if self.total else None
+
+
+@dataclass
+class SupervisorReport:
+    start: datetime
+    end: datetime
+    overall: Figures
+    by_channel: list[tuple[str, str, Figures]]
+    by_purpose: list[tuple[str, str, Figures]]
+    by_outcome: list[tuple[str, str, Figures]]
+    by_agent: list[tuple[str, str, Figures]]  # (user name or "none", label, figures)
+    follow_ups: dict[str, int]
+
+
+# First one hash aggregate of the period's rows by every breakdown key together (a few
+# thousand groups), then the grouping sets over those: far cheaper than grouping the raw
+# rows five times. date_part gives float8 seconds (EXTRACT would give slow numerics).
+_FIGURES_SQL = """
+WITH base AS (
+    SELECT c.channel, c.purpose_id, c.outcome, c.agent_id,
+           COUNT(*) AS total,
+           COUNT(c.answered_at) AS answered,
+           SUM(date_part('epoch', c.answered_at - c.offered_at)) AS wait_sum,
+           SUM(date_part('epoch', c.ended_at - c.answered_at)) AS handling_sum,
+           COUNT(c.ended_at - c.answered_at) AS handling_n
+    FROM contacts_contact c
+    WHERE c.offered_at >= %s AND c.offered_at < %s
+    GROUP BY c.channel, c.purpose_id, c.outcome, c.agent_id
+)
+SELECT GROUPING(channel) AS g_channel, GROUPING(purpose_id) AS g_purpose,
+       GROUPING(outcome) AS g_outcome, GROUPING(agent_id) AS g_agent,
+       channel, purpose_id, outcome, agent_id,
+       SUM(total)::bigint AS total,
+       SUM(answered)::bigint AS answered,
+       (SUM(total) - SUM(answered))::bigint AS abandoned,
+       COALESCE(SUM(total) FILTER (WHERE outcome = 'resolved_first_contact'), 0)::bigint AS resolved,
+       COALESCE(SUM(total) FILTER (WHERE outcome = 'referred'), 0)::bigint AS referred,
+       COALESCE(SUM(total) FILTER (WHERE outcome = ''), 0)::bigint AS not_recorded,
+       SUM(wait_sum) / NULLIF(SUM(answered), 0) AS avg_wait,
+       SUM(handling_sum) / NULLIF(SUM(handling_n), 0) AS avg_handling
+FROM base
+GROUP BY GROUPING SETS ((), (channel), (purpose_id), (outcome), (agent_id))
+"""
+
+# The follow-up backlog as it stands now, whatever the period: open, and open past due
+# (served by the (status, due_at) index).
+_FOLLOW_UPS_SQL = """
+SELECT COUNT(*) AS open,
+       COUNT(*) FILTER (WHERE f.due_at < %s) AS overdue
+FROM contacts_followup f
+WHERE f.status = 'open'
+"""
+
+
+def supervisor_report(*, start: datetime, end: datetime, now: datetime | None = None) -> SupervisorReport:
+    """Every figure of the supervisor's view for ``[start, end)`` in two queries.
+
+    One scan of the period's contacts (grouped once by all four keys, then by GROUPING
+    SETS) gives the totals and the breakdowns by channel, purpose, outcome and agent
+    together; a second gives the follow-up backlog now (open, and overdue). Nothing is
+    counted in Python.
+    """
+    from apps.accounts.models import User
+
+    now = now or timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(_FIGURES_SQL, [start, end])
+        columns = [c.name for c in cursor.description]
+        rows = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
+        cursor.execute(_FOLLOW_UPS_SQL, [now])
+        open_, overdue = cursor.fetchone()
+
+    def figures(row) -> Figures:
+        return Figures(
+            total=row["total"],
+            answered=row["answered"],
+            abandoned=row["abandoned"],
+            resolved=row["resolved"],
+            referred=row["referred"],
+            not_recorded=row["not_recorded"],
+            avg_wait=float(row["avg_wait"]) if row["avg_wait"] is not None else None,
+            avg_handling=float(row["avg_handling"]) if row["avg_handling"] is not None else None,
+        )
+
+    overall = Figures()
+    by = {"channel": {}, "purpose": {}, "outcome": {}, "agent": {}}
+    for row in rows:
+        flags = (row["g_channel"], row["g_purpose"], row["g_outcome"], row["g_agent"])
+        if flags == (1, 1, 1, 1):
+            overall = figures(row)
+        elif flags[0] == 0:
+            by["channel"][row["channel"]] = figures(row)
+        elif flags[1] == 0:
+            by["purpose"][row["purpose_id"]] = figures(row)
+        elif flags[2] == 0:
+            by["outcome"][row["outcome"]] = figures(row)
+        else:
+            by["agent"][row["agent_id"]] = figures(row)
+
+    channels = [
+        (value, label, by["channel"][value]) for value, label in Channel.choices if value in by["channel"]
+    ]
+    purposes = {p.pk: p for p in Purpose.objects.filter(pk__in=[k for k in by["purpose"] if k])}
+    by_purpose = sorted(
+        (
+            (purposes[k].code if k else "none", str(purposes[k]) if k else _("No purpose recorded"), f)
+            for k, f in by["purpose"].items()
+        ),
+        key=lambda item: -item[2].total,
+    )
+    outcome_labels = dict(Outcome.choices)
+    by_outcome = [
+        (value, label, by["outcome"][value])
+        for value, label in outcome_labels.items()
+        if value in by["outcome"]
+    ]
+    if "" in by["outcome"]:
+        by_outcome.append(("none", _("Not recorded yet"), by["outcome"][""]))
+    agents = {u.pk: u for u in User.objects.filter(pk__in=[k for k in by["agent"] if k])}
+    by_agent = sorted(
+        (
+            (
+                agents[k].username if k else "none",
+                agents[k].display_name() if k else _("No agent (unanswered)"),
+                f,
+            )
+            for k, f in by["agent"].items()
+        ),
+        key=lambda item: (item[0] == "none", -item[2].total),
+    )
+    return SupervisorReport(
+        start=start,
+        end=end,
+        overall=overall,
+        by_channel=channels,
+        by_purpose=by_purpose,
+        by_outcome=by_outcome,
+        by_agent=by_agent,
+        follow_ups={"open": open_, "overdue": overdue},
+    )
+
+
+# ---------------------------------------------------------------- follow-ups and callbacks
+
+
+def follow_up_queue(*, viewer, department_id: int | None = None, status: str = "open") -> QuerySet[FollowUp]:
+    """A department's follow-ups: an officer sees their own department's only; a supervisor
+    may look at any department's."""
+    qs = FollowUp.objects.select_related("contact__purpose", "contact__agent", "citizen", "department")
+    if can_supervise(viewer) or _has(viewer, "accounts.administer"):
+        if department_id:
+            qs = qs.filter(department_id=department_id)
+    elif _has(viewer, DEPARTMENT_PERMISSION) and viewer.department_id:
+        qs = qs.filter(department_id=viewer.department_id)
+    else:
+        return FollowUp.objects.none()
+    if status in FollowUp.Status.values:
+        qs = qs.filter(status=status)
+    return (
+        qs.order_by("due_at", "id") if status == FollowUp.Status.OPEN else qs.order_by("-answered_at", "-id")
+    )
+
+
+def follow_up_for(*, viewer, follow_up_id: int) -> FollowUp | None:
+    return follow_up_queue(viewer=viewer, status="").filter(pk=follow_up_id).first()
+
+
+def callbacks_due(
+    *, agent, now: datetime | None = None, within: timedelta = timedelta(days=1)
+) -> list[Callback]:
+    now = now or timezone.now()
+    return list(
+        Callback.objects.filter(assigned_to=agent, status=Callback.Status.SCHEDULED, due_at__lt=now + within)
+        .select_related("citizen")
+        .order_by("due_at")[:20]
+    )
+
+
+def callback_for(*, agent, callback_id) -> Callback | None:
+    if not callback_id:
+        return None
+    return Callback.objects.filter(
+        pk=callback_id, assigned_to=agent, status=Callback.Status.SCHEDULED
+    ).first()
+
+
+def earlier_contacts_from_number(*, number: str, viewer, limit: int = 10) -> list[Contact]:
+    """For a caller we cannot identify: what came from this number before."""
+    rows = list(
+        Contact.objects.filter(caller_number=number)
+        .select_related("purpose", "agent")
+        .order_by("-offered_at")[:limit]
+    )
+    for contact in rows:
+        contact.visible_notes = visible_notes(contact, viewer)
+    return rows
+
+
+# ---------------------------------------------------------------- timeline sources
+
+
+def contacts_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> list[timeline.TimelineEntry]:
+    rows = (
+        Contact.objects.filter(citizen_id=citizen.pk)
+        .filter(timeline.before_q(before, kind="contact", at_field="offered_at"))
+        .select_related("purpose", "agent", "department", "ticket")
+        .order_by("-offered_at", "-id")[:limit]
+    )
+    entries = []
+    confidential_ok = can_read_confidential(viewer)
+    for contact in rows:
+        restricted = contact.channel in CONFIDENTIAL_CHANNELS and not confidential_ok
+        badges = []
+        if contact.outcome:
+            colour = "danger" if contact.outcome == Outcome.ABANDONED else "secondary"
+            badges.append((contact.get_outcome_display(), colour))
+        details = []
+        if contact.caller_number and not restricted:
+            details.append((_("Number"), contact.caller_number))
+        if contact.department_id and not restricted:
+            details.append((_("Referred to"), str(contact.department)))
+        if contact.ticket_id and not restricted:
+            details.append((_("Ticket"), contact.ticket.review_number))
+        entries.append(
+            timeline.TimelineEntry(
+                at=contact.offered_at,
+                kind="contact",
+                id=contact.pk,
+                kind_label=contact.get_channel_display(),
+                title=(
+                    _("Confidential message to senior management")
+                    if restricted
+                    else (str(contact.purpose) if contact.purpose else _("Contact"))
+                ),
+                body="" if restricted else contact.notes,
+                actor=contact.agent.display_name() if contact.agent and not restricted else "",
+                badges=[] if restricted else badges,
+                details=details,
+                restricted=restricted,
+            )
+        )
+    return entries
+
+
+def follow_ups_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> list[timeline.TimelineEntry]:
+    rows = (
+        FollowUp.objects.filter(citizen_id=citizen.pk)
+        .filter(timeline.before_q(before, kind="follow_up", at_field="created_at"))
+        .select_related("department", "contact", "answered_by")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    now = timezone.now()
+    confidential_ok = can_read_confidential(viewer)
+    entries = []
+    for follow_up in rows:
+        restricted = follow_up.contact.channel in CONFIDENTIAL_CHANNELS and not confidential_ok
+        if follow_up.status == FollowUp.Status.CLOSED:
+            badge = (_("Answered"), "success")
+        elif follow_up.is_overdue(now):
+            badge = (_("Overdue"), "danger")
+        else:
+            badge = (_("Open"), "warning")
+        details = [(_("Due"), timezone.localtime(follow_up.due_at).strftime("%Y-%m-%d"))]
+        if follow_up.answered_by:
+            details.append((_("Answered by"), follow_up.answered_by.display_name()))
+        entries.append(
+            timeline.TimelineEntry(
+                at=follow_up.created_at,
+                kind="follow_up",
+                id=follow_up.pk,
+                kind_label=_("Follow-up"),
+                title=_("Referred to %(department)s") % {"department": follow_up.department},
+                body="" if restricted else follow_up.answer,
+                badges=[badge],
+                details=details,
+                restricted=restricted,
+            )
+        )
+    return entries
+
+
+def callbacks_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> list[timeline.TimelineEntry]:
+    rows = (
+        Callback.objects.filter(citizen_id=citizen.pk)
+        .filter(timeline.before_q(before, kind="callback", at_field="created_at"))
+        .select_related("assigned_to")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    colours = {
+        Callback.Status.SCHEDULED: "warning",
+        Callback.Status.DONE: "success",
+        Callback.Status.CANCELLED: "secondary",
+    }
+    return [
+        timeline.TimelineEntry(
+            at=callback.created_at,
+            kind="callback",
+            id=callback.pk,
+            kind_label=_("Callback"),
+            title=_("Callback at %(time)s")
+            % {"time": timezone.localtime(callback.due_at).strftime("%Y-%m-%d %H:%M")},
+            actor=callback.assigned_to.display_name(),
+            badges=[(callback.get_status_display(), colours.get(callback.status, "secondary"))],
+            details=[(_("Number"), callback.number)],
+        )
+        for callback in rows
+    ]
+
+
+def tickets_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> list[timeline.TimelineEntry]:
+    """Timeline source for apps.tickets: the citizen's tickets the viewer may see, by the
+    time they were received. "Under Your Command" tickets keep their text from anyone
+    without accounts.view_uyc_cases."""
+    from django.urls import reverse
+
+    from apps.tickets import selectors as ticket_selectors
+
+    rows = (
+        ticket_selectors.visible_tickets(viewer)
+        .filter(citizen_id=citizen.pk)
+        .filter(timeline.before_q(before, kind="ticket", at_field="received_at"))
+        .order_by("-received_at", "-id")[:limit]
+    )
+    confidential_ok = can_read_confidential(viewer)
+    entries = []
+    for ticket in rows:
+        restricted = ticket.channel == "uyc" and not confidential_ok
+        entries.append(
+            timeline.TimelineEntry(
+                at=ticket.received_at,
+                kind="ticket",
+                id=ticket.pk,
+                kind_label=ticket.get_kind_display(),
+                title=_("Confidential message to senior management") if restricted else ticket.subject,
+                url="" if restricted else reverse("tickets:detail", args=[ticket.pk]),
+                badges=[(ticket.get_status_display(), "info")],
+                details=[
+                    (_("Review number"), ticket.review_number),
+                    (_("Channel"), ticket.get_channel_display()),
+                ],
+                restricted=restricted,
+            )
+        )
+    return entries
+
+
+def messages_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> list[timeline.TimelineEntry]:
+    """Timeline source for apps.notifications: the SMS and e-mails sent (or tried) to the
+    citizen, for staff who may see a citizen's messages."""
+    from apps.core.errors import PermissionDenied
+    from apps.notifications import selectors as notification_selectors
+
+    try:
+        from apps.citizens.selectors import primary_phone
+
+        rows = notification_selectors.messages_for(
+            viewer=viewer, phone=primary_phone(citizen) or "", ref=f"citizens.citizen:{citizen.pk}"
+        )
+    except PermissionDenied:
+        return []
+    rows = rows.filter(timeline.before_q(before, kind="message", at_field="created_at"))[:limit]
+    colours = {"sent": "success", "failed": "danger"}
+    return [
+        timeline.TimelineEntry(
+            at=row.created_at,
+            kind="message",
+            id=row.pk,
+            kind_label=row.get_channel_display(),
+            title=row.subject or _("Message to the citizen"),
+            body=row.body,
+            badges=[(row.get_state_display(), colours.get(row.state, "secondary"))],
+            details=[(_("To"), row.to_phone or row.to_email)] if (row.to_phone or row.to_email) else [],
+        )
+        for row in rows
+    ]
