@@ -1,80 +1,157 @@
-"""What a case tells the citizen: the one-time code, the decision letter, an extension.
+"""What a case tells the citizen — the one-time code, the decision letter, an extension —
+through the notifications outbox, inside the service's transaction (nothing is sent if it
+rolls back).
 
-Every function here is called inside the service's transaction and hands the message over
-only after commit, so a rolled-back action never messages anyone.
+Events registered here (``register_events``, from ``AppConfig.ready()``):
 
-- The decision and an extension go through the ticket's own notices
-  (``apps.tickets.notify``): an SMS with the review number and the tracking link; the text
-  itself (the decision's public text, or the extension's reason and date) is read on the
-  tracking page behind the second factor (``selectors.public_replies`` feeds it).
-- The one-time code is written by ``_write_sms`` as one JSON line per message under
-  ``HOUSING_SMS_FILE_DIR/<E.164>.jsonl`` — the format of the notifications app's file SMS
-  backend, so development and the browser tests read codes the same way before and after
-  that app takes over sending.
+- ``escalation.one_time_code``: the code for the "Under Your Command" form; SMS only,
+  essential and urgent (a citizen waiting at the form cannot wait for quiet hours to end).
+- ``escalation.decided``: the decision letter. The SMS says the decision is ready and
+  where to read it; the e-mail carries the decision's public text. Never the internal text.
+
+An extension uses the notifications app's own ``sla.extended`` (new date and reason).
+The tracking page shows the same public texts behind the second factor
+(``selectors.public_replies``).
+
+The outbox keeps each message's text, so a one-time code is in its SMS row in clear; it is
+dead five minutes later, and the code's own record (``apps.core.otp``) keeps only a hash.
 """
 
 from __future__ import annotations
 
-import json
-import uuid
-from pathlib import Path
+from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from apps.tickets.notify import queue_ticket_notice
+from apps.notifications.choices import Audience, Channel
+from apps.notifications.events import DefaultTemplate, Event, Placeholder, register
+from apps.notifications.services import Recipient, notification_queue
+
+CODE_EVENT = "escalation.one_time_code"
+DECIDED_EVENT = "escalation.decided"
+EXTENDED_EVENT = "sla.extended"
+
+_SIGNATURE_AR = "مع التحية،\nمكتب الإدارة العليا — وزارة الإسكان"
+_SIGNATURE_EN = "Kind regards,\nSenior Management Office — Ministry of Housing"
 
 
-def queue_decision_letter(escalation) -> None:
-    queue_ticket_notice("escalation_decided", escalation.ticket)
+def register_events() -> None:
+    register(
+        Event(
+            key=CODE_EVENT,
+            label=_("Under Your Command: one-time code"),
+            description=_("The code a citizen types on the Under Your Command form to prove the mobile is theirs."),
+            audience=Audience.CITIZEN,
+            channels=(Channel.SMS,),
+            essential=True,
+            urgent=True,
+            placeholders=(
+                Placeholder("code", _("One-time code"), "482913", ltr=True),
+                Placeholder("minutes", _("Minutes the code is valid"), 5),
+            ),
+            defaults={
+                (Channel.SMS, "ar"): DefaultTemplate(
+                    "وزارة الإسكان: رمز التحقق لخدمة «تحت أمرك» هو {{ code }}، صالح لمدة {{ minutes }} دقائق."
+                    " لا تشاركه مع أحد."
+                ),
+                (Channel.SMS, "en"): DefaultTemplate(
+                    "Ministry of Housing: your Under Your Command code is {{ code }}. It is valid for"
+                    " {{ minutes }} minutes. Do not share it with anyone."
+                ),
+            },
+        )
+    )
+    register(
+        Event(
+            key=DECIDED_EVENT,
+            label=_("Under Your Command: decision letter"),
+            description=_("Tells the citizen senior management's decision on their case."),
+            audience=Audience.CITIZEN,
+            channels=(Channel.SMS, Channel.EMAIL),
+            essential=True,
+            placeholders=(
+                Placeholder("review_number", _("Review number"), "2026-004217-K", ltr=True),
+                Placeholder("tracking_url", _("Tracking link"), "https://contact.housing.gov.bh/portal/track/"),
+                Placeholder("decision_text", _("The decision, as the citizen reads it"), "تقرر تخصيص وحدة سكنية لكم."),
+            ),
+            defaults={
+                (Channel.SMS, "ar"): DefaultTemplate(
+                    "وزارة الإسكان: صدر قرار الإدارة العليا بشأن طلبك رقم {{ review_number }}."
+                    " اقرأ القرار عبر {{ tracking_url }}"
+                ),
+                (Channel.SMS, "en"): DefaultTemplate(
+                    "Ministry of Housing: senior management has decided on your request {{ review_number }}."
+                    " Read the decision at {{ tracking_url }}"
+                ),
+                (Channel.EMAIL, "ar"): DefaultTemplate(
+                    subject="قرار الإدارة العليا بشأن طلبك رقم {{ review_number }}",
+                    body=(
+                        "السلام عليكم،\n\nبالإشارة إلى رسالتكم إلى الإدارة العليا عبر خدمة «تحت أمرك»، "
+                        "رقم المراجعة {{ review_number }}، نفيدكم بما يلي:\n\n{{ decision_text }}\n\n"
+                        "يمكنكم الاطلاع على القرار في أي وقت عبر الرابط:\n{{ tracking_url }}\n\n" + _SIGNATURE_AR
+                    ),
+                ),
+                (Channel.EMAIL, "en"): DefaultTemplate(
+                    subject="Senior management's decision on your request {{ review_number }}",
+                    body=(
+                        "Hello,\n\nFurther to your message to senior management through Under Your Command, "
+                        "review number {{ review_number }}, we write to tell you:\n\n{{ decision_text }}\n\n"
+                        "You can read the decision at any time at:\n{{ tracking_url }}\n\n" + _SIGNATURE_EN
+                    ),
+                ),
+            },
+        )
+    )
 
 
-def queue_extension_notice(escalation) -> None:
-    queue_ticket_notice("escalation_extended", escalation.ticket)
+def tracking_url() -> str:
+    return settings.HOUSING_PUBLIC_BASE_URL.rstrip("/") + "/portal/track/"
 
 
-def code_text(*, code: str, minutes: int) -> str:
-    return _(
-        "Ministry of Housing: your code for “Under Your Command” is %(code)s. "
-        "It is valid for %(minutes)d minutes. Do not share it with anyone."
-    ) % {"code": code, "minutes": minutes}
+def _citizen(ticket) -> Recipient:
+    citizen = ticket.citizen
+    return Recipient(
+        phone=ticket.contact_phone,
+        email=citizen.email if citizen else "",
+        language=citizen.language if citizen else ticket.language,
+        ref=f"citizens.citizen:{citizen.pk}" if citizen else "",
+    )
+
+
+def queue_decision_letter(escalation, *, actor, now: datetime) -> None:
+    ticket = escalation.ticket
+    notification_queue(
+        event=DECIDED_EVENT,
+        recipient_citizen=_citizen(ticket),
+        context={
+            "review_number": ticket.review_number,
+            "tracking_url": tracking_url(),
+            "decision_text": escalation.decision_public,
+        },
+        actor=actor,
+        now=now,
+    )
+
+
+def queue_extension_notice(escalation, *, reason: str, actor, now: datetime) -> None:
+    ticket = escalation.ticket
+    notification_queue(
+        event=EXTENDED_EVENT,
+        recipient_citizen=_citizen(ticket),
+        context={
+            "review_number": ticket.review_number,
+            "tracking_url": tracking_url(),
+            "new_due_date": timezone.localdate(escalation.due_at),
+            "reason": reason,
+        },
+        actor=actor,
+        now=now,
+    )
 
 
 def queue_code(*, phone: str, code: str, minutes: int, language: str) -> None:
-    with translation.override(language):
-        text = code_text(code=code, minutes=minutes)
-    transaction.on_commit(lambda: _write_sms(phone, text))
-
-
-def sms_directory() -> Path:
-    configured = getattr(settings, "HOUSING_SMS_FILE_DIR", "")
-    return Path(configured) if configured else Path(settings.BASE_DIR) / "var" / "sms"
-
-
-def _write_sms(phone: str, text: str) -> None:
-    directory = sms_directory()
-    directory.mkdir(parents=True, exist_ok=True)
-    line = json.dumps(
-        {
-            "id": f"file-{uuid.uuid4()}",
-            "to": phone,
-            "from": "MOH",
-            "text": text,
-            "reference": "uyc-code",
-            "sent_at": timezone.now().isoformat(),
-        },
-        ensure_ascii=False,
+    notification_queue(
+        event=CODE_EVENT, to_phone=phone, language=language, context={"code": code, "minutes": minutes}
     )
-    with (directory / f"{phone}.jsonl").open("a", encoding="utf-8") as handle:
-        handle.write(line + "\n")
-
-
-def latest_sms_text(phone: str) -> str | None:
-    """The newest message written to ``phone`` (development and tests)."""
-    path = sms_directory() / f"{phone}.jsonl"
-    if not path.exists():
-        return None
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return json.loads(lines[-1])["text"] if lines else None

@@ -512,7 +512,7 @@ def escalation_extend(
         body=reason,
         data={"previous_due": previous.isoformat(), "new_due": locked.due_at.isoformat()},
     )
-    letters.queue_extension_notice(locked)
+    letters.queue_extension_notice(locked, reason=reason, actor=actor, now=now)
     return locked
 
 
@@ -583,6 +583,105 @@ def information_request_answer(
     return locked
 
 
+# --- the housing committee ----------------------------------------------------------
+
+
+@transaction.atomic
+def escalation_refer_to_committee(
+    *, escalation: Escalation, committee, summary: str, actor: User, now: datetime | None = None
+) -> Escalation:
+    """Hand the case to the committee (``apps.committee``) for a ruling.
+
+    The referral joins the committee's pending pool with source "escalation" and the
+    review number as its reference. It carries the summary written here for the committee
+    and a neutral subject — never the citizen's own words or the case's notes. The
+    committee's final decision comes back through ``committee_decision_received``.
+    """
+    from apps.committee import services as committee_services
+    from apps.committee.models import SourceKind
+
+    now = now or timezone.now()
+    locked = _locked_for_work(actor, escalation, now)
+    summary = _required(summary, "summary", _("Write what the committee is asked to decide."))
+    if committee is None or not committee.is_active:
+        raise ValidationFailed(
+            _("Choose the committee."), code="committee_required", details={"committee": [_("Required.")]}
+        )
+    if not is_allowed(locked.status, Status.REFERRED_TO_COMMITTEE):
+        raise EscalationTransitionError(
+            _("A case cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": Status(locked.status).label, "to": Status.REFERRED_TO_COMMITTEE.label},
+            details={"from": locked.status, "to": Status.REFERRED_TO_COMMITTEE},
+        )
+    ticket = Ticket.objects.select_related("citizen").get(pk=locked.ticket_id)
+    if ticket.citizen_id is None:
+        raise ValidationFailed(
+            _("A case without a named citizen cannot go to the committee."), code="citizen_required"
+        )
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Under Your Command case %(number)s") % {"number": ticket.review_number}
+    referral = committee_services.referral_create(
+        committee=committee,
+        citizen=ticket.citizen,
+        subject=subject,
+        summary=summary,
+        actor=actor,
+        source_kind=SourceKind.ESCALATION,
+        source_reference=ticket.review_number,
+        referred_at=now,
+    )
+    locked.committee_referral_id, locked.committee_reference = referral.pk, referral.reference
+    return _move(
+        escalation=locked,
+        to_status=Status.REFERRED_TO_COMMITTEE,
+        actor=actor,
+        now=now,
+        reason=summary,
+        kind=EscalationEvent.Kind.COMMITTEE_REFERRAL,
+        also_save=("committee_referral_id", "committee_reference"),
+        data={"referral": referral.pk, "reference": referral.reference, "committee": committee.pk},
+    )
+
+
+def committee_decision_received(effect) -> None:
+    """The committee's decision listener (``apps.committee.listeners``), inside its sign-off.
+
+    The case's timeline gets the committee's ruling; an approval or a rejection takes the
+    case back to study so senior management records its own decision (and the citizen's
+    letter); a deferral leaves it with the committee. Referrals of other sources are ignored.
+    """
+    from apps.committee import texts
+
+    referral = effect.referral
+    if referral.source_kind != "escalation":
+        return
+    case = Escalation.objects.select_for_update().filter(committee_referral_id=referral.pk).first()
+    if case is None:
+        return
+    decision = effect.decision
+    now = decision.final_at or timezone.now()
+    data = {
+        "referral": referral.pk,
+        "reference": referral.reference,
+        "outcome": decision.outcome,
+        "meeting": decision.meeting.label,
+        "amendment": effect.is_amendment,
+    }
+    text = texts.decision_text(decision, settings.LANGUAGE_CODE)
+    if decision.outcome != "deferred" and case.status == Status.REFERRED_TO_COMMITTEE:
+        _move(
+            escalation=case,
+            to_status=Status.UNDER_STUDY,
+            actor=effect.actor,
+            now=now,
+            reason=text,
+            kind=EscalationEvent.Kind.COMMITTEE_DECISION,
+            data=data,
+        )
+    else:
+        _event(case, EscalationEvent.Kind.COMMITTEE_DECISION, actor=effect.actor, at=now, body=text, data=data)
+
+
 # --- the decision and the citizen ----------------------------------------------------
 
 
@@ -647,7 +746,7 @@ def escalation_inform(*, escalation: Escalation, actor: User, now: datetime | No
         ticket_services.ticket_move_for_escalation(
             ticket=ticket, to_status=TicketStatus.RESPONDED, actor=actor, now=now
         )
-    letters.queue_decision_letter(locked)
+    letters.queue_decision_letter(locked, actor=actor, now=now)
     return locked
 
 

@@ -16,6 +16,7 @@ def _isolated(db, settings, tmp_path):
     """Fresh Redis counters, the default SLA policies, SMS written under the test's folder."""
     settings.HOUSING_ATTACHMENTS_ROOT = tmp_path / "private"
     settings.HOUSING_SMS_FILE_DIR = str(tmp_path / "sms")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     cache.clear()
     with time_machine.travel(datetime(2020, 1, 1, tzinfo=UTC)):  # in force for any test's date
         seed_policies()

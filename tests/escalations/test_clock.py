@@ -13,7 +13,7 @@ from apps.sla import services as sla_services
 from apps.sla.errors import ExtensionRefused
 from apps.sla.models import Policy
 from apps.tickets import selectors as ticket_selectors
-from apps.tickets.models import TicketNotice
+from apps.notifications.models import Notification
 from tests.tickets.factories import TicketFactory
 
 from .factories import staff_case
@@ -61,7 +61,8 @@ def test_an_extension_with_a_reason_moves_the_deadline_and_tells_the_citizen(
         "previous_due": datetime(2026, 3, 31, 10, 15, tzinfo=BH),
         "new_due": new_due,
     }
-    assert TicketNotice.objects.filter(ticket=case.ticket, event="escalation_extended").exists()
+    letter = Notification.objects.get(event="sla.extended", channel="sms")
+    assert letter.to_phone == case.ticket.contact_phone and "بانتظار رأي لجنة الإسكان" in letter.body
     replies = [r.body for r in ticket_selectors.public_ticket(case.ticket).replies]
     assert any("بانتظار رأي لجنة الإسكان" in body for body in replies)
 

@@ -10,6 +10,7 @@ from apps.escalations.models import EscalationEvent
 from apps.escalations.services import EscalationTransitionError
 from apps.escalations.workflow import Status
 from apps.tickets import selectors as ticket_selectors
+from apps.notifications.models import Notification
 from apps.tickets.models import TicketNotice
 from apps.tickets.workflow import Status as TicketStatus
 
@@ -62,8 +63,9 @@ def test_informing_sends_the_letter_answers_the_ticket_and_records_when(
         informed.status == Status.CITIZEN_INFORMED and informed.informed_at and informed.informed_by == senior
     )
     assert case.ticket.status == TicketStatus.RESPONDED
-    notice = TicketNotice.objects.get(ticket=case.ticket, event="escalation_decided")
-    assert case.ticket.review_number in notice.body and INTERNAL not in notice.body
+    sms = Notification.objects.get(event="escalation.decided", channel="sms")
+    assert sms.to_phone == case.ticket.contact_phone and case.ticket.review_number in sms.body
+    assert INTERNAL not in sms.body and INTERNAL not in str(sms.context)
     # The ticket's own "answered" message is not sent as well.
     assert not TicketNotice.objects.filter(ticket=case.ticket, event="responded").exists()
 
@@ -75,7 +77,7 @@ def test_informing_before_a_decision_is_refused_and_sends_nothing(
         services.escalation_inform(escalation=case, actor=senior)
     assert refused.value.code == "not_decided"
     case.refresh_from_db()
-    assert case.informed_at is None and not TicketNotice.objects.filter(event="escalation_decided").exists()
+    assert case.informed_at is None and not Notification.objects.filter(event="escalation.decided").exists()
 
 
 def test_informing_twice_is_refused_and_sends_one_letter(case, senior, django_capture_on_commit_callbacks):
@@ -87,7 +89,7 @@ def test_informing_twice_is_refused_and_sends_one_letter(case, senior, django_ca
     assert refused.value.code == "already_informed"
     case.refresh_from_db()
     assert case.informed_at == first.informed_at
-    assert TicketNotice.objects.filter(event="escalation_decided").count() == 1
+    assert Notification.objects.filter(event="escalation.decided", channel="sms").count() == 1
 
 
 def test_the_citizen_reads_the_public_text_only_once_told(case, senior):

@@ -8,13 +8,13 @@ from django.utils import timezone
 from apps.core import otp
 from apps.core.errors import ValidationFailed
 from apps.core.models import OneTimeCode, OtpLockout
-from apps.escalations import letters, services
+from apps.escalations import services
 from apps.escalations.models import Escalation, Source
 from apps.tickets.models import Ticket
 from apps.tickets.workflow import Status as TicketStatus
 from tests.tickets.factories import CitizenFactory
 
-from .factories import citizen_case, code_sent_to
+from .factories import citizen_case, code_sent_to, latest_sms_text
 
 IP = "203.0.113.9"
 
@@ -36,7 +36,7 @@ def _submit(citizen, code, mobile="36001234", **extra):
 def test_the_code_goes_by_sms_to_the_mobile_on_file(citizen, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         _ask(citizen)
-    text = letters.latest_sms_text("+97336001234")
+    text = latest_sms_text("+97336001234")
     assert code_sent_to("+97336001234") in text and "5" in text
 
 
@@ -58,7 +58,7 @@ def test_a_mobile_not_on_file_gets_no_sms_and_the_same_answer_as_a_wrong_code(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         services.uyc_code_request(cpr=citizen.cpr, mobile="39998877", ip=IP)  # no error: same answer
-    assert letters.latest_sms_text("+97339998877") is None
+    assert latest_sms_text("+97339998877") is None
     with pytest.raises(otp.OtpWrong) as refused:
         _submit(citizen, "123456", mobile="39998877")
     assert refused.value.code == "otp_wrong"
@@ -69,7 +69,7 @@ def test_an_unknown_cpr_gets_the_same_answer(db, django_capture_on_commit_callba
     stranger = type("Stranger", (), {"cpr": "770101010"})()
     with django_capture_on_commit_callbacks(execute=True):
         services.uyc_code_request(cpr=stranger.cpr, mobile="36001234", ip=IP)
-    assert letters.latest_sms_text("+97336001234") is None
+    assert latest_sms_text("+97336001234") is None
     with pytest.raises(otp.OtpWrong):
         _submit(stranger, "123456")
     assert not Ticket.objects.exists()
