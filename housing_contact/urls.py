@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("apps.tickets.api_urls")),
     path("committee/", include("apps.committee.api")),
     path("notifications/", include("apps.notifications.api")),
+    path("uyc/", include("apps.escalations.api_urls")),
 ]
 
 urlpatterns = [
@@ -24,6 +25,8 @@ urlpatterns = [
     path("tickets/", include("apps.tickets.urls")),
     path("committee/", include("apps.committee.urls")),
     path("portal/committee/", include("apps.committee.public_urls")),
+    path("uyc/", include("apps.escalations.urls")),
+    path("portal/uyc/", include("apps.escalations.public_urls")),
     path("portal/", include("apps.portal.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("api/v1/", include((api_v1, "api"))),

@@ -7,16 +7,12 @@
 
 from __future__ import annotations
 
-from django.apps import apps
-
 
 def connect() -> None:
+    from apps.committee import listeners as committee_listeners
     from apps.escalations import letters, selectors, services
     from apps.tickets import selectors as ticket_selectors
 
     ticket_selectors.register_public_replies("escalations", selectors.public_replies)
     letters.register_events()
-    if apps.is_installed("apps.committee"):
-        from apps.committee import listeners
-
-        listeners.register("escalations", services.committee_decision_received)
+    committee_listeners.register("escalations", services.committee_decision_received)

@@ -13,8 +13,9 @@ An extension uses the notifications app's own ``sla.extended`` (new date and rea
 The tracking page shows the same public texts behind the second factor
 (``selectors.public_replies``).
 
-The outbox keeps each message's text, so a one-time code is in its SMS row in clear; it is
-dead five minutes later, and the code's own record (``apps.core.otp``) keeps only a hash.
+The code's SMS is a *secret* event: the outbox and a citizen's messages never list it, so no
+member of staff can read a live code (the code's own record, ``apps.core.otp``, keeps only
+a hash; the SMS row keeps the text the gateway was given, for the administrator only).
 """
 
 from __future__ import annotations
@@ -42,11 +43,14 @@ def register_events() -> None:
         Event(
             key=CODE_EVENT,
             label=_("Under Your Command: one-time code"),
-            description=_("The code a citizen types on the Under Your Command form to prove the mobile is theirs."),
+            description=_(
+                "The code a citizen types on the Under Your Command form to prove the mobile is theirs."
+            ),
             audience=Audience.CITIZEN,
             channels=(Channel.SMS,),
             essential=True,
             urgent=True,
+            secret=True,
             placeholders=(
                 Placeholder("code", _("One-time code"), "482913", ltr=True),
                 Placeholder("minutes", _("Minutes the code is valid"), 5),
@@ -73,8 +77,12 @@ def register_events() -> None:
             essential=True,
             placeholders=(
                 Placeholder("review_number", _("Review number"), "2026-004217-K", ltr=True),
-                Placeholder("tracking_url", _("Tracking link"), "https://contact.housing.gov.bh/portal/track/"),
-                Placeholder("decision_text", _("The decision, as the citizen reads it"), "تقرر تخصيص وحدة سكنية لكم."),
+                Placeholder(
+                    "tracking_url", _("Tracking link"), "https://contact.housing.gov.bh/portal/track/"
+                ),
+                Placeholder(
+                    "decision_text", _("The decision, as the citizen reads it"), "تقرر تخصيص وحدة سكنية لكم."
+                ),
             ),
             defaults={
                 (Channel.SMS, "ar"): DefaultTemplate(
@@ -90,7 +98,8 @@ def register_events() -> None:
                     body=(
                         "السلام عليكم،\n\nبالإشارة إلى رسالتكم إلى الإدارة العليا عبر خدمة «تحت أمرك»، "
                         "رقم المراجعة {{ review_number }}، نفيدكم بما يلي:\n\n{{ decision_text }}\n\n"
-                        "يمكنكم الاطلاع على القرار في أي وقت عبر الرابط:\n{{ tracking_url }}\n\n" + _SIGNATURE_AR
+                        "يمكنكم الاطلاع على القرار في أي وقت عبر الرابط:\n{{ tracking_url }}\n\n"
+                        + _SIGNATURE_AR
                     ),
                 ),
                 (Channel.EMAIL, "en"): DefaultTemplate(

@@ -29,7 +29,8 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
-from apps.core.errors import NotFound, ValidationFailed
+from apps.committee.models import Committee
+from apps.core.errors import ApplicationError, NotFound, ValidationFailed
 from apps.escalations.models import (
     Delegation,
     Escalation,
@@ -135,6 +136,11 @@ def can_escalate(viewer) -> bool:
 
 def can_review_access(viewer) -> bool:
     return _is_staff(viewer) and viewer.has_perm(REVIEW_ACCESS)
+
+
+def committees() -> QuerySet[Committee]:
+    """The committees a case may be referred to."""
+    return Committee.objects.filter(is_active=True).order_by("code")
 
 
 def owners() -> QuerySet[User]:
@@ -492,3 +498,114 @@ def public_replies(ticket) -> list[PublicReply]:
         if case.informed_at is not None:
             replies.append(PublicReply(at=case.informed_at, body=case.decision_public))
     return replies
+
+
+# --- the citizen's 360° history on the case page -------------------------------------
+
+
+@dataclass
+class HistoryEntry:
+    at: datetime
+    kind: str
+    title: str
+    body: str = ""
+    url: str = ""
+    actor: str = ""
+    badge: str = ""
+    restricted: bool = False
+
+
+def citizen_history(*, escalation: Escalation, viewer, limit: int = 40) -> list[HistoryEntry]:
+    """Everything the ministry did with this citizen, newest first: this ticket's timeline,
+    their other tickets (another "Under Your Command" message's words only to those who may
+    read them), their other cases, their committee referrals and the messages sent to them."""
+    from django.urls import reverse
+
+    from apps.committee.models import Referral
+    from apps.notifications import selectors as notification_selectors
+    from apps.notifications.events import UnknownEvent
+    from apps.notifications.events import get as event_definition
+    from apps.tickets import selectors as ticket_selectors
+    from apps.tickets.models import Ticket, TicketEvent
+
+    ticket = escalation.ticket
+    citizen = escalation.citizen
+    entries: list[HistoryEntry] = []
+    for event in (
+        TicketEvent.objects.filter(ticket_id=ticket.pk).select_related("actor").order_by("-at", "-id")[:limit]
+    ):
+        text = event.body
+        if event.kind == TicketEvent.Kind.STATUS_CHANGE:
+            text = f"{Ticket.Status(event.from_status).label} → {Ticket.Status(event.to_status).label}"
+        entries.append(
+            HistoryEntry(
+                at=event.at,
+                kind="ticket_event",
+                title=f"{ticket.review_number} · {event.get_kind_display()}",
+                body=text,
+                actor=event.actor.display_name() if event.actor_id else "",
+            )
+        )
+    if citizen is not None:
+        readable = sees_everything(viewer)
+        for other in (
+            Ticket.objects.filter(citizen=citizen).exclude(pk=ticket.pk).order_by("-received_at")[:limit]
+        ):
+            restricted = other.channel == Ticket.Channel.UYC and not readable
+            entries.append(
+                HistoryEntry(
+                    at=other.received_at,
+                    kind="ticket",
+                    title=f"{other.review_number} · {other.get_kind_display()} · {other.get_channel_display()}",
+                    body="" if restricted else other.subject,
+                    url=reverse("tickets:detail", args=[other.pk])
+                    if ticket_selectors.can_view(viewer, other)
+                    else "",
+                    badge=other.get_status_display(),
+                    restricted=restricted,
+                )
+            )
+        for case in (
+            Escalation.objects.filter(citizen=citizen).exclude(pk=escalation.pk).select_related("ticket")
+        ).order_by("-received_at")[:limit]:
+            entries.append(
+                HistoryEntry(
+                    at=case.received_at,
+                    kind="escalation",
+                    title=_("Under Your Command case on %(number)s") % {"number": case.ticket.review_number},
+                    url=reverse("escalations:detail", args=[case.pk]) if can_view(viewer, case) else "",
+                    badge=case.get_status_display(),
+                )
+            )
+        for referral in Referral.objects.filter(citizen=citizen).order_by("-referred_at")[:limit]:
+            entries.append(
+                HistoryEntry(
+                    at=referral.referred_at,
+                    kind="committee",
+                    title=_("Referred to the committee: %(reference)s") % {"reference": referral.reference},
+                    body=referral.subject,
+                    badge=referral.get_status_display(),
+                )
+            )
+        try:
+            messages = notification_selectors.messages_for(
+                viewer=viewer, phone=ticket.contact_phone, ref=f"citizens.citizen:{citizen.pk}"
+            )[:limit]
+        except ApplicationError:
+            messages = []
+        for message in messages:
+            try:
+                label = str(event_definition(message.event).label)
+            except UnknownEvent:
+                label = message.event
+            entries.append(
+                HistoryEntry(
+                    at=message.created_at,
+                    kind="message",
+                    title=f"{message.get_channel_display()} · {label}",
+                    body=message.subject or message.body,
+                    badge=message.get_state_display(),
+                )
+            )
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries[:limit]

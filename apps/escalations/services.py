@@ -679,7 +679,9 @@ def committee_decision_received(effect) -> None:
             data=data,
         )
     else:
-        _event(case, EscalationEvent.Kind.COMMITTEE_DECISION, actor=effect.actor, at=now, body=text, data=data)
+        _event(
+            case, EscalationEvent.Kind.COMMITTEE_DECISION, actor=effect.actor, at=now, body=text, data=data
+        )
 
 
 # --- the decision and the citizen ----------------------------------------------------

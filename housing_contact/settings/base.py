@@ -209,6 +209,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SlaTargetUnitEnum": "apps.sla.models.PolicyVersion.UnitChoices",
         "TicketStatusEnum": "apps.tickets.workflow.Status.choices",
+        "UycCaseStatusEnum": "apps.escalations.workflow.Status.choices",
         "ContactChannelEnum": "apps.sla.keys.CHANNELS",
         "NotificationChannelEnum": "apps.notifications.choices.Channel.choices",
         "NotificationStateEnum": "apps.notifications.choices.State.choices",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-
 from apps.escalations import services
 from apps.notifications.backends.file import latest_sms
 from tests.tickets.factories import CitizenFactory, TicketFactory

@@ -9,11 +9,11 @@ import time_machine
 from apps.core.errors import Conflict
 from apps.escalations import services
 from apps.escalations.models import EscalationEvent
+from apps.notifications.models import Notification
 from apps.sla import services as sla_services
 from apps.sla.errors import ExtensionRefused
 from apps.sla.models import Policy
 from apps.tickets import selectors as ticket_selectors
-from apps.notifications.models import Notification
 from tests.tickets.factories import TicketFactory
 
 from .factories import staff_case

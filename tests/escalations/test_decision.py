@@ -9,8 +9,8 @@ from apps.escalations import services
 from apps.escalations.models import EscalationEvent
 from apps.escalations.services import EscalationTransitionError
 from apps.escalations.workflow import Status
-from apps.tickets import selectors as ticket_selectors
 from apps.notifications.models import Notification
+from apps.tickets import selectors as ticket_selectors
 from apps.tickets.models import TicketNotice
 from apps.tickets.workflow import Status as TicketStatus
 
