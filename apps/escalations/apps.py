@@ -9,9 +9,18 @@ class EscalationsConfig(AppConfig):
 
     def ready(self):
         from apps.core.navigation import NavEntry, register
-        from apps.escalations import integrations
+        from apps.escalations import integrations, selectors
 
-        register(NavEntry("escalations:queue", _("Under Your Command"), "escalations:queue", None, order=30))
+        # Shown to senior management, administrators and a deputy while they hold a queue.
+        register(
+            NavEntry(
+                "escalations:queue",
+                _("Under Your Command"),
+                "escalations:queue",
+                selectors.can_use_queue,
+                order=30,
+            )
+        )
         register(
             NavEntry(
                 "escalations:info_requests",

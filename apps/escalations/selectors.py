@@ -536,7 +536,10 @@ def citizen_history(*, escalation: Escalation, viewer, limit: int = 40) -> list[
     ):
         text = event.body
         if event.kind == TicketEvent.Kind.STATUS_CHANGE:
-            text = f"{Ticket.Status(event.from_status).label} → {Ticket.Status(event.to_status).label}"
+            text = _("from %(from)s to %(to)s") % {
+                "from": Ticket.Status(event.from_status).label,
+                "to": Ticket.Status(event.to_status).label,
+            }
         entries.append(
             HistoryEntry(
                 at=event.at,

@@ -229,6 +229,18 @@ def escalation_open_from_breach(*, ticket: Ticket, now: datetime | None = None) 
         return selectors.open_case_for_ticket(ticket=ticket)
 
 
+@transaction.atomic
+def escalation_receive(*, ticket: Ticket, now: datetime | None = None) -> Escalation:
+    """A citizen's "Under Your Command" message (a ticket on the "uyc" channel) becomes a
+    case. The portal form calls it once the one-time code proved the mobile; the demo data
+    and any future intake of such messages (Tawasul, a letter) call it the same way."""
+    if ticket.channel != Ticket.Channel.UYC:
+        raise ValidationFailed(
+            _("Only a message sent to “Under Your Command” opens a case by itself."), code="not_a_uyc_message"
+        )
+    return _open(ticket=ticket, source=Source.CITIZEN, actor=None, now=now or timezone.now())
+
+
 # --- the citizen's form --------------------------------------------------------------
 
 
@@ -343,7 +355,7 @@ def uyc_submit(
             language=language,
             now=now,
         )
-        return _open(ticket=ticket, source=Source.CITIZEN, actor=None, now=now)
+        return escalation_receive(ticket=ticket, now=now)
 
     return otp.otp_verify(
         purpose=OTP_PURPOSE, subject=_otp_subject(cpr, phone), code=code, ip=ip, then=accept, now=now

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("case status", "Received")
     UNDER_STUDY = "under_study", _("Under study")
     REFERRED_TO_COMMITTEE = "referred_to_committee", _("Referred to the committee")
     DECIDED = "decided", _("Decided")

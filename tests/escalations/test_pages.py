@@ -195,9 +195,17 @@ def test_the_figures_page_shows_the_month(login, senior, case):
 
 def test_the_arabic_queue_says_days_left_in_arabic(login, senior, three):
     body = login(senior).get("/uyc/").content.decode()
-    assert "أيام متبقية" in body or "يومًا متبقيًا" in body or "متبقية" in body
+    assert "المتبقي: 5 أيام" in body and "المتبقي: 20 يومًا" in body
 
 
 def test_the_citizens_case_from_the_form_is_in_the_queue(login, senior):
     made = citizen_case()
     assert _cases(login(senior).get("/uyc/", {"source": "citizen"})) == [made.pk]
+
+
+@pytest.mark.parametrize(
+    "persona, shown", [("senior", True), ("admin_user", True), ("agent", False), ("officer", False)]
+)
+def test_the_nav_shows_the_queue_only_to_the_office(request, login, persona, shown):
+    body = login(request.getfixturevalue(persona)).get("/").content.decode()
+    assert ('data-nav="escalations:queue"' in body) is shown
