@@ -120,12 +120,16 @@ def tracking_url() -> str:
 
 
 def _citizen(ticket) -> Recipient:
-    citizen = ticket.citizen
+    """The citizen as the outbox knows them, reached on the mobile given with the message."""
+    if ticket.citizen_id is None:
+        return Recipient(phone=ticket.contact_phone, language=ticket.language)
+    person = ticket.citizen.as_notification_recipient()
     return Recipient(
-        phone=ticket.contact_phone,
-        email=citizen.email if citizen else "",
-        language=citizen.language if citizen else ticket.language,
-        ref=f"citizens.citizen:{citizen.pk}" if citizen else "",
+        phone=ticket.contact_phone or person.phone,
+        email=person.email,
+        language=person.language,
+        opted_out=person.opted_out,
+        ref=person.ref,
     )
 
 
