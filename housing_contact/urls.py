@@ -14,6 +14,7 @@ api_v1 = [
     path("committee/", include("apps.committee.api")),
     path("notifications/", include("apps.notifications.api")),
     path("", include("apps.contacts.api_urls")),
+    path("uyc/", include("apps.escalations.api_urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,8 @@ urlpatterns = [
     path("tickets/", include("apps.tickets.urls")),
     path("committee/", include("apps.committee.urls")),
     path("portal/committee/", include("apps.committee.public_urls")),
+    path("uyc/", include("apps.escalations.urls")),
+    path("portal/uyc/", include("apps.escalations.public_urls")),
     path("portal/", include("apps.portal.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("api/v1/", include((api_v1, "api"))),

@@ -37,6 +37,19 @@ _TICKET_DESK = frozenset(
         "tickets.merge_ticket",
     }
 )
+# "Under Your Command": agents and supervisors (and senior management) send a ticket up with a
+# reason; senior management studies, decides and answers, and delegates its queue; the
+# administrator reads cases (every read logged) and reviews that log. Department officers
+# answer the questions asked of their department (through accounts.work_department_queue).
+_ESCALATE = frozenset({"escalations.add_escalation"})
+_UYC_OFFICE = frozenset(
+    {
+        "escalations.add_escalation",
+        "escalations.work_escalation",
+        "escalations.add_delegation",
+        "escalations.view_delegation",
+    }
+)
 # Citizens: who may add a citizen or change their details and phones.
 _CITIZEN_DESK = frozenset({"citizens.add_citizen", "citizens.change_citizen", "citizens.view_citizen"})
 # Notifications: reading the messages sent to a citizen (their timeline); the outbox
@@ -48,14 +61,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.AGENT: frozenset({"accounts.use_agent_console", "accounts.view_citizen_identity"})
     | _TICKET_DESK
     | _CITIZEN_DESK
-    | _CITIZEN_MESSAGES,
+    | _CITIZEN_MESSAGES
+    | _ESCALATE,
     Role.SUPERVISOR: frozenset(
         {"accounts.use_agent_console", "accounts.view_supervisor_dashboard", "accounts.view_citizen_identity"}
     )
     | _TICKET_DESK
     | _CITIZEN_DESK
     | _CITIZEN_MESSAGES
-    | _OUTBOX,
+    | _OUTBOX
+    | _ESCALATE,
     Role.DEPARTMENT_OFFICER: frozenset(
         {
             "accounts.work_department_queue",
@@ -73,7 +88,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "tickets.view_all_tickets",
         }
     )
-    | _CITIZEN_MESSAGES,
+    | _CITIZEN_MESSAGES
+    | _UYC_OFFICE,
     Role.COMMITTEE_SECRETARY: frozenset({"accounts.manage_committee", "accounts.view_committee"}),
     Role.COMMITTEE_MEMBER: frozenset({"accounts.view_committee"}),
     Role.ADMINISTRATOR: frozenset(
@@ -114,6 +130,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "notifications.add_notificationpreference",
             "notifications.change_notificationpreference",
             "notifications.view_notification",
+            # Under Your Command: read cases (logged), review that log, record delegations.
+            "escalations.review_escalation_access",
+            "escalations.view_escalationaccess",
+            "escalations.add_delegation",
+            "escalations.view_delegation",
+            "core.view_otplockout",
         }
     )
     | _CITIZEN_MESSAGES

@@ -1,6 +1,7 @@
 """Shared model bases. Domain models live in their own apps."""
 
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -43,3 +44,65 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self):
         return f"{self.key} {self.path}"
+
+
+class OneTimeCode(models.Model):
+    """A one-time code sent by SMS to prove a person holds a mobile number (``apps.core.otp``).
+
+    Only keyed hashes are stored: of the code, and of what it is for (the subject, e.g. a CPR
+    and mobile pair), so a copy of this table reveals neither. A *decoy* is issued when the
+    details given do not match the records: nothing is sent, it can never be verified, and it
+    answers every attempt exactly like a real code — so a stranger learns nothing.
+    """
+
+    purpose = models.CharField(_("purpose"), max_length=40)
+    subject_hash = models.CharField(_("subject (keyed hash)"), max_length=64)
+    code_hash = models.CharField(_("code (keyed hash)"), max_length=64)
+    salt = models.CharField(_("salt"), max_length=32)
+    decoy = models.BooleanField(_("decoy"), default=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
+        indexes = [
+            # The one live code of a subject is looked up by this index, newest first.
+            models.Index(
+                "purpose",
+                "subject_hash",
+                F("created_at").desc(),
+                name="otp_live",
+                condition=Q(used_at__isnull=True, superseded_at__isnull=True),
+            ),
+            models.Index("expires_at", name="otp_expiry"),
+        ]
+
+    def __str__(self):
+        return f"{self.purpose} #{self.pk}"
+
+
+class OtpLockout(models.Model):
+    """A lock-out of one-time codes: too many codes asked for a number or from an address,
+    too many wrong codes from an address, or a code's tries used up."""
+
+    class Scope(models.TextChoices):
+        RECIPIENT = "recipient", _("Mobile number")
+        IP = "ip", _("IP address")
+        CODE = "code", _("Code")
+
+    purpose = models.CharField(_("purpose"), max_length=40)
+    scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices)
+    value = models.CharField(_("value"), max_length=64)
+    at = models.DateTimeField(_("at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("one-time code lock-out")
+        verbose_name_plural = _("one-time code lock-outs")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.purpose} {self.scope}:{self.value} @ {self.at:%Y-%m-%d %H:%M}"

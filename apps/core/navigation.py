@@ -1,11 +1,13 @@
 """The staff navigation: each entry names the permission that shows it.
 
 Later apps append their entries with ``register``; the shell shows a person only the
-entries whose permission they hold.
+entries whose permission they hold. Where a permission is not enough (a deputy who holds a
+senior manager's queue for a while), ``permission`` may be a callable ``(user) -> bool``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
@@ -17,7 +19,7 @@ class NavEntry:
     key: str
     label: str
     url_name: str
-    permission: str | None
+    permission: str | Callable | None
     order: int = 100
 
 
@@ -33,7 +35,10 @@ def entries_for(user) -> list[dict]:
         return []
     items = []
     for entry in sorted(_ENTRIES.values(), key=lambda e: (e.order, e.key)):
-        if entry.permission and not user.has_perm(entry.permission):
+        if callable(entry.permission):
+            if not entry.permission(user):
+                continue
+        elif entry.permission and not user.has_perm(entry.permission):
             continue
         try:
             url = reverse(entry.url_name)

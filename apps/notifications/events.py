@@ -83,6 +83,9 @@ class Event:
     urgent: bool = False
     # For in-app notifications: the placeholder whose value is the page the bell opens.
     link_placeholder: str | None = None
+    # A secret's text (a one-time code) is for its recipient only: the outbox and a
+    # person's messages never list it, so no member of staff can read a live code.
+    secret: bool = False
     description: Any = ""
     _by_name: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -143,6 +146,10 @@ def get(key: str) -> Event:
 
 def all_events() -> list[Event]:
     return sorted(_REGISTRY.values(), key=lambda e: e.key)
+
+
+def secret_keys() -> list[str]:
+    return sorted(event.key for event in _REGISTRY.values() if event.secret)
 
 
 def choices() -> list[tuple[str, str]]:

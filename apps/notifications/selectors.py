@@ -87,7 +87,11 @@ def outbox(
 ) -> QuerySet:
     """The outbox as a supervisor or administrator sees it, newest first, filtered."""
     _require(viewer, OUTBOX_PERMISSION)
-    rows = Notification.objects.select_related("recipient_user", "created_by").order_by("-created_at", "-id")
+    rows = (
+        Notification.objects.exclude(event__in=events.secret_keys())
+        .select_related("recipient_user", "created_by")
+        .order_by("-created_at", "-id")
+    )
     if state:
         rows = rows.filter(state=state)
     if channel:
@@ -120,7 +124,8 @@ def _looks_like_uuid(value: str) -> bool:
 def outbox_notification(*, viewer, pk: int) -> Notification:
     _require(viewer, OUTBOX_PERMISSION)
     row = (
-        Notification.objects.select_related("recipient_user", "created_by", "resent_from")
+        Notification.objects.exclude(event__in=events.secret_keys())
+        .select_related("recipient_user", "created_by", "resent_from")
         .prefetch_related("resends")
         .filter(pk=pk)
         .first()
@@ -149,6 +154,7 @@ def messages_for(*, viewer, phone: str = "", email: str = "", ref: str = "") -> 
     return (
         Notification.objects.filter(condition)
         .exclude(channel=Channel.IN_APP)
+        .exclude(event__in=events.secret_keys())
         .select_related("created_by")
         .order_by("-created_at", "-id")
     )

@@ -228,6 +228,12 @@ class Ticket(TimeStampedModel):
     def __str__(self):
         return self.review_number
 
+    def save(self, *args, **kwargs):
+        if getattr(self, "is_redacted", False):
+            # See selectors._redact: this copy's subject and text were blanked for a viewer.
+            raise ValueError("A redacted copy of a confidential ticket cannot be saved.")
+        super().save(*args, **kwargs)
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES

@@ -109,8 +109,9 @@ KIND_CATEGORY = {
         "maintenance-structural",
     ],
 }
-CHANNELS = ["phone"] * 6 + ["web"] * 3 + ["walk_in", "chat", "email", "tawasul", "video", "uyc"]
-# How far each demo ticket gets along the workflow.
+# "Under Your Command" tickets come with their cases, from apps/escalations/seed.py.
+CHANNELS = ["phone"] * 6 + ["web"] * 3 + ["walk_in", "chat", "email", "tawasul", "video"]
+# How far each demo ticket gets along the workflow (escalations: apps/escalations/seed.py).
 PATHS = [
     [],
     ["acknowledged"],
@@ -119,7 +120,6 @@ PATHS = [
     ["acknowledged", "in_progress", "responded"],
     ["acknowledged", "in_progress", "responded", "closed"],
     ["acknowledged", "in_progress", "responded", "closed"],
-    ["acknowledged", "escalated"],
     ["acknowledged", "referred_to_committee"],
 ]
 CITIZENS = 300

@@ -2,7 +2,10 @@
 
 Who sees what: holders of ``tickets.view_all_tickets`` (agents, supervisors, senior
 management, administrators) see every ticket; a department officer sees the tickets of
-their own department only. Citizens see nothing here: the portal and the public API read
+their own department only. A ticket that came in through "Under Your Command" (channel
+``uyc``) is confidential: to anyone without ``accounts.view_uyc_cases`` it shows only that
+it exists, its status and its dates — its subject and text are replaced (``_redact``) and
+text search never matches it. Citizens see nothing here: the portal and the public API read
 ``public_ticket``, which copies out the status, the dates and the public replies only.
 """
 
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -33,6 +37,7 @@ WORK = "tickets.work_ticket"
 ASSIGN = "tickets.assign_ticket"
 MERGE = "tickets.merge_ticket"
 CREATE = "tickets.add_ticket"
+CONFIDENTIAL = "accounts.view_uyc_cases"
 
 
 # --- who may do what -----------------------------------------------------------------
@@ -51,6 +56,32 @@ def visible_tickets(viewer) -> QuerySet[Ticket]:
     if viewer.department_id:
         return Ticket.objects.filter(department_id=viewer.department_id)
     return Ticket.objects.none()
+
+
+def can_read_confidential(viewer) -> bool:
+    """May the viewer read what a citizen wrote to senior management ("Under Your Command")?"""
+    return _is_staff(viewer) and viewer.has_perm(CONFIDENTIAL)
+
+
+def is_confidential(ticket: Ticket) -> bool:
+    return ticket.channel == Ticket.Channel.UYC
+
+
+def _redact(viewer, tickets):
+    """Blank the citizen's words on confidential tickets the viewer may not read.
+
+    The copies are marked, and ``Ticket.save`` refuses a marked copy, so a redacted text can
+    never be written back over the real one.
+    """
+    if can_read_confidential(viewer):
+        return tickets
+    for ticket in tickets:
+        if is_confidential(ticket):
+            ticket.subject = _("Confidential message to senior management")
+            ticket.description = ""
+            ticket.search_text = ""
+            ticket.is_redacted = True
+    return tickets
 
 
 def can_view(viewer, ticket: Ticket) -> bool:
@@ -116,7 +147,7 @@ def ticket_get(*, viewer, pk: int | None = None, review_number: str | None = Non
         ticket = tickets.filter(pk=pk).first()
     if ticket is None:
         raise NotFound(_("No such ticket, or it is not yours to see."), code="ticket_not_found")
-    return ticket
+    return _redact(viewer, [ticket])[0]
 
 
 def ticket_timeline(*, ticket: Ticket) -> tuple[list[TicketEvent], list[TicketAttachment]]:
@@ -191,7 +222,10 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         raise ValidationFailed(_("This page link is not valid."), code="invalid_cursor") from None
 
 
-def filter_tickets(queryset: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[Ticket]:
+def filter_tickets(
+    queryset: QuerySet[Ticket], filters: TicketFilters, *, confidential_text: bool = True
+) -> QuerySet[Ticket]:
+    """``confidential_text=False``: the words of confidential tickets are not searched."""
     if filters.kind:
         queryset = queryset.filter(kind=filters.kind)
     if filters.status:
@@ -220,11 +254,11 @@ def filter_tickets(queryset: QuerySet[Ticket], filters: TicketFilters) -> QueryS
     if filters.citizen_id:
         queryset = queryset.filter(citizen_id=filters.citizen_id)
     if filters.q:
-        queryset = _text_search(queryset, filters.q)
+        queryset = _text_search(queryset, filters.q, confidential_text=confidential_text)
     return queryset
 
 
-def _text_search(queryset: QuerySet[Ticket], query: str) -> QuerySet[Ticket]:
+def _text_search(queryset: QuerySet[Ticket], query: str, *, confidential_text: bool) -> QuerySet[Ticket]:
     # A review number or an external reference typed into the search box finds that ticket.
     try:
         return queryset.filter(review_number=review_numbers.normalize(query))
@@ -236,6 +270,9 @@ def _text_search(queryset: QuerySet[Ticket], query: str) -> QuerySet[Ticket]:
     text = Q()
     for term in terms:
         text &= Q(search_text__contains=term)
+    if not confidential_text:
+        # A match would reveal what the citizen wrote to senior management.
+        text &= ~Q(channel=Ticket.Channel.UYC)
     return queryset.filter(text | Q(external_reference=query.strip()))
 
 
@@ -245,7 +282,9 @@ def ticket_list(*, viewer, filters: TicketFilters, cursor: str | None = None, pa
     The cursor names the last row of the previous page; the row comparison
     ``(received_at, id) < (…)`` is an index condition on every ``*_recent`` index.
     """
-    queryset = filter_tickets(visible_tickets(viewer), filters)
+    queryset = filter_tickets(
+        visible_tickets(viewer), filters, confidential_text=can_read_confidential(viewer)
+    )
     if cursor:
         when, pk = decode_cursor(cursor)
         queryset = queryset.filter(
@@ -261,7 +300,7 @@ def ticket_list(*, viewer, filters: TicketFilters, cursor: str | None = None, pa
         )[: page_size + 1]
     )
     more = len(rows) > page_size
-    items = rows[:page_size]
+    items = _redact(viewer, rows[:page_size])
     return Page(items=items, next_cursor=encode_cursor(items[-1]) if more else None, page_size=page_size)
 
 
@@ -331,6 +370,15 @@ class PublicReply:
     body: str
 
 
+# Other apps may keep citizen-visible answers in their own tables (the "Under Your Command"
+# decision and its extensions): each registers ``source(ticket) -> Iterable[PublicReply]``.
+_PUBLIC_REPLY_SOURCES: dict[str, Callable[[Ticket], Iterable[PublicReply]]] = {}
+
+
+def register_public_replies(key: str, source: Callable[[Ticket], Iterable[PublicReply]]) -> None:
+    _PUBLIC_REPLY_SOURCES[key] = source
+
+
 @dataclass(frozen=True)
 class PublicTicket:
     """What a citizen may see of a ticket: nothing personal, no internal note, no staff name."""
@@ -356,12 +404,15 @@ class PublicTicket:
 def public_ticket(ticket: Ticket, *, now: datetime | None = None) -> PublicTicket:
     """Copy out the citizen-visible part of a ticket; replies are read by kind, a whitelist."""
     now = now or timezone.now()
-    replies = tuple(
+    replies = [
         PublicReply(at=at, body=body)
         for at, body in TicketEvent.objects.filter(ticket_id=ticket.pk, kind=TicketEvent.Kind.PUBLIC_REPLY)
         .order_by("at", "id")
         .values_list("at", "body")
-    )
+    ]
+    for source in _PUBLIC_REPLY_SOURCES.values():
+        replies.extend(source(ticket))
+    replies = tuple(sorted(replies, key=lambda reply: reply.at))
     category = ""
     if ticket.category_id:
         category = str(ticket.category)

@@ -22,6 +22,7 @@ from apps.tickets import review_numbers, selectors
 from apps.tickets.models import Category, Ticket, TicketAttachment, TicketEvent
 from apps.tickets.notify import assignment_notify, queue_ticket_notice
 from apps.tickets.workflow import (
+    HELD_BY_A_SERVICE,
     MOVES_NEEDING_A_SERVICE,
     NO_REPLY_STATUSES,
     RATEABLE_STATUSES,
@@ -287,8 +288,13 @@ def _lock(ticket: Ticket) -> Ticket:
     return Ticket.objects.select_for_update().get(pk=ticket.pk)
 
 
-def _move(*, ticket: Ticket, to_status: str, actor: User | None, reason: str, now: datetime) -> Ticket:
-    """Lock, check the allowed moves, stamp, save and record; the caller holds the transaction."""
+def _move(
+    *, ticket: Ticket, to_status: str, actor: User | None, reason: str, now: datetime, notify: bool = True
+) -> Ticket:
+    """Lock, check the allowed moves, stamp, save and record; the caller holds the transaction.
+
+    ``notify=False`` when the caller sends the citizen its own message about the move.
+    """
     locked = _lock(ticket)
     from_status = Status(locked.status)
     to_status = Status(to_status)
@@ -335,9 +341,9 @@ def _move(*, ticket: Ticket, to_status: str, actor: User | None, reason: str, no
         to_status=to_status,
         reason=reason.strip(),
     )
-    if is_reopen(from_status, to_status):
+    if notify and is_reopen(from_status, to_status):
         queue_ticket_notice("reopened", locked)
-    elif to_status in _STATUS_NOTICES:
+    elif notify and to_status in _STATUS_NOTICES:
         queue_ticket_notice(_STATUS_NOTICES[to_status], locked)
     return locked
 
@@ -350,14 +356,48 @@ def ticket_transition(
     _ensure(selectors.can_work(actor, ticket))
     if to_status not in Status.values:
         raise ValidationFailed(_("Unknown status."), code="unknown_status", details={"to_status": []})
-    if to_status in MOVES_NEEDING_A_SERVICE:
+    if to_status == Status.MERGED:
         raise TicketTransitionError(
             _("Use “merge” to fold a duplicate into its original."),
             code="use_merge",
             details={"to": to_status},
         )
+    # Judged on the locked row: an escalation opened a moment ago holds the ticket.
+    locked = _lock(ticket)
+    if to_status in MOVES_NEEDING_A_SERVICE or locked.status in HELD_BY_A_SERVICE:
+        raise TicketTransitionError(
+            _(
+                "Escalations to senior management are opened, with a reason, and answered from "
+                "“Under Your Command”; the ticket cannot be moved into or out of it here."
+            ),
+            code="use_escalation",
+            details={"from": locked.status, "to": to_status},
+        )
     return _move(
-        ticket=ticket, to_status=to_status, actor=actor, reason=reason or "", now=now or timezone.now()
+        ticket=locked, to_status=to_status, actor=actor, reason=reason or "", now=now or timezone.now()
+    )
+
+
+@transaction.atomic
+def ticket_move_for_escalation(
+    *, ticket: Ticket, to_status: str, actor: User | None, now: datetime | None = None
+) -> Ticket:
+    """The "Under Your Command" module's moves of a ticket: into ESCALATED when a case opens,
+    out of it (to RESPONDED) when the decision reaches the citizen.
+
+    The escalations service has checked its own permissions (senior management need not be
+    able to work tickets). The ticket's timeline records only the move and when — no reason:
+    what the case is about stays in the case. The citizen hears from the case, not from here.
+    """
+    locked = _lock(ticket)
+    if Status(to_status) not in HELD_BY_A_SERVICE and locked.status not in HELD_BY_A_SERVICE:
+        raise TicketTransitionError(
+            _("Only moves into or out of an escalation are made here."),
+            code="not_an_escalation_move",
+            details={"from": locked.status, "to": to_status},
+        )
+    return _move(
+        ticket=locked, to_status=to_status, actor=actor, reason="", now=now or timezone.now(), notify=False
     )
 
 

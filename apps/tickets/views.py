@@ -29,6 +29,10 @@ from apps.tickets.forms import (
 )
 from apps.tickets.models import Ticket
 from apps.tickets.selectors import TicketFilters
+from apps.tickets.workflow import ALLOWED_MOVES, Status
+
+# The statuses from which a ticket may be sent to senior management (the link on the page).
+ESCALATABLE = [s.value for s, moves in ALLOWED_MOVES.items() if Status.ESCALATED in moves]
 
 
 def _require(allowed: bool) -> None:
@@ -198,6 +202,7 @@ def _workspace_context(request, ticket: Ticket, **forms) -> dict:
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
         "error": forms.get("error"),
         "done": forms.get("done"),
+        "escalatable_statuses": ESCALATABLE,
     }
     return context
 

@@ -75,8 +75,12 @@ ALLOWED_MOVES: dict[Status, frozenset[Status]] = {
 REOPEN_MOVES = frozenset({(Status.RESPONDED, Status.IN_PROGRESS), (Status.CLOSED, Status.IN_PROGRESS)})
 REOPEN_WINDOW = timedelta(days=30)
 
-# Only ``ticket_merge`` may move a ticket to MERGED: a merge needs the original.
-MOVES_NEEDING_A_SERVICE = frozenset({Status.MERGED})
+# Only a service of its own may move a ticket to these: ``ticket_merge`` (a merge needs the
+# original) and the "Under Your Command" module (an escalation opens a case with a reason).
+MOVES_NEEDING_A_SERVICE = frozenset({Status.MERGED, Status.ESCALATED})
+# While escalated, the ticket belongs to its "Under Your Command" case: only that module
+# moves it on (``services.ticket_move_for_escalation``, when the decision reaches the citizen).
+HELD_BY_A_SERVICE = frozenset({Status.ESCALATED})
 
 # The date each status stamps on the ticket the first time it is reached.
 STAMPS: dict[Status, str] = {
@@ -100,7 +104,10 @@ def is_reopen(from_status: str, to_status: str) -> bool:
 
 
 def next_statuses(status: str) -> list[Status]:
-    """The moves a person may choose from a page or the API (MERGED has its own action)."""
+    """The moves a person may choose from a page or the API (merge and escalation have their
+    own actions; an escalated ticket is moved on by its case)."""
+    if Status(status) in HELD_BY_A_SERVICE:
+        return []
     return [s for s in Status if s in ALLOWED_MOVES[Status(status)] and s not in MOVES_NEEDING_A_SERVICE]
 
 

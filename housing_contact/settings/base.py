@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "apps.committee",
     "apps.notifications",
     "apps.contacts",
+    "apps.escalations",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +210,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SlaTargetUnitEnum": "apps.sla.models.PolicyVersion.UnitChoices",
         "TicketStatusEnum": "apps.tickets.workflow.Status.choices",
+        "UycCaseStatusEnum": "apps.escalations.workflow.Status.choices",
         "ContactChannelEnum": "apps.sla.keys.CHANNELS",
         "NotificationChannelEnum": "apps.notifications.choices.Channel.choices",
         "NotificationStateEnum": "apps.notifications.choices.State.choices",
@@ -274,6 +276,19 @@ HOUSING_TRACK_MAX_FAILURES_PER_NUMBER = envconfig.get_int("HOUSING_TRACK_MAX_FAI
 HOUSING_TRACK_MISMATCH_SECONDS = float(envconfig.get_str("HOUSING_TRACK_MISMATCH_SECONDS", "0.25"))
 # Portal submissions allowed per address per hour.
 HOUSING_PORTAL_SUBMISSIONS_PER_HOUR = envconfig.get_int("HOUSING_PORTAL_SUBMISSIONS_PER_HOUR", 10)
+# One-time codes by SMS (apps/core/otp.py): digits, lifetime, tries; per window, codes per
+# number and per address, and wrong codes per address before a lock-out.
+HOUSING_OTP_DIGITS = envconfig.get_int("HOUSING_OTP_DIGITS", 6)
+HOUSING_OTP_TTL_SECONDS = envconfig.get_int("HOUSING_OTP_TTL_SECONDS", 300)
+HOUSING_OTP_MAX_ATTEMPTS = envconfig.get_int("HOUSING_OTP_MAX_ATTEMPTS", 3)
+HOUSING_OTP_WINDOW_SECONDS = envconfig.get_int("HOUSING_OTP_WINDOW_SECONDS", 3600)
+HOUSING_OTP_SENDS_PER_RECIPIENT = envconfig.get_int("HOUSING_OTP_SENDS_PER_RECIPIENT", 3)
+HOUSING_OTP_SENDS_PER_IP = envconfig.get_int("HOUSING_OTP_SENDS_PER_IP", 10)
+HOUSING_OTP_FAILURES_PER_IP = envconfig.get_int("HOUSING_OTP_FAILURES_PER_IP", 10)
+# "Under Your Command": the decision window when no SLA policy covers a case (calendar
+# days), and the working days a department has to answer a request for information.
+HOUSING_UYC_DEFAULT_DAYS = envconfig.get_int("HOUSING_UYC_DEFAULT_DAYS", 30)
+HOUSING_UYC_INFO_REQUEST_WORKING_DAYS = envconfig.get_int("HOUSING_UYC_INFO_REQUEST_WORKING_DAYS", 5)
 # A repeated Idempotency-Key is answered from the first response for this long.
 HOUSING_IDEMPOTENCY_TTL_SECONDS = envconfig.get_int("HOUSING_IDEMPOTENCY_TTL_SECONDS", 24 * 3600)
 

@@ -10,12 +10,25 @@ from apps.core.errors import PermissionDenied, ValidationFailed
 from apps.tickets import services
 from apps.tickets.models import TicketEvent
 from apps.tickets.services import TicketTransitionError
-from apps.tickets.workflow import ALLOWED_MOVES, REOPEN_MOVES, Status, next_statuses
+from apps.tickets.workflow import (
+    ALLOWED_MOVES,
+    HELD_BY_A_SERVICE,
+    MOVES_NEEDING_A_SERVICE,
+    REOPEN_MOVES,
+    Status,
+    next_statuses,
+)
 
 from .factories import set_status
 
 EVERY_PAIR = [(a, b) for a, b in itertools.product(Status, Status) if a != b]
-LEGAL = [(a, b) for a, b in EVERY_PAIR if b in ALLOWED_MOVES[a] and b != Status.MERGED]
+LEGAL = [
+    (a, b)
+    for a, b in EVERY_PAIR
+    if b in ALLOWED_MOVES[a] and b not in MOVES_NEEDING_A_SERVICE and a not in HELD_BY_A_SERVICE
+]
+# Into and out of an escalation: legal for the workflow, made only by the escalations module.
+ESCALATION_MOVES = [(a, b) for a, b in EVERY_PAIR if b in ALLOWED_MOVES[a] and Status.ESCALATED in (a, b)]
 ILLEGAL = [(a, b) for a, b in EVERY_PAIR if b not in ALLOWED_MOVES[a]]
 
 
@@ -45,14 +58,38 @@ def test_every_legal_move_is_made_and_recorded(ticket, agent, from_status, to_st
     )
 
 
+@pytest.mark.parametrize("from_status, to_status", ESCALATION_MOVES, ids=lambda s: s.value)
+def test_escalation_moves_are_refused_here_and_made_by_the_escalations_module(
+    ticket, agent, from_status, to_status
+):
+    _start(ticket, from_status)
+    with pytest.raises(TicketTransitionError) as error:
+        services.ticket_transition(ticket=ticket, to_status=to_status, actor=agent, reason="x")
+    assert error.value.code == "use_escalation"
+    moved = services.ticket_move_for_escalation(ticket=ticket, to_status=to_status, actor=None)
+    event = ticket.events.get(kind=TicketEvent.Kind.STATUS_CHANGE)
+    assert (moved.status, event.from_status, event.to_status, event.reason) == (
+        to_status,
+        from_status,
+        to_status,
+        "",
+    )
+
+
+def test_the_escalations_module_makes_no_other_move(ticket):
+    with pytest.raises(TicketTransitionError) as error:
+        services.ticket_move_for_escalation(ticket=ticket, to_status=Status.ACKNOWLEDGED, actor=None)
+    assert error.value.code == "not_an_escalation_move"
+
+
 @pytest.mark.parametrize("from_status, to_status", ILLEGAL, ids=lambda s: s.value)
 def test_every_illegal_move_is_refused_naming_both_statuses(ticket, agent, from_status, to_status):
     _start(ticket, from_status)
     with pytest.raises(TicketTransitionError) as error:
         services.ticket_transition(ticket=ticket, to_status=to_status, actor=agent, reason="x")
-    assert (
-        error.value.details == {"from": from_status.value, "to": to_status.value}
-        or error.value.code == "use_merge"
+    assert error.value.details == {"from": from_status.value, "to": to_status.value} or error.value.code in (
+        "use_merge",
+        "use_escalation",
     )
     ticket.refresh_from_db()
     assert ticket.status == from_status
@@ -129,9 +166,13 @@ def test_the_move_locks_the_ticket_row(ticket, agent):
     assert '"description"' not in update  # saved with update_fields
 
 
-def test_the_choices_offered_exclude_merge():
+def test_the_choices_offered_exclude_merge_and_escalation():
     assert Status.MERGED not in next_statuses(Status.IN_PROGRESS)
-    assert set(next_statuses(Status.NEW)) == {Status.ACKNOWLEDGED, Status.ESCALATED}
+    assert set(next_statuses(Status.NEW)) == {Status.ACKNOWLEDGED}
+
+
+def test_an_escalated_ticket_offers_no_move():
+    assert next_statuses(Status.ESCALATED) == []
 
 
 def test_an_officer_cannot_move_another_departments_ticket(ticket, other_officer):

@@ -1,0 +1,33 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EscalationsConfig(AppConfig):
+    name = "apps.escalations"
+    label = "escalations"
+    verbose_name = _("Under Your Command")
+
+    def ready(self):
+        from apps.core.navigation import NavEntry, register
+        from apps.escalations import integrations, selectors
+
+        # Shown to senior management, administrators and a deputy while they hold a queue.
+        register(
+            NavEntry(
+                "escalations:queue",
+                _("Under Your Command"),
+                "escalations:queue",
+                selectors.can_use_queue,
+                order=30,
+            )
+        )
+        register(
+            NavEntry(
+                "escalations:info_requests",
+                _("Questions from senior management"),
+                "escalations:info_requests",
+                "accounts.work_department_queue",
+                order=31,
+            )
+        )
+        integrations.connect()
