@@ -139,14 +139,16 @@ class Server:
 
 def session_cookie(username: str) -> str:
     """A signed-in session for ``username`` (made in this process, used by the server)."""
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
 
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # noqa: N806
     user = get_user_model().objects.get(username=username)
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "apps.accounts.backends.CachedPermissionsBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.save()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"

@@ -322,7 +322,7 @@ def count_queries(endpoint: Endpoint) -> int:
     headers = dict(endpoint.headers)
     if endpoint.as_user:
         user = get_user_model().objects.get(username=endpoint.as_user)
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="apps.accounts.backends.CachedPermissionsBackend")
     if endpoint.token_for:
         headers.update(token_headers(endpoint.token_for))
     data, content_type = _body(endpoint)
@@ -433,8 +433,15 @@ def measure(
 ) -> Measurement:
     """Start the server, then measure each endpoint ``rounds`` times. Bounded: at most
     ``rounds × len(endpoints) × requests`` requests and ``rounds × len(endpoints) ×
-    max_seconds`` seconds of load."""
+    max_seconds`` seconds of load.
+
+    ``HC_BENCH_CONCURRENCY`` and ``HC_BENCH_ROUNDS`` in the environment override the
+    script's choice, so the same endpoints can be measured one request at a time (the
+    latency a single user sees) and under load in the same session."""
     from django.db import connections
+
+    concurrency = int(os.environ.get("HC_BENCH_CONCURRENCY", concurrency))
+    rounds = int(os.environ.get("HC_BENCH_ROUNDS", rounds))
 
     queries = {e.name: count_queries(e) for e in endpoints}
     results = []

@@ -14,3 +14,42 @@ class AccountsConfig(AppConfig):
         # Later apps add permissions in their own migrations; once every app has
         # migrated, the role groups are brought in line with the matrix in roles.py.
         post_migrate.connect(sync_role_permissions, dispatch_uid="accounts.sync_role_permissions")
+        _forget_cached_permissions_on_change()
+
+
+def _forget_cached_permissions_on_change() -> None:
+    """Keep apps.accounts.backends' cached permission sets true to the database."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from apps.accounts import backends
+
+    user_model = get_user_model()
+
+    def memberships_changed(sender, instance, action, reverse, pk_set, **kwargs):
+        if not action.startswith("post_"):
+            return
+        if isinstance(instance, user_model):
+            backends.forget_user(instance.pk)
+        else:  # a group's (or permission's) side of the relation: everyone may be touched
+            backends.forget_everyone()
+
+    def rows_changed(sender, **kwargs):
+        backends.forget_everyone()
+
+    for through in (
+        user_model.groups.through,
+        user_model.user_permissions.through,
+        Group.permissions.through,
+    ):
+        m2m_changed.connect(
+            memberships_changed, sender=through, weak=False, dispatch_uid=f"accounts.perms.{through.__name__}"
+        )
+    for model in (Group, Permission):
+        post_save.connect(
+            rows_changed, sender=model, weak=False, dispatch_uid=f"accounts.perms.save.{model.__name__}"
+        )
+        post_delete.connect(
+            rows_changed, sender=model, weak=False, dispatch_uid=f"accounts.perms.delete.{model.__name__}"
+        )

@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.utils import translation
 
@@ -30,4 +32,40 @@ class LanguageMiddleware:
         patch_vary = response.headers.get("Vary", "")
         if "Cookie" not in patch_vary:
             response.headers["Vary"] = ", ".join(filter(None, [patch_vary, "Cookie"]))
+        return response
+
+
+class SessionIdleMiddleware:
+    """Keep the idle timeout without writing the session on every request.
+
+    Saving the session on each request (``SESSION_SAVE_EVERY_REQUEST``) costs a database
+    write and its commit on every page an agent opens. Instead, a session in use is marked
+    modified at most once every ``SESSION_REFRESH_SECONDS`` (default 60): its expiry is
+    pushed forward then. The time of that mark is kept in the session too, and a session
+    whose mark is older than ``SESSION_COOKIE_AGE`` is ended here whatever the store says,
+    so the idle limit holds the same with every session backend (the Redis copy of a
+    cached_db session expires by Redis's own clock). It stands right after
+    ``SessionMiddleware``, before authentication reads the session.
+    """
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.interval = getattr(settings, "SESSION_REFRESH_SECONDS", 60)
+        self.idle_limit = settings.SESSION_COOKIE_AGE
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key is not None:
+            last = session.get(self.KEY)
+            if isinstance(last, int) and time.time() - last > self.idle_limit:
+                session.flush()
+        response = self.get_response(request)
+        if session is None or session.session_key is None or session.is_empty():
+            return response
+        now = int(time.time())
+        last = session.get(self.KEY)
+        if not isinstance(last, int) or now - last >= self.interval:
+            session[self.KEY] = now
         return response

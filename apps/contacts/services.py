@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import psycopg
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -488,11 +489,14 @@ def _insert_new(*, rows: list[ContactRow], actor, via: str, report: ImportReport
     try:
         with transaction.atomic():
             ids = _insert_rows(rows, actor=actor, via=via, received=received)
-            contacts = [
-                Contact(pk=pk, **_contact_fields(r, actor, via, received))
+            # Only a referral or a callback brings more records; building a model instance
+            # for every other row would be a large share of a big import's time.
+            pairs = [
+                (r, Contact(pk=pk, **_contact_fields(r, actor, via, received)))
                 for r, pk in zip(rows, ids, strict=True)
+                if r.outcome in _OUTCOMES_WITH_RECORDS
             ]
-            _after_insert(list(zip(rows, contacts, strict=True)), actor)
+            _after_insert(pairs, actor)
     except IntegrityError:
         for row in rows:
             _insert_one(row=row, actor=actor, via=via, received=received, report=report)
@@ -543,8 +547,12 @@ def _insert_rows(rows: list[ContactRow], *, actor, via: str, received) -> list[i
         "RETURNING id"
     )
     params = [received, received] + [[v[name] for v in values] for name, _type in _INSERT_COLUMNS]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    # Django's cursors bind on the client: psycopg would quote each array into the SQL text
+    # in Python. A plain psycopg cursor on the same connection (same transaction) sends
+    # them as binary parameters instead, several times faster for a batch of 1,000.
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql.replace("%s", "%b"), params)
         return [row[0] for row in cursor.fetchall()]
 
 

@@ -168,12 +168,15 @@ def inbox_for(*, user, limit: int | None = 50) -> QuerySet:
     return rows[:limit] if limit else rows
 
 
-def unread_count(*, user) -> int:
+def unread_count(*, user, cap: int | None = None) -> int:
+    """Unread in-app notifications; with ``cap``, counting stops there (the bell on every
+    page shows "99+" rather than counting a backlog of thousands each time)."""
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(
-        channel=Channel.IN_APP, recipient_user=user, read_at__isnull=True
-    ).count()
+    rows = Notification.objects.filter(channel=Channel.IN_APP, recipient_user=user, read_at__isnull=True)
+    if cap is not None:
+        rows = rows.values("pk")[:cap]
+    return rows.count()
 
 
 def inbox_notification(*, user, pk: int) -> Notification:

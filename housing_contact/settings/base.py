@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "apps.accounts.middleware.SessionIdleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -115,7 +116,8 @@ CACHES = {
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend with each user's permission set cached in Redis (apps/accounts/backends.py).
+    "apps.accounts.backends.CachedPermissionsBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -127,11 +129,15 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Sessions end after this much inactivity: every request pushes the expiry forward, and
-# the database row (checked on each load) expires too, so a stolen cookie dies with it.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions end after this much inactivity. They live in PostgreSQL with a Redis copy that
+# is read first (cached_db: no query to load one, nothing lost when Redis restarts).
+# SessionIdleMiddleware pushes the expiry forward at most once a minute rather than
+# writing the row on every request; the row and the Redis copy both expire, so a stolen
+# cookie dies with them.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = envconfig.get_int("SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = envconfig.get_int("SESSION_REFRESH_SECONDS", 60)
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Failed logins: the sixth failure in a row within 15 minutes locks the username+IP out.

@@ -154,6 +154,23 @@ class TestInbox:
         assert 'data-testid="notification-bell"' in body
         assert 'data-testid="unread-count">2<' in body
 
+    def test_the_bell_stops_counting_at_its_cap(self, client, agent):
+        from apps.notifications.models import Notification
+        from apps.notifications.templatetags.notifications import BELL_CAP
+
+        first = _assign(agent)
+        copied = [
+            f.attname for f in Notification._meta.concrete_fields if f.attname not in ("id", "reference")
+        ]
+        Notification.objects.bulk_create(
+            Notification(**{name: getattr(first, name) for name in copied}) for _ in range(BELL_CAP + 5)
+        )
+        client.force_login(agent)
+
+        body = client.get(reverse("core:home")).content.decode()
+
+        assert 'data-testid="unread-count">99+<' in body
+
     def test_opening_a_notification_marks_it_read_and_opens_its_page(self, client, agent):
         row = _assign(agent)
         client.force_login(agent)

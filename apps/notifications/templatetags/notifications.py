@@ -4,6 +4,8 @@ from apps.notifications import selectors
 
 register = template.Library()
 
+BELL_CAP = 100  # the badge reads "99+" from here on
+
 
 @register.inclusion_tag("notifications/_bell_menu.html", takes_context=True)
 def notification_bell(context, latest: int = 5):
@@ -14,7 +16,8 @@ def notification_bell(context, latest: int = 5):
         return {"show": False}
     return {
         "show": True,
-        "unread": selectors.unread_count(user=user),
+        "unread": selectors.unread_count(user=user, cap=BELL_CAP),
+        "cap": BELL_CAP,
         "latest": list(selectors.inbox_for(user=user, limit=latest)),
         "csrf_token": context.get("csrf_token"),
     }
