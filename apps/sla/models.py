@@ -369,12 +369,18 @@ class Pause(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.ticket_id} paused {self.started_at:%Y-%m-%d %H:%M}"
+
     def as_interval(self):
         return (self.started_at, self.ended_at)
 
 
 class Extension(models.Model):
     """More time for one clock, with the reason the citizen was told."""
+
+    def __str__(self):
+        return f"{self.clock_id} → {self.new_due_at:%Y-%m-%d %H:%M}"
 
     clock = models.ForeignKey(
         Clock, verbose_name=_("clock"), on_delete=models.CASCADE, related_name="extensions"
@@ -410,6 +416,9 @@ class ClockNotice(models.Model):
     deciding costs a fixed number of queries; ``sweeps.sla_notify_pending`` sends them in
     bounded batches. One per clock and kind: a second sweep can never decide one twice.
     """
+
+    def __str__(self):
+        return f"{self.clock_id} {self.kind}"
 
     class Kind(models.TextChoices):
         AT_RISK = "at_risk", _("deadline at risk")
@@ -455,3 +464,6 @@ class DigestSent(models.Model):
                 fields=["department", "date"], name="sla_digest_once_per_day", nulls_distinct=False
             )
         ]
+
+    def __str__(self):
+        return f"{self.department_id} {self.date}"
