@@ -379,9 +379,6 @@ class Pause(models.Model):
 class Extension(models.Model):
     """More time for one clock, with the reason the citizen was told."""
 
-    def __str__(self):
-        return f"{self.clock_id} → {self.new_due_at:%Y-%m-%d %H:%M}"
-
     clock = models.ForeignKey(
         Clock, verbose_name=_("clock"), on_delete=models.CASCADE, related_name="extensions"
     )
@@ -408,6 +405,9 @@ class Extension(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.clock_id} → {self.new_due_at:%Y-%m-%d %H:%M}"
+
 
 class ClockNotice(models.Model):
     """A warning or escalation the sweep decided on, waiting to be sent (then kept as the record).
@@ -416,9 +416,6 @@ class ClockNotice(models.Model):
     deciding costs a fixed number of queries; ``sweeps.sla_notify_pending`` sends them in
     bounded batches. One per clock and kind: a second sweep can never decide one twice.
     """
-
-    def __str__(self):
-        return f"{self.clock_id} {self.kind}"
 
     class Kind(models.TextChoices):
         AT_RISK = "at_risk", _("deadline at risk")
@@ -441,6 +438,9 @@ class ClockNotice(models.Model):
         indexes = [
             models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="sla_notice_pending")
         ]
+
+    def __str__(self):
+        return f"{self.clock_id} {self.kind}"
 
 
 class DigestSent(models.Model):
