@@ -6,3 +6,8 @@ class SlaConfig(AppConfig):
     name = "apps.sla"
     label = "sla"
     verbose_name = _("Service levels and calendar")
+
+    def ready(self):
+        from apps.sla import signals
+
+        signals.connect()
