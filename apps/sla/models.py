@@ -310,6 +310,7 @@ class Clock(models.Model):
     class Meta:
         verbose_name = _("SLA clock")
         verbose_name_plural = _("SLA clocks")
+        permissions = [("view_sla_dashboard", _("Can view the deadlines dashboard"))]
         ordering = ["ticket_id", "target", "cycle"]
         constraints = [
             models.UniqueConstraint(fields=["ticket", "target", "cycle"], name="sla_clock_one_per_cycle"),
