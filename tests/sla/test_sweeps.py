@@ -40,7 +40,10 @@ def people(db, department, agent):
     return {"head": head, "supervisor": own_supervisor, "other_supervisor": other_supervisor, "agent": agent}
 
 
-def _assigned_inquiry(people, department, when=at(2025, 4, 6, 9, 0)):
+SUNDAY_MORNING = at(2025, 4, 6, 9, 0)
+
+
+def _assigned_inquiry(people, department, when=SUNDAY_MORNING):
     """An inquiry received Sunday 6 April 2025 09:00: due Sunday 13 April 14:00."""
     ticket = make_ticket(actor=people["agent"], when=when, kind="inquiry", department=department)
     with frozen(when):
