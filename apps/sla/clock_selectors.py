@@ -105,7 +105,7 @@ def ticket_clocks(*, ticket, now: datetime | None = None) -> list[ClockView]:
     ]
 
 
-def _badge_of(views: Iterable[ClockView]) -> Badge | None:
+def badge_from_views(views: Iterable[ClockView]) -> Badge | None:
     pending = [v for v in views if v.badge in SLA_STATES]
     if not pending:
         return None
@@ -141,7 +141,7 @@ def badges_for(tickets: Iterable, *, now: datetime | None = None) -> dict[int, B
     badges = {}
     for ticket_id, rows in clocks_by_ticket.items():
         views = [_view(c, calendar=calendar, pauses=pauses.get(ticket_id, ()), now=now) for c in rows]
-        badge = _badge_of(views)
+        badge = badge_from_views(views)
         if badge is not None:
             badges[ticket_id] = badge
     return badges

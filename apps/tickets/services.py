@@ -591,6 +591,26 @@ def ticket_reclassify(
 
 
 @transaction.atomic
+def ticket_extend_deadline(
+    *,
+    ticket: Ticket,
+    actor: User,
+    new_due,
+    reason: str,
+    target: str = "resolution",
+    now: datetime | None = None,
+):
+    """More time to answer, with a reason the citizen is told (``apps.sla.clock_services.clock_extend``)."""
+    _ensure(selectors.can_work(actor, ticket))
+    locked = _lock(ticket)
+    if not locked.is_open:
+        raise Conflict(_("Only an open ticket's deadline can be extended."), code="ticket_not_open")
+    return clock_services.clock_extend(
+        ticket=locked, new_due=new_due, reason=reason or "", actor=actor, target=target, now=now
+    )
+
+
+@transaction.atomic
 def ticket_merge(
     *, duplicate: Ticket, original: Ticket, actor: User, reason: str = "", now: datetime | None = None
 ) -> Ticket:
