@@ -75,6 +75,10 @@ def _view(clock: Clock, *, calendar, pauses, now: datetime, extensions=()) -> Cl
     if clock.state in (Clock.State.MET, Clock.State.BREACHED):
         state = clock.state  # the verdict stored is the verdict
     remaining = status.remaining if clock.met_at is None else None
+    at_risk = status.at_risk
+    if clock.state == Clock.State.RUNNING and clock.at_risk_at is not None:
+        # The stored instant, as the sweep, the filter and the dashboard judge it.
+        at_risk = clock.at_risk_at <= now
     return ClockView(
         clock=clock,
         target_label=str(TARGET_LABELS[Target(clock.target)]),
@@ -82,7 +86,7 @@ def _view(clock: Clock, *, calendar, pauses, now: datetime, extensions=()) -> Cl
         state_label=str(STATE_LABELS[ClockState(state)]),
         due_at=clock.due_at if clock.due_at is not None else status.due_at,
         remaining=remaining,
-        at_risk=status.at_risk,
+        at_risk=at_risk,
         extensions=tuple(extensions),
     )
 
