@@ -27,6 +27,7 @@ urlpatterns = [
     path("committee/", include("apps.committee.urls")),
     path("portal/committee/", include("apps.committee.public_urls")),
     path("uyc/", include("apps.escalations.urls")),
+    path("sla/", include("apps.sla.page_urls")),
     path("portal/uyc/", include("apps.escalations.public_urls")),
     path("portal/", include("apps.portal.urls")),
     path("notifications/", include("apps.notifications.urls")),

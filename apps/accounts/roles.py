@@ -56,6 +56,8 @@ _CITIZEN_DESK = frozenset({"citizens.add_citizen", "citizens.change_citizen", "c
 # itself, and resending a failed message, are for supervisors and administrators.
 _CITIZEN_MESSAGES = frozenset({"notifications.view_citizen_messages"})
 _OUTBOX = frozenset({"notifications.view_outbox", "notifications.resend_notification"})
+# The deadlines dashboard (apps/sla): every department's figures, for those who watch them.
+_SLA_DASHBOARD = frozenset({"sla.view_sla_dashboard"})
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.AGENT: frozenset({"accounts.use_agent_console", "accounts.view_citizen_identity"})
@@ -70,6 +72,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | _CITIZEN_DESK
     | _CITIZEN_MESSAGES
     | _OUTBOX
+    | _SLA_DASHBOARD
     | _ESCALATE,
     Role.DEPARTMENT_OFFICER: frozenset(
         {
@@ -89,6 +92,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         }
     )
     | _CITIZEN_MESSAGES
+    | _SLA_DASHBOARD
     | _UYC_OFFICE,
     Role.COMMITTEE_SECRETARY: frozenset({"accounts.manage_committee", "accounts.view_committee"}),
     Role.COMMITTEE_MEMBER: frozenset({"accounts.view_committee"}),
@@ -139,7 +143,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         }
     )
     | _CITIZEN_MESSAGES
-    | _OUTBOX,
+    | _OUTBOX
+    | _SLA_DASHBOARD,
     # The PBX/ACD posts call records with a token; it reads nothing about citizens.
     Role.TELEPHONY: frozenset({"contacts.import_contacts"}),
 }

@@ -3,6 +3,8 @@
 - Tickets: the tracking page shows a case's public texts (``selectors.public_replies``).
 - Notifications: the one-time code and the decision letter events (``letters``).
 - Committee: a decision listener brings the committee's rulings back to the case.
+- SLA: a ticket still late at the second escalation level opens a case by itself
+  (``sla.signals.clock_breach_escalated``), when ``HOUSING_SLA_BREACH_OPENS_UYC`` is on.
 """
 
 from __future__ import annotations
@@ -11,8 +13,20 @@ from __future__ import annotations
 def connect() -> None:
     from apps.committee import listeners as committee_listeners
     from apps.escalations import letters, selectors, services
+    from apps.sla import signals as sla_signals
     from apps.tickets import selectors as ticket_selectors
 
     ticket_selectors.register_public_replies("escalations", selectors.public_replies)
     letters.register_events()
     committee_listeners.register("escalations", services.committee_decision_received)
+    sla_signals.clock_breach_escalated.connect(open_case_after_breach, dispatch_uid="escalations.breach")
+
+
+def open_case_after_breach(sender, *, ticket, now, **kwargs):
+    """The SLA engine's second level: send the ticket to senior management (once), if enabled."""
+    from django.conf import settings
+
+    from apps.escalations import services
+
+    if getattr(settings, "HOUSING_SLA_BREACH_OPENS_UYC", False):
+        services.escalation_open_from_breach(ticket=ticket, now=now)

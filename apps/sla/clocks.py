@@ -155,18 +155,21 @@ def target_due(
     calendar: Calendar,
     paused_intervals: Iterable[Interval] = (),
     extra_allowance: timedelta = timedelta(0),
+    share: float = 1.0,
 ) -> datetime | None:
     """The instant the target falls due, given pauses and extensions.
 
-    1. The allowance is the time from the start to the base due instant, plus extensions.
+    1. The allowance is the time from the start to the base due instant, plus extensions
+       (times ``share``: 0.75 gives the instant the clock becomes at risk, 2 the instant it
+       has been late for as long again as it was allowed).
     2. Walk the running stretches between pauses, spending the allowance.
     3. The due instant is where the allowance runs out; ``None`` if a still-open pause
        is reached first (the deadline resumes with the clock).
     """
     pauses = _merged_pauses(started_at, paused_intervals)
-    if not pauses and not extra_allowance:
+    if not pauses and not extra_allowance and share == 1.0:
         return base_due(spec=spec, started_at=started_at, calendar=calendar)  # the common case, 3x faster
-    remaining = allowance(spec=spec, started_at=started_at, calendar=calendar) + extra_allowance
+    remaining = (allowance(spec=spec, started_at=started_at, calendar=calendar) + extra_allowance) * share
     if not remaining:
         return started_at.astimezone(calendar.tz)
     cursor = started_at

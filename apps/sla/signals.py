@@ -17,3 +17,30 @@ from django.dispatch import Signal
 
 calendar_change_requested = Signal()  # kwargs: dates, calendar
 calendar_changed = Signal()  # kwargs: dates, calendar, actor
+
+# Sent (after the notices are written) when a clock reaches the second escalation level: late
+# for as long again as it was allowed. kwargs: clock, ticket, now. The "Under Your Command"
+# app may open a case from it (``HOUSING_SLA_BREACH_OPENS_UYC``).
+clock_breach_escalated = Signal()
+
+
+# --- the ticket clocks' receivers (connected in ``SlaConfig.ready``) -------------------------
+
+
+def refuse_moving_met_clocks(sender, *, dates, calendar, **kwargs):
+    """The met or breached clocks a calendar change would move (their verdict is fixed)."""
+    from apps.sla.clock_services import clocks_moved_by_dates
+
+    return clocks_moved_by_dates(dates=dates, calendar=calendar)
+
+
+def recompute_open_clocks(sender, *, dates, calendar, **kwargs):
+    """Recompute the deadlines of open clocks the changed dates can move, with the new calendar."""
+    from apps.sla.clock_services import clocks_recompute_for_dates
+
+    return clocks_recompute_for_dates(dates=dates, calendar=calendar)
+
+
+def connect() -> None:
+    calendar_change_requested.connect(refuse_moving_met_clocks, dispatch_uid="sla.refuse_moving_met_clocks")
+    calendar_changed.connect(recompute_open_clocks, dispatch_uid="sla.recompute_open_clocks")

@@ -20,6 +20,7 @@ from apps.citizens.models import Citizen
 from apps.core.clients import client_ip
 from apps.core.errors import ValidationFailed
 from apps.core.idempotency import IdempotencyMixin
+from apps.sla import clock_selectors
 from apps.tickets import selectors, services, tracking
 from apps.tickets.forms import TicketFilterForm
 from apps.tickets.models import Category, Ticket, TicketEvent
@@ -59,6 +60,50 @@ class CitizenRefSerializer(serializers.Serializer):
     masked_cpr = serializers.CharField()
 
 
+class ExtensionSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    old_due_at = serializers.DateTimeField()
+    new_due_at = serializers.DateTimeField()
+    reason = serializers.CharField()
+    actor = UserRefSerializer(allow_null=True)
+
+
+class ClockSerializer(serializers.Serializer):
+    """One SLA clock: its target, deadline, state now and remaining (working) time."""
+
+    target = serializers.CharField(source="clock.target")
+    target_label = serializers.CharField()
+    cycle = serializers.IntegerField(source="clock.cycle")
+    value = serializers.IntegerField(source="clock.value")
+    unit = serializers.CharField(source="clock.unit")
+    started_at = serializers.DateTimeField(source="clock.started_at")
+    due_at = serializers.DateTimeField(allow_null=True)
+    state = serializers.CharField(help_text="running, paused, met, breached or stopped")
+    badge = serializers.CharField(
+        help_text="on_time, at_risk, breached (pending), or met / breached / stopped"
+    )
+    remaining_seconds = serializers.SerializerMethodField(
+        help_text="Working time left (real time for calendar-day targets); null once met."
+    )
+    met_at = serializers.DateTimeField(source="clock.met_at", allow_null=True)
+    breached_at = serializers.DateTimeField(source="clock.breached_at", allow_null=True)
+    escalation_level = serializers.IntegerField(source="clock.escalation_level")
+    extensions = ExtensionSerializer(many=True)
+
+    def get_remaining_seconds(self, view) -> int | None:
+        return None if view.remaining is None else int(view.remaining.total_seconds())
+
+
+class SlaBadgeSerializer(serializers.Serializer):
+    state = serializers.CharField(help_text="breached, at_risk or on_time")
+    due_at = serializers.DateTimeField(allow_null=True)
+    remaining_seconds = serializers.SerializerMethodField()
+    paused = serializers.BooleanField()
+
+    def get_remaining_seconds(self, badge) -> int | None:
+        return None if badge.remaining is None else int(badge.remaining.total_seconds())
+
+
 class TicketSummarySerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display")
     status_label = serializers.CharField(source="get_status_display")
@@ -69,6 +114,7 @@ class TicketSummarySerializer(serializers.ModelSerializer):
     citizen = CitizenRefSerializer(allow_null=True)
     duplicate_of = serializers.CharField(source="duplicate_of.review_number", allow_null=True, default=None)
     url = serializers.SerializerMethodField()
+    sla = serializers.SerializerMethodField(help_text="The most pressing pending deadline; null when none.")
 
     class Meta:
         model = Ticket
@@ -99,10 +145,24 @@ class TicketSummarySerializer(serializers.ModelSerializer):
             "reopened_at",
             "duplicate_of",
             "rating",
+            "sla",
         ]
 
     def get_url(self, ticket) -> str:
         return reverse("api:ticket-detail", args=[ticket.pk])
+
+    @extend_schema_field(SlaBadgeSerializer(allow_null=True))
+    def get_sla(self, ticket) -> dict | None:
+        if hasattr(ticket, "sla_badge"):
+            badge = ticket.sla_badge
+        else:
+            badge = clock_selectors.badge_from_views(self._clocks(ticket))
+        return SlaBadgeSerializer(badge).data if badge is not None else None
+
+    def _clocks(self, ticket):
+        if getattr(self, "_clocks_of", None) != ticket.pk:
+            self._clocks_of, self._clocks_data = ticket.pk, clock_selectors.ticket_clocks(ticket=ticket)
+        return self._clocks_data
 
 
 class AttachmentSerializer(serializers.Serializer):
@@ -145,10 +205,12 @@ class TicketDetailSerializer(TicketSummarySerializer):
     attachments = serializers.SerializerMethodField()
     allowed_transitions = serializers.SerializerMethodField()
     contact_phone = serializers.SerializerMethodField()
+    sla_clocks = serializers.SerializerMethodField()
 
     class Meta(TicketSummarySerializer.Meta):
         fields = [
             *TicketSummarySerializer.Meta.fields,
+            "sla_clocks",
             "description",
             "contact_phone",
             "rating_comment",
@@ -169,6 +231,10 @@ class TicketDetailSerializer(TicketSummarySerializer):
     @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, ticket) -> list[dict]:
         return AttachmentSerializer(self._timeline(ticket)[1], many=True).data
+
+    @extend_schema_field(ClockSerializer(many=True))
+    def get_sla_clocks(self, ticket) -> list[dict]:
+        return ClockSerializer(self._clocks(ticket), many=True).data
 
     def get_allowed_transitions(self, ticket) -> list[str]:
         return [s.value for s in next_statuses(ticket.status)]
@@ -263,6 +329,26 @@ class AssignSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class ExtendSerializer(serializers.Serializer):
+    new_due = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="YYYY-MM-DD (the close of work that day) or an ISO instant.",
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, help_text="Told to the citizen.")
+    target = serializers.ChoiceField(
+        choices=["acknowledgement", "first_response", "resolution"], default="resolution"
+    )
+
+
+class ReclassifySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Ticket.Kind.choices, required=False)
+    channel = serializers.ChoiceField(choices=Ticket.Channel.choices, required=False)
+    priority = serializers.ChoiceField(choices=Ticket.Priority.choices, required=False)
+    urgency = serializers.ChoiceField(choices=Ticket.Urgency.choices, required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class MergeSerializer(serializers.Serializer):
     original = serializers.CharField(help_text=_("The original's review number or id."))
     reason = serializers.CharField(required=False, allow_blank=True, default="")
@@ -327,6 +413,7 @@ class TicketListCreateAPI(IdempotencyMixin, APIView):
             OpenApiParameter("received_from", str, description="YYYY-MM-DD"),
             OpenApiParameter("received_to", str, description="YYYY-MM-DD"),
             OpenApiParameter("citizen", int),
+            OpenApiParameter("sla_state", str, enum=["on_time", "at_risk", "breached"]),
             OpenApiParameter("cursor", str, description="The `next` cursor of the previous page."),
             OpenApiParameter("page_size", int, description="1 to 100 (default 25)."),
         ],
@@ -473,6 +560,54 @@ class TicketAssignAPI(_TicketAction):
             department=data.get("department"),
             reason=data["reason"],
         )
+        return _detail(ticket, request)
+
+
+def _due(value: str | None):
+    """A date (the close of work that day) or an ISO instant; a malformed one is a clear error."""
+    from datetime import date, datetime
+
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed(
+            _("Write the new deadline as YYYY-MM-DD."),
+            code="invalid_date",
+            details={"new_due": ["malformed"]},
+        ) from None
+
+
+class TicketExtendAPI(_TicketAction):
+    @extend_schema(
+        summary="Extend a deadline (a reason and a later date; the citizen is told)",
+        request=ExtendSerializer,
+        responses={200: TicketDetailSerializer},
+    )
+    def post(self, request, pk: int):
+        data = _valid(ExtendSerializer, request)
+        ticket = self.ticket(request, pk)
+        services.ticket_extend_deadline(
+            ticket=ticket,
+            actor=request.user,
+            new_due=_due(data.get("new_due")),
+            reason=data.get("reason") or "",
+            target=data["target"],
+        )
+        return _detail(ticket, request)
+
+
+class TicketReclassifyAPI(_TicketAction):
+    @extend_schema(
+        summary="Correct kind, channel, priority or urgency; the SLA deadlines follow",
+        request=ReclassifySerializer,
+        responses={200: TicketDetailSerializer},
+    )
+    def post(self, request, pk: int):
+        data = _valid(ReclassifySerializer, request)
+        ticket = services.ticket_reclassify(ticket=self.ticket(request, pk), actor=request.user, **data)
         return _detail(ticket, request)
 
 

@@ -76,6 +76,17 @@ class TicketFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"class": "form-control form-control-sm", "type": "date"}),
     )
     citizen = forms.IntegerField(required=False, widget=forms.HiddenInput(), min_value=1)
+    sla_state = forms.ChoiceField(
+        label=_("Deadline"),
+        required=False,
+        choices=[
+            ("", _("Any deadline")),
+            ("on_time", _("On time")),
+            ("at_risk", _("At risk")),
+            ("breached", _("Breached")),
+        ],
+        widget=_select(),
+    )
 
     def __init__(self, *args, viewer=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,6 +145,7 @@ class TicketFilterForm(forms.Form):
             received_to=data.get("received_to"),
             q=(data.get("q") or "").strip(),
             citizen_id=data.get("citizen"),
+            sla_state=data.get("sla_state") or "",
         )
 
 
@@ -275,6 +287,22 @@ class TicketCreateForm(forms.Form):
 class BodyForm(forms.Form):
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={**_TEXT, "rows": 3}))
     attachments = MultipleFileField(label=_("Attachments"))
+
+
+class ExtendForm(forms.Form):
+    """More time for the ticket's answer: the new date and the reason the citizen is told.
+
+    Both are optional here so that the SLA engine gives its own clear refusal (reason
+    required, date later than the current deadline)."""
+
+    new_due = LatinDigitsDateField(
+        label=_("New deadline"),
+        required=False,
+        widget=forms.DateInput(attrs={"class": "form-control form-control-sm", "type": "date"}),
+    )
+    reason = forms.CharField(
+        label=_("Reason (sent to the citizen)"), required=False, widget=forms.TextInput(attrs=_TEXT)
+    )
 
 
 class TransitionForm(forms.Form):

@@ -171,6 +171,17 @@ class Ticket(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The SLA policy version in force when the ticket was created (None when no policy
+    # applies): its deadlines never follow a later policy change. See apps/sla/clock_services.py.
+    sla_policy_version = models.ForeignKey(
+        "sla.PolicyVersion",
+        verbose_name=_("SLA policy version"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
     # Subject and description folded for search (see apps/tickets/search.py); PostgreSQL
     # computes it on every write, and the trigram index below serves ``LIKE '%word%'``.
     search_text = models.GeneratedField(

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Department, User
 from apps.citizens.models import CitizenPhone
 from apps.core.errors import NotFound, ValidationFailed
+from apps.sla import clock_selectors
 from apps.tickets import review_numbers, search
 from apps.tickets.models import Category, Ticket, TicketAttachment, TicketEvent
 from apps.tickets.workflow import OPEN_STATUSES, RATEABLE_STATUSES, REOPEN_WINDOW, Status
@@ -196,6 +197,7 @@ class TicketFilters:
     q: str = ""
     citizen_id: int | None = None
     open_only: bool = False
+    sla_state: str = ""  # breached, at_risk or on_time (apps.sla.clock_selectors)
 
 
 @dataclass
@@ -253,6 +255,8 @@ def filter_tickets(
         queryset = queryset.filter(received_at__lt=end)
     if filters.citizen_id:
         queryset = queryset.filter(citizen_id=filters.citizen_id)
+    if filters.sla_state:
+        queryset = clock_selectors.filter_by_sla_state(queryset, filters.sla_state)
     if filters.q:
         queryset = _text_search(queryset, filters.q, confidential_text=confidential_text)
     return queryset
@@ -301,6 +305,10 @@ def ticket_list(*, viewer, filters: TicketFilters, cursor: str | None = None, pa
     )
     more = len(rows) > page_size
     items = _redact(viewer, rows[:page_size])
+    # Each row's deadline badge (its most pressing SLA clock), two queries for the page.
+    badges = clock_selectors.badges_for(items)
+    for item in items:
+        item.sla_badge = badges.get(item.pk)
     return Page(items=items, next_cursor=encode_cursor(items[-1]) if more else None, page_size=page_size)
 
 

@@ -17,6 +17,8 @@ from apps.citizens import services as citizen_services
 from apps.citizens.models import Citizen
 from apps.citizens.validation import is_mobile, normalize_phone
 from apps.core.errors import ApplicationError, Conflict, PermissionDenied, ValidationFailed
+from apps.sla import clock_services
+from apps.sla.clocks import Target
 from apps.tickets import attachments as attachment_rules
 from apps.tickets import review_numbers, selectors
 from apps.tickets.models import Category, Ticket, TicketAttachment, TicketEvent
@@ -180,6 +182,7 @@ def ticket_create(
         created_by=actor,
     )
     ticket.save()
+    clock_services.clocks_start(ticket=ticket)
     event = TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.CREATED, actor=actor, at=now)
     _store(ticket=ticket, checked=checked, actor=actor, event=event)
     queue_ticket_notice("created", ticket)
@@ -332,6 +335,7 @@ def _move(
         changed.append(stamp)
     locked.status = to_status
     locked.save(update_fields=sorted(set(changed)))
+    _clocks_follow(locked, from_status, to_status, now)
     TicketEvent.objects.create(
         ticket=locked,
         kind=TicketEvent.Kind.STATUS_CHANGE,
@@ -346,6 +350,27 @@ def _move(
     elif notify and to_status in _STATUS_NOTICES:
         queue_ticket_notice(_STATUS_NOTICES[to_status], locked)
     return locked
+
+
+def _clocks_follow(ticket: Ticket, from_status: Status, to_status: Status, now: datetime) -> None:
+    """The SLA clocks follow the workflow: this is the one place that says how.
+
+    Waiting for the citizen pauses them, leaving that status resumes them; acknowledging
+    meets the acknowledgement target; an answer (responded, closed) meets every target; a
+    reopen starts a new resolution clock; a merge stops the duplicate's clocks.
+    """
+    if from_status == Status.AWAITING_CITIZEN:
+        clock_services.clocks_resume(ticket=ticket, now=now)
+    if to_status == Status.AWAITING_CITIZEN:
+        clock_services.clocks_pause(ticket=ticket, now=now)
+    if is_reopen(from_status, to_status):
+        clock_services.clocks_reopen(ticket=ticket, at=now)
+    elif to_status == Status.ACKNOWLEDGED:
+        clock_services.clocks_meet(ticket=ticket, targets=[Target.ACKNOWLEDGEMENT], at=now)
+    elif to_status in (Status.RESPONDED, Status.CLOSED):
+        clock_services.clocks_meet(ticket=ticket, targets=list(Target), at=now)
+    elif to_status == Status.MERGED:
+        clock_services.clocks_stop(ticket=ticket, at=now)
 
 
 @transaction.atomic
@@ -426,6 +451,10 @@ def ticket_reply(
     if locked.first_response_at is None:
         locked.first_response_at = now
         locked.save(update_fields=["first_response_at", "updated_at"])
+        # The first public reply answers the citizen: it acknowledges and first-responds.
+        clock_services.clocks_meet(
+            ticket=locked, targets=[Target.ACKNOWLEDGEMENT, Target.FIRST_RESPONSE], at=now
+        )
     _store(ticket=locked, checked=checked, actor=actor, event=event)
     queue_ticket_notice("replied", locked)
     return event
@@ -499,6 +528,86 @@ def ticket_assign(
     if newly_assigned:
         assignment_notify(ticket=locked, assignee=assignee, actor=actor)
     return locked
+
+
+@transaction.atomic
+def ticket_reclassify(
+    *,
+    ticket: Ticket,
+    actor: User,
+    kind: str | None = None,
+    channel: str | None = None,
+    priority: str | None = None,
+    urgency: str | None = None,
+    reason: str = "",
+    now: datetime | None = None,
+) -> Ticket:
+    """Correct a ticket's kind, channel or priority (maintenance: its urgency); the SLA
+    deadlines follow (the policy in force when the ticket was created, for the new keys).
+
+    The change is recorded on the timeline as an internal note with the reason.
+    """
+    _ensure(selectors.can_work(actor, ticket))
+    now = now or timezone.now()
+    locked = _lock(ticket)
+    if not locked.is_open:
+        raise Conflict(_("Only an open ticket can be reclassified."), code="ticket_not_open")
+    new_kind = _choice(kind, Ticket.Kind, "kind") if kind else locked.kind
+    new_channel = _choice(channel, Ticket.Channel, "channel") if channel else locked.channel
+    if new_kind == Ticket.Kind.MAINTENANCE:
+        new_urgency = _choice(urgency or locked.urgency or Ticket.Urgency.ROUTINE, Ticket.Urgency, "urgency")
+        default_priority = URGENCY_PRIORITY[Ticket.Urgency(new_urgency)]
+        new_priority = _choice(priority, Ticket.Priority, "priority") if priority else default_priority
+    else:
+        new_urgency = ""
+        new_priority = _choice(priority, Ticket.Priority, "priority") if priority else locked.priority
+    if locked.is_anonymous and new_kind != Ticket.Kind.SUGGESTION:
+        raise ValidationFailed(
+            _("Only a suggestion may be sent without a name."),
+            code="anonymous_not_allowed",
+            details={"kind": [_("An anonymous ticket stays a suggestion.")]},
+        )
+    before = (locked.kind, locked.channel, locked.priority, locked.urgency)
+    after = (new_kind, new_channel, new_priority, new_urgency)
+    if before == after:
+        return locked
+    locked.kind, locked.channel, locked.priority, locked.urgency = after
+    locked.save(update_fields=["kind", "channel", "priority", "urgency", "updated_at"])
+    clock_services.clocks_reclassify(ticket=locked, now=now)
+    labels = [
+        str(Ticket.Kind(new_kind).label),
+        str(Ticket.Channel(new_channel).label),
+        str(Ticket.Priority(new_priority).label),
+    ]
+    TicketEvent.objects.create(
+        ticket=locked,
+        kind=TicketEvent.Kind.INTERNAL_NOTE,
+        actor=actor,
+        at=now,
+        body=_("Reclassified: %(what)s.") % {"what": " · ".join(labels)},
+        reason=(reason or "").strip(),
+    )
+    return locked
+
+
+@transaction.atomic
+def ticket_extend_deadline(
+    *,
+    ticket: Ticket,
+    actor: User,
+    new_due,
+    reason: str,
+    target: str = "resolution",
+    now: datetime | None = None,
+):
+    """More time to answer, with a reason the citizen is told (``apps.sla.clock_services.clock_extend``)."""
+    _ensure(selectors.can_work(actor, ticket))
+    locked = _lock(ticket)
+    if not locked.is_open:
+        raise Conflict(_("Only an open ticket's deadline can be extended."), code="ticket_not_open")
+    return clock_services.clock_extend(
+        ticket=locked, new_due=new_due, reason=reason or "", actor=actor, target=target, now=now
+    )
 
 
 @transaction.atomic

@@ -17,11 +17,13 @@ from apps.citizens import selectors as citizen_selectors
 from apps.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from apps.core.text import isolate_ltr
 from apps.core.views import render_error
+from apps.sla import clock_selectors
 from apps.tickets import selectors, services
 from apps.tickets.forms import (
     AssignForm,
     AttachmentForm,
     BodyForm,
+    ExtendForm,
     MergeForm,
     TicketCreateForm,
     TicketFilterForm,
@@ -203,7 +205,17 @@ def _workspace_context(request, ticket: Ticket, **forms) -> dict:
         "error": forms.get("error"),
         "done": forms.get("done"),
         "escalatable_statuses": ESCALATABLE,
+        "clocks": clock_selectors.ticket_clocks(ticket=ticket),
+        "extend_form": forms.get("extend_form") or ExtendForm(prefix="extend"),
     }
+    context["sla_badge"] = clock_selectors.badge_from_views(context["clocks"])
+    context["can_extend"] = (
+        can_work
+        and ticket.is_open
+        and any(
+            v.clock.target == "resolution" and v.state in ("running", "paused") for v in context["clocks"]
+        )
+    )
     return context
 
 
@@ -280,6 +292,21 @@ def ticket_transition(request, pk: int):
             ticket=t, to_status=d["to_status"], actor=request.user, reason=d["reason"]
         ),
         _("The status was changed."),
+    )
+
+
+@login_required
+@require_POST
+def ticket_extend(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "extend_form",
+        ExtendForm(request.POST, prefix="extend"),
+        lambda t, d: services.ticket_extend_deadline(
+            ticket=t, actor=request.user, new_due=d.get("new_due"), reason=d.get("reason") or ""
+        ),
+        _("The deadline was extended and the citizen told why."),
     )
 
 

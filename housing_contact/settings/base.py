@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import fontpkg_noto_sans_arabic
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from housing_contact import envconfig
@@ -243,6 +244,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     # transaction left without a row: both swept once a night.
     "core.idempotency_purge": {"task": "core.idempotency_purge", "schedule": 24 * 3600},
     "tickets.sweep_orphan_files": {"task": "tickets.sweep_orphan_files", "schedule": 24 * 3600},
+    # SLA clocks: at risk, breached, second level (apps/sla/sweeps.py), every five minutes;
+    # each department's digest at 06:30 Bahrain time on working days.
+    "sla.sweep": {"task": "sla.sweep", "schedule": 300.0},
+    "sla.digest": {
+        "task": "sla.digest",
+        "schedule": crontab(hour=6, minute=30, day_of_week="sun,mon,tue,wed,thu"),
+    },
 }
 
 PHONENUMBER_DEFAULT_REGION = "BH"
@@ -293,6 +301,9 @@ HOUSING_OTP_SENDS_PER_IP = envconfig.get_int("HOUSING_OTP_SENDS_PER_IP", 10)
 HOUSING_OTP_FAILURES_PER_IP = envconfig.get_int("HOUSING_OTP_FAILURES_PER_IP", 10)
 # "Under Your Command": the decision window when no SLA policy covers a case (calendar
 # days), and the working days a department has to answer a request for information.
+# A ticket still late at the SLA engine's second escalation level opens an "Under Your
+# Command" case by itself (source "missed deadline") when this is on.
+HOUSING_SLA_BREACH_OPENS_UYC = envconfig.get_bool("HOUSING_SLA_BREACH_OPENS_UYC", False)
 HOUSING_UYC_DEFAULT_DAYS = envconfig.get_int("HOUSING_UYC_DEFAULT_DAYS", 30)
 HOUSING_UYC_INFO_REQUEST_WORKING_DAYS = envconfig.get_int("HOUSING_UYC_INFO_REQUEST_WORKING_DAYS", 5)
 # A repeated Idempotency-Key is answered from the first response for this long.

@@ -2,7 +2,8 @@
 clean per-process calendar cache around every test (tests roll back without committing, so
 the on-commit invalidation never runs)."""
 
-from datetime import date, time
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -15,6 +16,8 @@ from apps.sla.business_calendar import (
     HolidayRow,
     ShortenedHoursRow,
 )
+
+BH = ZoneInfo("Asia/Bahrain")
 
 # A ministry closure and Ramadan hours, made up for the tests.
 CLOSURE = ClosureRow(date(2026, 2, 8), date(2026, 2, 9), "إغلاق للصيانة", "Closed for building works")
@@ -56,3 +59,19 @@ def _fresh_calendar_cache():
     selectors.forget_local_calendar()
     yield
     selectors.forget_local_calendar()
+
+
+@pytest.fixture
+def sla_world(db):
+    """The default policies (in force from 1 January 2025) and Bahrain's 2025–2026 holidays
+    in the database, as the product has them after ``seed``."""
+    import time_machine
+
+    from apps.sla import seed
+
+    with time_machine.travel(datetime(2025, 1, 1, 0, 0, tzinfo=BH), tick=False):
+        seed.seed_policies()
+        for year in (2025, 2026):
+            services.holiday_import_year(year=year)
+    selectors.forget_local_calendar()
+    return None

@@ -96,8 +96,10 @@ def test_the_list_never_counts(make_ticket, agent):
     make_ticket()
     with CaptureQueriesContext(connection) as queries:
         ticket_list(viewer=agent, filters=TicketFilters(kind="complaint"))
-    assert len(queries) == 1
-    assert "COUNT(" not in queries[0]["sql"].upper() and "OFFSET" not in queries[0]["sql"].upper()
+    # The page itself, then the rows' SLA badges (their clocks; their pauses when they have clocks).
+    assert len(queries) <= 3
+    for query in queries:
+        assert "COUNT(" not in query["sql"].upper() and "OFFSET" not in query["sql"].upper()
 
 
 def test_a_broken_cursor_is_refused(agent):

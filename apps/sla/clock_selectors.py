@@ -1,0 +1,286 @@
+"""Reads of the ticket clocks: a ticket's clocks with their state now, the list badges, the
+SLA-state filter, and the dashboard's figures. The caller has already narrowed the tickets
+to what the viewer may see (``apps.tickets.selectors``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db.models import Aggregate, Count, DurationField, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from apps.sla import clock_services, selectors
+from apps.sla.clocks import STATE_LABELS, TARGET_LABELS, ClockState, Target
+from apps.sla.models import Clock, Extension, Pause
+
+
+class Median(Aggregate):
+    """PostgreSQL's ``percentile_cont(0.5)`` over an interval column."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+
+
+# The badge of a ticket, worst first.
+SLA_STATES = ("breached", "at_risk", "on_time")
+
+
+@dataclass(frozen=True)
+class ClockView:
+    clock: Clock
+    target_label: str
+    state: str  # running, paused, met, breached, stopped
+    state_label: str
+    due_at: datetime | None
+    remaining: timedelta | None
+    at_risk: bool
+    extensions: tuple[Extension, ...] = ()
+
+    @property
+    def badge(self) -> str:
+        if self.state == "breached" and self.clock.met_at is None:
+            return "breached"
+        if self.state in ("running", "paused"):
+            return "at_risk" if self.at_risk else "on_time"
+        return self.state
+
+
+@dataclass(frozen=True)
+class Badge:
+    state: str  # breached, at_risk, on_time
+    due_at: datetime | None
+    remaining: timedelta | None
+    paused: bool
+    target: str
+
+
+def _view(clock: Clock, *, calendar, pauses, now: datetime, extensions=()) -> ClockView:
+    if clock.state == Clock.State.STOPPED:
+        return ClockView(
+            clock,
+            str(TARGET_LABELS[Target(clock.target)]),
+            "stopped",
+            str(Clock.State.STOPPED.label),
+            None,
+            None,
+            False,
+            tuple(extensions),
+        )
+    status = clock_services.status_of(clock, calendar=calendar, pauses=pauses, now=now)
+    state = status.state.value
+    if clock.state in (Clock.State.MET, Clock.State.BREACHED):
+        state = clock.state  # the verdict stored is the verdict
+    remaining = status.remaining if clock.met_at is None else None
+    at_risk = status.at_risk
+    if clock.state == Clock.State.RUNNING and clock.at_risk_at is not None:
+        # The stored instant, as the sweep, the filter and the dashboard judge it.
+        at_risk = clock.at_risk_at <= now
+    return ClockView(
+        clock=clock,
+        target_label=str(TARGET_LABELS[Target(clock.target)]),
+        state=state,
+        state_label=str(STATE_LABELS[ClockState(state)]),
+        due_at=clock.due_at if clock.due_at is not None else status.due_at,
+        remaining=remaining,
+        at_risk=at_risk,
+        extensions=tuple(extensions),
+    )
+
+
+def ticket_clocks(*, ticket, now: datetime | None = None) -> list[ClockView]:
+    """Every clock of the ticket (each target's cycles in order) with its state now."""
+    now = now or timezone.now()
+    rows = list(Clock.objects.filter(ticket=ticket).order_by("cycle", "id"))
+    if not rows:
+        return []
+    extensions: dict[int, list[Extension]] = {}
+    for extension in Extension.objects.filter(clock__ticket=ticket).select_related("actor").order_by("at"):
+        extensions.setdefault(extension.clock_id, []).append(extension)
+    calendar = selectors.get_calendar()
+    pauses = clock_services.pauses_of(ticket.pk)
+    order = {t.value: i for i, t in enumerate(Target)}
+    rows.sort(key=lambda c: (order[c.target], c.cycle))
+    return [
+        _view(c, calendar=calendar, pauses=pauses, now=now, extensions=extensions.get(c.pk, ())) for c in rows
+    ]
+
+
+def badge_from_views(views: Iterable[ClockView]) -> Badge | None:
+    pending = [v for v in views if v.badge in SLA_STATES]
+    if not pending:
+        return None
+    worst = min(
+        pending, key=lambda v: (SLA_STATES.index(v.badge), v.due_at or datetime.max.replace(tzinfo=UTC))
+    )
+    return Badge(
+        state=worst.badge,
+        due_at=worst.due_at,
+        remaining=worst.remaining,
+        paused=worst.state == "paused",
+        target=worst.target_label,
+    )
+
+
+def badges_for(tickets: Iterable, *, now: datetime | None = None) -> dict[int, Badge]:
+    """The badge of each ticket (its most pressing clock), in two queries for the whole page."""
+    now = now or timezone.now()
+    ids = [t.pk for t in tickets]
+    if not ids:
+        return {}
+    clocks_by_ticket: dict[int, list[Clock]] = {}
+    for clock in Clock.objects.filter(
+        Q(state__in=Clock.OPEN_STATES) | Q(state=Clock.State.BREACHED, met_at__isnull=True), ticket_id__in=ids
+    ):
+        clocks_by_ticket.setdefault(clock.ticket_id, []).append(clock)
+    if not clocks_by_ticket:
+        return {}
+    pauses: dict[int, list] = {}
+    for pause in Pause.objects.filter(ticket_id__in=list(clocks_by_ticket)).order_by("started_at"):
+        pauses.setdefault(pause.ticket_id, []).append(pause.as_interval())
+    calendar = selectors.get_calendar()
+    badges = {}
+    for ticket_id, rows in clocks_by_ticket.items():
+        views = [_view(c, calendar=calendar, pauses=pauses.get(ticket_id, ()), now=now) for c in rows]
+        badge = badge_from_views(views)
+        if badge is not None:
+            badges[ticket_id] = badge
+    return badges
+
+
+# --- the filter -----------------------------------------------------------------------------
+
+
+def _late(now: datetime) -> Q:
+    return Q(state=Clock.State.BREACHED, met_at__isnull=True) | Q(state=Clock.State.RUNNING, due_at__lt=now)
+
+
+def _risky(now: datetime) -> Q:
+    return Q(state=Clock.State.RUNNING, at_risk_at__lte=now, due_at__gte=now)
+
+
+def filter_by_sla_state(queryset: QuerySet, state: str, *, now: datetime | None = None) -> QuerySet:
+    """Tickets whose badge is ``state``: breached, at_risk or on_time (EXISTS on the clocks)."""
+    now = now or timezone.now()
+    of_ticket = Clock.objects.filter(ticket_id=OuterRef("pk"))
+    late = Exists(of_ticket.filter(_late(now)))
+    risky = Exists(of_ticket.filter(_risky(now)))
+    running = Exists(of_ticket.filter(state__in=Clock.OPEN_STATES))
+    if state == "breached":
+        return queryset.filter(late)
+    if state == "at_risk":
+        return queryset.filter(risky).exclude(late)
+    if state == "on_time":
+        return queryset.filter(running).exclude(late).exclude(risky)
+    return queryset
+
+
+# --- the dashboard --------------------------------------------------------------------------
+
+
+@dataclass
+class DashboardRow:
+    key: object
+    label: str
+    open: int = 0
+    at_risk: int = 0
+    breached: int = 0
+    met_month: int = 0
+    closed_month: int = 0
+    median_response: timedelta | None = None
+
+    @property
+    def met_percent(self) -> float | None:
+        return round(100 * self.met_month / self.closed_month, 1) if self.closed_month else None
+
+
+def _month_start(now: datetime) -> datetime:
+    local = timezone.localtime(now)
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def dashboard(*, tickets: QuerySet, group: str, now: datetime | None = None) -> list[DashboardRow]:
+    """Per department (``group="department"``) or per kind: open, at risk and breached tickets
+    now; this month's resolution clocks met on time (%); the median working time to the
+    first response this month. Three grouped queries."""
+    from apps.tickets.workflow import OPEN_STATUSES
+
+    now = now or timezone.now()
+    month = _month_start(now)
+    key = "ticket__department_id" if group == "department" else "ticket__kind"
+    ticket_key = "department_id" if group == "department" else "kind"
+    rows: dict[object, DashboardRow] = {}
+
+    def row(value) -> DashboardRow:
+        if value not in rows:
+            rows[value] = DashboardRow(key=value, label="")
+        return rows[value]
+
+    open_tickets = tickets.filter(status__in=OPEN_STATUSES, sla_clocks__isnull=False)
+    late = Q(sla_clocks__state="breached", sla_clocks__met_at__isnull=True) | Q(
+        sla_clocks__state="running", sla_clocks__due_at__lt=now
+    )
+    risky = Q(sla_clocks__state="running", sla_clocks__at_risk_at__lte=now, sla_clocks__due_at__gte=now)
+    for figures in open_tickets.values(ticket_key).annotate(
+        open=Count("id", distinct=True),
+        breached=Count("id", filter=late, distinct=True),
+        risky=Count("id", filter=risky, distinct=True),
+        risky_late=Count("id", filter=risky & late, distinct=True),
+    ):
+        r = row(figures[ticket_key])
+        r.open, r.breached, r.at_risk = (
+            figures["open"],
+            figures["breached"],
+            figures["risky"] - figures["risky_late"],
+        )
+    closed = (
+        Clock.objects.filter(ticket__in=tickets, target=Target.RESOLUTION.value)
+        .annotate(ended=Coalesce(F("met_at"), F("breached_at")))
+        .filter(ended__gte=month, ended__lte=now)
+    )
+    for figures in closed.values(key).annotate(
+        total=Count("id"), met=Count("id", filter=Q(state=Clock.State.MET))
+    ):
+        r = row(figures[key])
+        r.met_month, r.closed_month = figures["met"], figures["total"]
+    responded = Clock.objects.filter(
+        ticket__in=tickets,
+        target__in=[Target.FIRST_RESPONSE.value, Target.RESOLUTION.value],
+        cycle=1,
+        met_at__gte=month,
+        met_at__lte=now,
+        elapsed__isnull=False,
+    )
+    # The first answer of each ticket: its first-response clock, or its resolution clock when
+    # the policy sets no first response (an inquiry is answered once).
+    first_answers = responded.filter(
+        Q(target=Target.FIRST_RESPONSE.value)
+        | ~Exists(Clock.objects.filter(ticket_id=OuterRef("ticket_id"), target=Target.FIRST_RESPONSE.value))
+    )
+    for figures in first_answers.values(key).annotate(median=Median("elapsed")):
+        row(figures[key]).median_response = figures["median"]
+
+    labels = _labels(group, [k for k in rows])
+    for value, r in rows.items():
+        r.label = labels.get(value, "—")
+    ordered = sorted(rows.values(), key=lambda r: (r.key is None, r.label))
+    total = DashboardRow(key="total", label="")
+    for r in ordered:
+        total.open += r.open
+        total.at_risk += r.at_risk
+        total.breached += r.breached
+        total.met_month += r.met_month
+        total.closed_month += r.closed_month
+    return ordered + [total] if ordered else []
+
+
+def _labels(group: str, keys) -> dict:
+    from apps.accounts.models import Department
+    from apps.tickets.models import Ticket
+
+    if group == "department":
+        return {d.pk: str(d) for d in Department.objects.filter(pk__in=[k for k in keys if k is not None])}
+    return {k: str(Ticket.Kind(k).label) for k in keys if k in Ticket.Kind.values}
