@@ -8,11 +8,17 @@ class SlaConfig(AppConfig):
     verbose_name = _("Service levels and calendar")
 
     def ready(self):
+        from apps.citizens import timeline
         from apps.core.navigation import NavEntry, register
-        from apps.sla import notify, signals
+        from apps.sla import clock_selectors, notify, signals
+        from apps.tickets import selectors as ticket_selectors
 
         signals.connect()
         notify.register_events()
+        # Extensions in the citizen's 360° timeline, and (new date and reason only) on the
+        # tracking page; the staff timeline of the ticket reads them in tickets.selectors.
+        timeline.register("sla_extension", clock_selectors.extensions_for_timeline)
+        ticket_selectors.register_public_replies("sla", clock_selectors.public_extensions)
         register(
             NavEntry("sla:dashboard", _("Deadlines"), "sla:dashboard", "sla.view_sla_dashboard", order=40)
         )

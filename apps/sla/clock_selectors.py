@@ -10,8 +10,10 @@ from datetime import UTC, datetime, timedelta
 
 from django.db.models import Aggregate, Count, DurationField, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
+from apps.core.text import isolate_ltr
 from apps.sla import clock_services, selectors
 from apps.sla.clocks import STATE_LABELS, TARGET_LABELS, ClockState, Target
 from apps.sla.models import Clock, Extension, Pause
@@ -205,7 +207,8 @@ def _month_start(now: datetime) -> datetime:
 def dashboard(*, tickets: QuerySet, group: str, now: datetime | None = None) -> list[DashboardRow]:
     """Per department (``group="department"``) or per kind: open, at risk and breached tickets
     now; this month's resolution clocks met on time (%); the median working time to the
-    first response this month. Three grouped queries."""
+    first response this month. Three grouped queries, and one more for the "All" row's
+    median (a median of medians is not the median, so it is computed over every row)."""
     from apps.tickets.workflow import OPEN_STATUSES
 
     now = now or timezone.now()
@@ -274,6 +277,8 @@ def dashboard(*, tickets: QuerySet, group: str, now: datetime | None = None) -> 
         total.breached += r.breached
         total.met_month += r.met_month
         total.closed_month += r.closed_month
+    if ordered:
+        total.median_response = first_answers.aggregate(median=Median("elapsed"))["median"]
     return ordered + [total] if ordered else []
 
 
@@ -284,3 +289,108 @@ def _labels(group: str, keys) -> dict:
     if group == "department":
         return {d.pk: str(d) for d in Department.objects.filter(pk__in=[k for k in keys if k is not None])}
     return {k: str(Ticket.Kind(k).label) for k in keys if k in Ticket.Kind.values}
+
+
+# --- extensions in the timelines -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExtensionEntry:
+    """An extension as an entry of the ticket's staff timeline (beside its ``TicketEvent`` rows)."""
+
+    at: datetime
+    actor: object
+    reason: str
+    old_due_at: datetime
+    new_due_at: datetime
+    target_label: str
+    kind: str = "deadline_extended"
+    files: tuple = ()
+
+    def get_kind_display(self) -> str:
+        return _("Deadline extended")
+
+
+def ticket_extension_entries(*, ticket) -> list[ExtensionEntry]:
+    """Every extension of the ticket's clocks, oldest first, for its staff timeline."""
+    return [
+        ExtensionEntry(
+            at=e.at,
+            actor=e.actor,
+            reason=e.reason,
+            old_due_at=e.old_due_at,
+            new_due_at=e.new_due_at,
+            target_label=str(TARGET_LABELS[Target(e.clock.target)]),
+        )
+        for e in Extension.objects.filter(clock__ticket=ticket)
+        .select_related("actor", "clock")
+        .order_by("at", "id")
+    ]
+
+
+def _local_date(instant: datetime) -> str:
+    return formats.date_format(timezone.localtime(instant, selectors.get_calendar().tz), "DATE_FORMAT")
+
+
+def public_extensions(ticket) -> list:
+    """What the tracking page shows of the ticket's extensions: the new date and the reason,
+    which the citizen was told anyway (``sla.extended``). Nothing else of the row: not who
+    granted it, not the previous deadline. Registered with ``register_public_replies``."""
+    from apps.tickets.selectors import PublicReply
+
+    rows = Extension.objects.filter(clock__ticket_id=ticket.pk).order_by("at", "id")
+    return [
+        PublicReply(
+            at=e.at,
+            body=_("We need more time to answer your request: we will answer by %(date)s. Reason: %(reason)s")
+            % {"date": _local_date(e.new_due_at), "reason": e.reason},
+        )
+        for e in rows.only("at", "reason", "new_due_at")
+    ]
+
+
+def extensions_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> list:
+    """Timeline source (``apps.citizens.timeline``): the extensions of the citizen's tickets
+    the viewer may see. Those of "Under Your Command" tickets keep their text from anyone
+    without ``accounts.view_uyc_cases``, like the tickets themselves."""
+    from django.urls import reverse
+
+    from apps.citizens import timeline
+    from apps.tickets import selectors as ticket_selectors
+
+    rows = (
+        Extension.objects.filter(
+            clock__ticket__in=ticket_selectors.visible_tickets(viewer).filter(citizen_id=citizen.pk)
+        )
+        .filter(timeline.before_q(before, kind="sla_extension", at_field="at"))
+        .select_related("actor", "clock__ticket")
+        .order_by("-at", "-id")[:limit]
+    )
+    confidential_ok = ticket_selectors.can_read_confidential(viewer)
+    entries = []
+    for e in rows:
+        ticket = e.clock.ticket
+        restricted = ticket_selectors.is_confidential(ticket) and not confidential_ok
+        entries.append(
+            timeline.TimelineEntry(
+                at=e.at,
+                kind="sla_extension",
+                id=e.pk,
+                kind_label=_("Deadline extended"),
+                title=_("Confidential message to senior management")
+                if restricted
+                else _("Deadline of %(number)s extended to %(date)s")
+                % {"number": isolate_ltr(ticket.review_number), "date": _local_date(e.new_due_at)},
+                body="" if restricted else e.reason,
+                url="" if restricted else reverse("tickets:detail", args=[ticket.pk]),
+                actor="" if restricted or e.actor is None else e.actor.display_name(),
+                details=[]
+                if restricted
+                else [
+                    (_("Review number"), ticket.review_number),
+                    (_("Previous deadline"), _local_date(e.old_due_at)),
+                ],
+                restricted=restricted,
+            )
+        )
+    return entries

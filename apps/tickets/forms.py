@@ -305,6 +305,61 @@ class ExtendForm(forms.Form):
     )
 
 
+class ReclassifyForm(forms.Form):
+    """Correct a ticket's kind, channel, priority or (maintenance) urgency; the SLA deadlines
+    follow (``services.ticket_reclassify``). Shown filled with the ticket's current values."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=Ticket.Kind.choices, widget=_select())
+    channel = forms.ChoiceField(label=_("Channel"), choices=Ticket.Channel.choices, widget=_select())
+    priority = forms.ChoiceField(label=_("Priority"), choices=Ticket.Priority.choices, widget=_select())
+    urgency = forms.ChoiceField(
+        label=_("Urgency (maintenance only)"),
+        required=False,
+        choices=[("", "—"), *Ticket.Urgency.choices],
+        widget=_select(),
+    )
+    reason = forms.CharField(
+        label=_("Reason (staff only)"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+
+    def __init__(self, *args, ticket: Ticket, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "kind": ticket.kind,
+                "channel": ticket.channel,
+                "priority": ticket.priority,
+                "urgency": ticket.urgency,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.ticket = ticket
+
+    def service_kwargs(self) -> dict:
+        """The arguments of ``ticket_reclassify``. An unchanged priority is not sent when the
+        maintenance urgency changes, so that the priority follows the new urgency; otherwise
+        it is sent as it stands, so that it stays."""
+        data = self.cleaned_data
+        maintenance = data["kind"] == Ticket.Kind.MAINTENANCE
+        urgency = (data.get("urgency") or "") if maintenance else ""
+        urgency_changed = maintenance and (
+            urgency != (self.ticket.urgency or "") or self.ticket.kind != Ticket.Kind.MAINTENANCE
+        )
+        priority = data["priority"]
+        if priority == self.ticket.priority and urgency_changed:
+            priority = None
+        return {
+            "kind": data["kind"],
+            "channel": data["channel"],
+            "priority": priority,
+            "urgency": urgency or None,
+            "reason": data.get("reason") or "",
+        }
+
+
 class TransitionForm(forms.Form):
     to_status = forms.ChoiceField(
         label=_("New status"), choices=Status.choices, widget=forms.Select(attrs={"class": "form-select"})

@@ -151,9 +151,15 @@ def ticket_get(*, viewer, pk: int | None = None, review_number: str | None = Non
     return _redact(viewer, [ticket])[0]
 
 
-def ticket_timeline(*, ticket: Ticket) -> tuple[list[TicketEvent], list[TicketAttachment]]:
+def ticket_timeline(
+    *, ticket: Ticket, with_extensions: bool = False
+) -> tuple[list[TicketEvent], list[TicketAttachment]]:
     """The whole timeline for staff and the ticket's files, in two queries; each event's
-    own files are on ``event.files``. (The caller already checked the viewer sees it.)"""
+    own files are on ``event.files``. (The caller already checked the viewer sees it.)
+
+    ``with_extensions`` (the ticket page) adds each deadline extension, kept in its own
+    table by apps.sla, as an ``ExtensionEntry`` in time order (one more query); the API
+    lists them with the clocks instead."""
     attachments = list(ticket.attachments.select_related("uploaded_by"))
     by_event: dict[int, list[TicketAttachment]] = {}
     for attachment in attachments:
@@ -165,6 +171,13 @@ def ticket_timeline(*, ticket: Ticket) -> tuple[list[TicketEvent], list[TicketAt
     )
     for event in events:
         event.files = by_event.get(event.pk, [])
+    if with_extensions:
+        from apps.sla import clock_selectors
+
+        # A stable sort: at the same instant the ticket's own event comes first.
+        events = sorted(
+            [*events, *clock_selectors.ticket_extension_entries(ticket=ticket)], key=lambda e: e.at
+        )
     return events, attachments
 
 

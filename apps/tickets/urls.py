@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/transition/", views.ticket_transition, name="transition"),
     path("<int:pk>/assign/", views.ticket_assign, name="assign"),
     path("<int:pk>/extend/", views.ticket_extend, name="extend"),
+    path("<int:pk>/reclassify/", views.ticket_reclassify, name="reclassify"),
     path("<int:pk>/merge/", views.ticket_merge, name="merge"),
     path("<int:pk>/attach/", views.ticket_attach, name="attach"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),

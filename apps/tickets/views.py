@@ -25,6 +25,7 @@ from apps.tickets.forms import (
     BodyForm,
     ExtendForm,
     MergeForm,
+    ReclassifyForm,
     TicketCreateForm,
     TicketFilterForm,
     TransitionForm,
@@ -187,7 +188,7 @@ def _ticket_or_404(request, pk: int) -> Ticket:
 def _workspace_context(request, ticket: Ticket, **forms) -> dict:
     user = request.user
     can_work = selectors.can_work(user, ticket)
-    timeline, attachments = selectors.ticket_timeline(ticket=ticket)
+    timeline, attachments = selectors.ticket_timeline(ticket=ticket, with_extensions=True)
     context = {
         "ticket": ticket,
         "timeline": timeline,
@@ -207,6 +208,7 @@ def _workspace_context(request, ticket: Ticket, **forms) -> dict:
         "escalatable_statuses": ESCALATABLE,
         "clocks": clock_selectors.ticket_clocks(ticket=ticket),
         "extend_form": forms.get("extend_form") or ExtendForm(prefix="extend"),
+        "reclassify_form": forms.get("reclassify_form") or ReclassifyForm(ticket=ticket, prefix="reclassify"),
     }
     context["sla_badge"] = clock_selectors.badge_from_views(context["clocks"])
     context["can_extend"] = (
@@ -308,6 +310,49 @@ def ticket_extend(request, pk: int):
         ),
         _("The deadline was extended and the citizen told why."),
     )
+
+
+def _form_error(form) -> ValidationFailed:
+    """The form's own errors, each under its field's label, as the page's one error message
+    (Django's own messages are translated too)."""
+    lines = [
+        _("%(field)s: %(error)s")
+        % {"field": form.fields[name].label if name in form.fields else "", "error": error}
+        for name, errors in form.errors.items()
+        for error in errors
+    ]
+    return ValidationFailed(" ".join(lines) or None)
+
+
+@login_required
+@require_POST
+def ticket_reclassify(request, pk: int):
+    """Correct kind, channel, priority or urgency; the page comes back with the recomputed
+    deadlines. The same service and permission as ``POST /api/v1/tickets/<id>/reclassify/``."""
+    ticket = _ticket_or_404(request, pk)
+    if not selectors.can_work(request.user, ticket):
+        return _answer(request, ticket, error=PermissionDenied())
+    form = ReclassifyForm(request.POST, ticket=ticket, prefix="reclassify")
+    if not form.is_valid():
+        return _answer(request, ticket, reclassify_form=form, error=_form_error(form))
+    before = (ticket.kind, ticket.channel, ticket.priority, ticket.urgency)
+    try:
+        after = services.ticket_reclassify(ticket=ticket, actor=request.user, **form.service_kwargs())
+    except ApplicationError as exc:
+        return _answer(request, ticket, reclassify_form=form, error=exc)
+    if (after.kind, after.channel, after.priority, after.urgency) == before:
+        # The service treats an unchanged ticket as done and writes nothing; on the page a
+        # submit that changes nothing is a mistake worth saying.
+        return _answer(
+            request,
+            ticket,
+            reclassify_form=form,
+            error=ValidationFailed(
+                _("Nothing changed: choose a different kind, channel, priority or urgency."),
+                code="reclassify_no_change",
+            ),
+        )
+    return _answer(request, ticket, done=_("The ticket was reclassified and its deadlines recomputed."))
 
 
 @login_required

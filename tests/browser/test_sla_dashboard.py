@@ -71,3 +71,40 @@ def test_a_supervisor_sees_deadlines_in_arabic(
     expect(page.get_by_test_id("sla-clocks")).to_contain_text("متأخر")
     screenshot(page, "sla-ticket-ar")
     assert not page.external_requests
+
+
+def test_an_agent_reclassifies_and_extends_from_the_ticket_page_in_arabic(
+    page, live_server, log_in, screenshot, agent
+):
+    seed.seed_policies()
+    ticket = services.ticket_create(
+        kind="complaint",
+        channel="phone",
+        subject="تأخر الرد على طلبي",
+        description="لم يصلني رد منذ شهر.",
+        actor=agent,
+        citizen=CitizenFactory(),
+    )
+    log_in(page, agent)
+    page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    page.get_by_test_id("reclassify").locator("summary").click()
+    form = page.get_by_test_id("reclassify-form")
+    form.locator("select[name=reclassify-kind]").select_option("inquiry")
+    form.locator("input[name=reclassify-reason]").fill("سؤال لا شكوى")
+    form.get_by_role("button", name="إعادة التصنيف").click()
+    expect(page.get_by_test_id("done")).to_contain_text("أُعيد تصنيف التذكرة")
+    expect(
+        page.get_by_test_id("sla-clocks").locator("[data-target=first_response][data-state=stopped]")
+    ).to_have_count(1)
+
+    due = (timezone.localtime() + timedelta(days=30)).date().isoformat()
+    extend = page.get_by_test_id("extend-form")
+    extend.locator("input[name=extend-new_due]").fill(due)
+    extend.locator("input[name=extend-reason]").fill("ننتظر رأي الإدارة القانونية")
+    extend.get_by_role("button").click()
+    entry = page.get_by_test_id("timeline").locator("[data-kind=deadline_extended]")
+    expect(entry).to_contain_text("ننتظر رأي الإدارة القانونية")
+    page.get_by_test_id("reclassify").locator("summary").click()
+    screenshot(page, "sla-reclassify-extend-ar")
+    assert not page.external_requests

@@ -125,3 +125,44 @@ def test_the_dashboard_counts_per_department_and_per_kind(
 def test_the_dashboard_is_in_the_navigation_for_supervisors_only(login, supervisor, agent):
     assert reverse("sla:dashboard") in login(supervisor).get(reverse("tickets:list")).content.decode()
     assert reverse("sla:dashboard") not in login(agent).get(reverse("tickets:list")).content.decode()
+
+
+def test_the_all_row_gives_the_median_time_to_respond_over_every_ticket(login, supervisor, agent):
+    """Hand-computed: first answers of 2 h and 5 h (inquiries), 9 h (a complaint's first
+    response) and 20 h (a suggestion's answer) — the median of the four is (5 + 9) / 2 = 7 h, not
+    the median of the per-kind medians (3.5 h, 9 h, 20 h → 9 h)."""
+    from datetime import timedelta
+
+    from apps.sla import clock_selectors
+    from apps.sla.models import Clock
+    from apps.tickets.models import Ticket
+
+    answered = {
+        ("inquiry", "resolution"): [2, 5],
+        ("complaint", "first_response"): [9],
+        ("suggestion", "resolution"): [20],
+    }
+    for (kind, target), hours in answered.items():
+        for h in hours:
+            ticket = make_ticket(actor=agent, when=at(2025, 4, 1, 9, 0), kind=kind)
+            assert Clock.objects.filter(ticket=ticket, target=target).update(
+                met_at=at(2025, 4, 10, 9, 0), state="met", elapsed=timedelta(hours=h)
+            )
+    # An answer last month counts in no median of this month.
+    old = make_ticket(actor=agent, when=at(2025, 3, 2, 9, 0), kind="inquiry")
+    Clock.objects.filter(ticket=old, target="resolution").update(
+        met_at=at(2025, 3, 3, 9, 0), state="met", elapsed=timedelta(hours=100)
+    )
+
+    with frozen(at(2025, 4, 15, 10, 0)):
+        rows = clock_selectors.dashboard(tickets=Ticket.objects.all(), group="kind")
+        page = login(supervisor).get(reverse("sla:dashboard")).content.decode()
+    medians = {r.key: r.median_response for r in rows}
+    assert medians["inquiry"] == timedelta(hours=3, minutes=30)
+    assert medians["complaint"] == timedelta(hours=9)
+    assert medians["suggestion"] == timedelta(hours=20)
+    assert medians["total"] == timedelta(hours=7)
+    kinds = page.split('data-testid="by-kind"')[1].split("</table>")[0]
+    total = kinds.split('data-row="total"')[1].split("</tr>")[0]
+    cell = total.split('data-cell="median"')[1].split("</td>")[0]
+    assert "7" in cell and "—" not in cell
