@@ -23,6 +23,7 @@ from apps.contacts.models import (
     Purpose,
     QuickAnswer,
 )
+from apps.core.choices import choice_label
 from apps.core.errors import ValidationFailed
 from apps.core.text import latin_digits
 
@@ -479,7 +480,7 @@ def contacts_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> l
         badges = []
         if contact.outcome:
             colour = "danger" if contact.outcome == Outcome.ABANDONED else "secondary"
-            badges.append((contact.get_outcome_display(), colour))
+            badges.append((choice_label(contact, "outcome"), colour))
         details = []
         if contact.caller_number and not restricted:
             details.append((_("Number"), contact.caller_number))
@@ -492,7 +493,7 @@ def contacts_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> l
                 at=contact.offered_at,
                 kind="contact",
                 id=contact.pk,
-                kind_label=contact.get_channel_display(),
+                kind_label=choice_label(contact, "channel"),
                 title=(
                     _("Confidential message to senior management")
                     if restricted
@@ -566,7 +567,7 @@ def callbacks_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> 
             title=_("Callback at %(time)s")
             % {"time": timezone.localtime(callback.due_at).strftime("%Y-%m-%d %H:%M")},
             actor=callback.assigned_to.display_name(),
-            badges=[(callback.get_status_display(), colours.get(callback.status, "secondary"))],
+            badges=[(choice_label(callback, "status"), colours.get(callback.status, "secondary"))],
             details=[(_("Number"), callback.number)],
         )
         for callback in rows
@@ -596,13 +597,13 @@ def tickets_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> li
                 at=ticket.received_at,
                 kind="ticket",
                 id=ticket.pk,
-                kind_label=ticket.get_kind_display(),
+                kind_label=choice_label(ticket, "kind"),
                 title=_("Confidential message to senior management") if restricted else ticket.subject,
                 url="" if restricted else reverse("tickets:detail", args=[ticket.pk]),
-                badges=[(ticket.get_status_display(), "info")],
+                badges=[(choice_label(ticket, "status"), "info")],
                 details=[
                     (_("Review number"), ticket.review_number),
-                    (_("Channel"), ticket.get_channel_display()),
+                    (_("Channel"), choice_label(ticket, "channel")),
                 ],
                 restricted=restricted,
             )
@@ -631,10 +632,10 @@ def messages_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> l
             at=row.created_at,
             kind="message",
             id=row.pk,
-            kind_label=row.get_channel_display(),
+            kind_label=choice_label(row, "channel"),
             title=row.subject or _("Message to the citizen"),
             body=row.body,
-            badges=[(row.get_state_display(), colours.get(row.state, "secondary"))],
+            badges=[(choice_label(row, "state"), colours.get(row.state, "secondary"))],
             details=[(_("To"), row.to_phone or row.to_email)] if (row.to_phone or row.to_email) else [],
         )
         for row in rows

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.committee.models import Committee
+from apps.core.choices import choice_label
 from apps.core.errors import ApplicationError, NotFound, ValidationFailed
 from apps.escalations.models import (
     Delegation,
@@ -544,40 +545,52 @@ def citizen_history(*, escalation: Escalation, viewer, limit: int = 40) -> list[
             HistoryEntry(
                 at=event.at,
                 kind="ticket_event",
-                title=f"{ticket.review_number} · {event.get_kind_display()}",
+                title=f"{ticket.review_number} · {choice_label(event, 'kind')}",
                 body=text,
                 actor=event.actor.display_name() if event.actor_id else "",
             )
         )
     if citizen is not None:
         readable = sees_everything(viewer)
+        # A deputy may open the cases of those who delegated to them (one query, not one a case).
+        delegators = set() if readable else set(delegators_of(viewer))
         for other in (
-            Ticket.objects.filter(citizen=citizen).exclude(pk=ticket.pk).order_by("-received_at")[:limit]
+            Ticket.objects.filter(citizen=citizen)
+            .exclude(pk=ticket.pk)
+            .only(
+                "pk", "review_number", "kind", "channel", "subject", "status", "received_at", "department_id"
+            )
+            .order_by("-received_at")[:limit]
         ):
             restricted = other.channel == Ticket.Channel.UYC and not readable
             entries.append(
                 HistoryEntry(
                     at=other.received_at,
                     kind="ticket",
-                    title=f"{other.review_number} · {other.get_kind_display()} · {other.get_channel_display()}",
+                    title=f"{other.review_number} · {choice_label(other, 'kind')} · {choice_label(other, 'channel')}",
                     body="" if restricted else other.subject,
                     url=reverse("tickets:detail", args=[other.pk])
                     if ticket_selectors.can_view(viewer, other)
                     else "",
-                    badge=other.get_status_display(),
+                    badge=choice_label(other, "status"),
                     restricted=restricted,
                 )
             )
         for case in (
-            Escalation.objects.filter(citizen=citizen).exclude(pk=escalation.pk).select_related("ticket")
+            Escalation.objects.filter(citizen=citizen)
+            .exclude(pk=escalation.pk)
+            .select_related("ticket")
+            .only("pk", "status", "received_at", "owner_id", "ticket__review_number")
         ).order_by("-received_at")[:limit]:
             entries.append(
                 HistoryEntry(
                     at=case.received_at,
                     kind="escalation",
                     title=_("Under Your Command case on %(number)s") % {"number": case.ticket.review_number},
-                    url=reverse("escalations:detail", args=[case.pk]) if can_view(viewer, case) else "",
-                    badge=case.get_status_display(),
+                    url=reverse("escalations:detail", args=[case.pk])
+                    if readable or (case.owner_id is not None and case.owner_id in delegators)
+                    else "",
+                    badge=choice_label(case, "status"),
                 )
             )
         for referral in Referral.objects.filter(citizen=citizen).order_by("-referred_at")[:limit]:
@@ -587,7 +600,7 @@ def citizen_history(*, escalation: Escalation, viewer, limit: int = 40) -> list[
                     kind="committee",
                     title=_("Referred to the committee: %(reference)s") % {"reference": referral.reference},
                     body=referral.subject,
-                    badge=referral.get_status_display(),
+                    badge=choice_label(referral, "status"),
                 )
             )
         try:
@@ -605,9 +618,9 @@ def citizen_history(*, escalation: Escalation, viewer, limit: int = 40) -> list[
                 HistoryEntry(
                     at=message.created_at,
                     kind="message",
-                    title=f"{message.get_channel_display()} · {label}",
+                    title=f"{choice_label(message, 'channel')} · {label}",
                     body=message.subject or message.body,
-                    badge=message.get_state_display(),
+                    badge=choice_label(message, "state"),
                 )
             )
     entries.sort(key=lambda entry: entry.at, reverse=True)
