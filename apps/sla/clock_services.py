@@ -138,7 +138,7 @@ def _meet_now(clock: Clock, at: datetime, *, calendar: Calendar, pauses) -> None
         clock.breached_at = clock.breached_at or status.due_at
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside ticket creation's transaction: no savepoint round trips
 def clocks_start(*, ticket, calendar: Calendar | None = None) -> list[Clock]:
     """Choose the ticket's policy version, store it on the ticket, and start its clocks."""
     version = policy_version_for_ticket(ticket)
