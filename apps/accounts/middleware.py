@@ -28,6 +28,9 @@ class LanguageMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
+        # A view may have switched language since (an API token's account: see
+        # apps/accounts/authentication.py); the header tells the one the answer is in.
+        language = getattr(request, "LANGUAGE_CODE", language)
         response.headers.setdefault("Content-Language", language)
         patch_vary = response.headers.get("Vary", "")
         if "Cookie" not in patch_vary:

@@ -98,8 +98,10 @@ def test_errors_come_in_arabic_by_default(pbx_client):
     assert body["details"]["channel"] == ["هذه القناة غير معروفة."]
 
 
-def test_errors_come_in_english_when_asked(pbx_client):
-    pbx_client.cookies["hc_language"] = "en"
+def test_errors_come_in_english_for_an_account_set_to_english(pbx_client, telephony):
+    telephony.language = "en"
+    telephony.save(update_fields=["language"])
+    pbx_client.cookies["hc_language"] = "ar"  # the account's choice wins, as for staff pages
     response = pbx_client.post(ONE, record(channel="pigeon"), format="json")
     assert response.json()["details"]["channel"] == ["This channel is not known."]
 
@@ -154,3 +156,20 @@ def test_the_database_itself_refuses_ended_before_answered(db):
             ended_at=now.replace(year=now.year - 1),
             outcome=Outcome.RESOLVED,
         )
+
+
+def test_a_token_client_gets_errors_in_its_accounts_language(pbx_client, telephony):
+    telephony.language = "en"
+    telephony.save(update_fields=["language"])
+
+    english = pbx_client.post("/api/v1/contacts/", [1, 2], format="json")
+
+    assert english.status_code == 400 and english["Content-Language"] == "en"
+    assert "Post one contact record as a JSON object." in english.content.decode()
+
+    telephony.language = "ar"
+    telephony.save(update_fields=["language"])
+    arabic = pbx_client.post("/api/v1/contacts/", [1, 2], format="json")
+
+    assert arabic["Content-Language"] == "ar"
+    assert "أرسل سجل تواصل واحداً ككائن JSON." in arabic.content.decode()
