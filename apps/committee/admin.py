@@ -3,7 +3,7 @@ Daily work (referrals, meetings, decisions) happens on the secretary's screens."
 
 from django.contrib import admin
 
-from apps.committee.models import Committee, LetterQueued, Membership, RejectionReason
+from apps.committee.models import Committee, Membership, RejectionReason
 
 
 class MembershipInline(admin.TabularInline):
@@ -26,20 +26,4 @@ class RejectionReasonAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # Signed decisions cite these rows; retire a reason by unticking "active".
-        return False
-
-
-@admin.register(LetterQueued)
-class LetterQueuedAdmin(admin.ModelAdmin):
-    list_display = ("queued_at", "citizen", "outcome", "language", "subject")
-    list_filter = ("outcome", "language")
-    readonly_fields = [f.name for f in LetterQueued._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False

@@ -458,27 +458,3 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.referral.reference} · {self.get_outcome_display()}"
-
-
-class LetterQueued(models.Model):
-    """The stand-in for decision letters before the notifications outbox; no longer written.
-
-    Letters now go to the outbox (see letters.py). The table stays until the branches
-    still in flight that read it have moved to the outbox; then a migration drops it.
-    """
-
-    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="letters")
-    citizen = models.ForeignKey("citizens.Citizen", on_delete=models.PROTECT, related_name="+")
-    language = models.CharField(max_length=2)
-    outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    subject = models.CharField(max_length=300)
-    body = models.TextField()
-    queued_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("queued decision letter")
-        verbose_name_plural = _("queued decision letters")
-        ordering = ["-queued_at", "-id"]
-
-    def __str__(self):
-        return self.subject

@@ -394,31 +394,3 @@ class TrackingLockout(models.Model):
 
     def __str__(self):
         return f"{self.scope}:{self.value} @ {self.at:%Y-%m-%d %H:%M}"
-
-
-class TicketNotice(models.Model):
-    """The stand-in for ticket messages before the notifications outbox; no longer written.
-
-    Messages now go to the outbox (see notify.py). The table stays until the branches
-    still in flight that read it have moved to the outbox; then a migration drops it.
-    """
-
-    class Channel(models.TextChoices):
-        SMS = "sms", _("SMS")
-        EMAIL = "email", _("E-mail")
-
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="notices")
-    event = models.CharField(_("event"), max_length=40)
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    recipient = models.CharField(_("recipient"), max_length=254)
-    language = models.CharField(_("language"), max_length=2)
-    body = models.TextField(_("text"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("ticket notice")
-        verbose_name_plural = _("ticket notices")
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return f"{self.event} → {self.recipient}"

@@ -11,7 +11,6 @@ from apps.escalations.services import EscalationTransitionError
 from apps.escalations.workflow import Status
 from apps.notifications.models import Notification
 from apps.tickets import selectors as ticket_selectors
-from apps.tickets.models import TicketNotice
 from apps.tickets.workflow import Status as TicketStatus
 
 PUBLIC = "تقرر تخصيص وحدة سكنية لكم ضمن مشروع مدينة سلمان."
@@ -67,7 +66,9 @@ def test_informing_sends_the_letter_answers_the_ticket_and_records_when(
     assert sms.to_phone == case.ticket.contact_phone and case.ticket.review_number in sms.body
     assert INTERNAL not in sms.body and INTERNAL not in str(sms.context)
     # The ticket's own "answered" message is not sent as well.
-    assert not TicketNotice.objects.filter(ticket=case.ticket, event="responded").exists()
+    assert not Notification.objects.filter(
+        event="ticket.responded", context__review_number=case.ticket.review_number
+    ).exists()
 
 
 def test_informing_before_a_decision_is_refused_and_sends_nothing(
