@@ -30,6 +30,7 @@ from apps.committee.forms import (
     ReopenForm,
 )
 from apps.committee.models import MeetingStatus, Outcome
+from apps.core.clients import client_ip
 from apps.core.errors import ApplicationError, NotFound, RateLimited, ValidationFailed
 from apps.core.views import render_error
 
@@ -538,10 +539,6 @@ def figures(request):
 # ---------------------------------------------------------------------------- the citizen's appeal
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _count_attempt(key: str, limit: int) -> None:
     added = cache.add(key, 1, APPEAL_LIMIT_WINDOW)
     count = 1 if added else cache.incr(key)
@@ -565,7 +562,7 @@ def appeal(request):
         else:
             data = form.cleaned_data
             try:
-                _count_attempt(f"committee:appeal:ip:{_client_ip(request)}", APPEAL_LIMIT_PER_IP)
+                _count_attempt(f"committee:appeal:ip:{client_ip(request)}", APPEAL_LIMIT_PER_IP)
                 reference_key = services.normalize_reference(data["reference"])[:40]
                 _count_attempt(f"committee:appeal:ref:{reference_key}", APPEAL_LIMIT_PER_REFERENCE)
                 created = services.appeal_submit(

@@ -284,6 +284,9 @@ HOUSING_TICKET_ATTACHMENT_MAX_BYTES = envconfig.get_int(
 HOUSING_TICKET_ATTACHMENTS_PER_TICKET = envconfig.get_int("HOUSING_TICKET_ATTACHMENTS_PER_TICKET", 10)
 # Tracking a ticket: failed attempts allowed per address and per review number within the
 # window before a lock-out, and the least time every mismatch answer takes.
+# The load balancers' addresses or networks: behind them, rate limits read the client's
+# address from X-Forwarded-For (apps/core/clients.py). Empty: REMOTE_ADDR is the client.
+HOUSING_TRUSTED_PROXIES = envconfig.get_list("HOUSING_TRUSTED_PROXIES", [])
 HOUSING_TRACK_WINDOW_SECONDS = envconfig.get_int("HOUSING_TRACK_WINDOW_SECONDS", 15 * 60)
 HOUSING_TRACK_MAX_FAILURES_PER_IP = envconfig.get_int("HOUSING_TRACK_MAX_FAILURES_PER_IP", 20)
 HOUSING_TRACK_MAX_FAILURES_PER_NUMBER = envconfig.get_int("HOUSING_TRACK_MAX_FAILURES_PER_NUMBER", 5)
