@@ -11,8 +11,6 @@ text search never matches it. Citizens see nothing here: the portal and the publ
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -21,11 +19,11 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import BooleanField, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Department, User
 from apps.citizens.models import CitizenPhone
+from apps.core import cursors
 from apps.core.errors import NotFound, ValidationFailed
 from apps.sla import clock_selectors
 from apps.tickets import review_numbers, search
@@ -221,20 +219,10 @@ class Page:
 
 
 def encode_cursor(ticket: Ticket) -> str:
-    raw = f"{ticket.received_at.isoformat()}|{ticket.pk}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return cursors.encode(ticket.received_at, ticket.pk)
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        stamp, pk = raw.split("|")
-        when = parse_datetime(stamp)
-        if when is None or when.tzinfo is None:
-            raise ValueError(stamp)
-        return when, int(pk)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise ValidationFailed(_("This page link is not valid."), code="invalid_cursor") from None
+decode_cursor = cursors.decode
 
 
 def filter_tickets(
