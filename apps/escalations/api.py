@@ -347,18 +347,21 @@ class _CaseAction(IdempotencyMixin, _Management):
 
 
 def _action(name: str, input_class, act, summary: str):
-    view = type(
+    # Each view needs a ``post`` of its own: extend_schema marks the function it is given, so
+    # decorating the inherited ``_CaseAction.post`` would give every action the last one's schema.
+    @extend_schema(summary=summary, request=input_class, responses={200: UycCaseDetailSerializer})
+    def post(self, request, pk: int):
+        return _CaseAction.post(self, request, pk)
+
+    return type(
         name,
         (_CaseAction,),
         {
             "input_class": input_class,
             "act": lambda self, request, case, data: act(request, case, data),
+            "post": post,
         },
     )
-    view.post = extend_schema(summary=summary, request=input_class, responses={200: UycCaseDetailSerializer})(
-        view.post
-    )
-    return view
 
 
 CaseAssignAPI = _action(

@@ -164,3 +164,21 @@ def test_a_wrong_code_through_the_api_is_refused_and_saves_nothing(api, db):
 def test_the_queue_refuses_anyone_outside_the_office(api, persona, request, case):
     response = api(request.getfixturevalue(persona)).get("/api/v1/uyc/cases/")
     assert response.status_code == 403 and response.json()["code"] == "forbidden"
+
+
+def test_the_schema_documents_each_case_action_with_its_own_input(api, senior):
+    response = api(senior).get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+
+    def request_schema(action):
+        post = paths[f"/api/v1/uyc/cases/{{id}}/{action}/"]["post"]
+        return post.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+
+    assert request_schema("decide") == {"$ref": "#/components/schemas/DecideInput"}
+    assert request_schema("extend") == {"$ref": "#/components/schemas/ExtendInput"}
+    assert request_schema("inform") is None
+    summaries = {
+        paths[f"/api/v1/uyc/cases/{{id}}/{a}/"]["post"]["summary"] for a in ("decide", "note", "inform")
+    }
+    assert len(summaries) == 3
