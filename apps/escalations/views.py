@@ -177,10 +177,15 @@ def case_detail(request, pk: int):
 
 
 def _act(request, pk: int, form_name: str, form, action, done: str):
-    """Run one action on the case; on a refusal show the case again with the reason."""
+    """Run one action on the case; on a refusal show the case again with the reason.
+
+    ``form`` is the bound form, or a function of the case for a form that needs it.
+    """
     escalation = _case_or_404(request, pk, log=False)
     if not selectors.can_work(request.user, escalation):
         return _refused(request)
+    if callable(form):
+        form = form(escalation)
     if form.is_valid():
         try:
             action(escalation, form.cleaned_data)
@@ -242,12 +247,11 @@ def case_summary(request, pk: int):
 @login_required
 @require_POST
 def case_transition(request, pk: int):
-    escalation = _case_or_404(request, pk, log=False)
     return _act(
         request,
         pk,
         "transition_form",
-        TransitionForm(request.POST, escalation=escalation),
+        lambda escalation: TransitionForm(request.POST, escalation=escalation),
         lambda e, d: services.escalation_transition(
             escalation=e, to_status=d["to_status"], actor=request.user, reason=d["reason"]
         ),

@@ -128,6 +128,17 @@ def test_a_note_an_extension_and_a_question_from_the_page(login, senior, case, d
     assert case.events.filter(kind__in=["note", "extension", "info_requested"]).count() == 3
 
 
+def test_moving_a_case_from_the_page_offers_only_the_moves_from_its_status(login, senior, case):
+    client = login(senior)
+    refused = client.post(f"/uyc/{case.pk}/transition/", {"to_status": "closed", "reason": ""})
+    assert refused.status_code == 400
+    case.refresh_from_db()
+    assert case.status == Status.RECEIVED
+    assert client.post(f"/uyc/{case.pk}/transition/", {"to_status": "under_study"}).status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.UNDER_STUDY
+
+
 def test_an_extension_without_a_reason_is_refused_on_the_page(login, senior, case):
     new_due = (timezone.localtime(case.due_at) + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M")
     response = login(senior).post(f"/uyc/{case.pk}/extend/", {"new_due": new_due, "reason": ""})
