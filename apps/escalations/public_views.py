@@ -61,7 +61,13 @@ def code(request):
     draft = request.session.get(_DRAFT)
     if not draft:
         return redirect("uyc_portal:form")
-    context = {"masked_mobile": _masked(draft["mobile"]), "subject": draft["subject"]}
+    context = {
+        "masked_mobile": _masked(draft["mobile"]),
+        "subject": draft["subject"],
+        # What the SMS says too (``IssuedCode.ttl_minutes``): the settings, not fixed numbers.
+        "code_digits": otp.setting("HOUSING_OTP_DIGITS"),
+        "code_minutes": max(1, otp.setting("HOUSING_OTP_TTL_SECONDS") // 60),
+    }
     if request.method == "GET":
         return render(request, "escalations/public/code.html", {**context, "form": UycCodeForm()})
     if request.POST.get("action") == "resend":

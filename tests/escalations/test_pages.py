@@ -220,3 +220,22 @@ def test_the_citizens_case_from_the_form_is_in_the_queue(login, senior):
 def test_the_nav_shows_the_queue_only_to_the_office(request, login, persona, shown):
     body = login(request.getfixturevalue(persona)).get("/").content.decode()
     assert ('data-nav="escalations:queue"' in body) is shown
+
+
+def test_the_code_page_gives_the_code_length_and_life_from_the_settings(client, settings):
+    settings.HOUSING_OTP_DIGITS = 8
+    settings.HOUSING_OTP_TTL_SECONDS = 600
+    session = client.session
+    session["uyc_draft"] = {
+        "cpr": "880412345",
+        "mobile": "36001234",
+        "kind": "complaint",
+        "subject": "طلب",
+        "message": "نص",
+    }
+    session.save()
+    response = client.get("/portal/uyc/code/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "رمزًا من 8 أرقام" in text
+    assert "لمدة 10 دقائق" in text
