@@ -275,7 +275,6 @@ class UycCodeForm(ServiceErrorsMixin, forms.Form):
                 "dir": "ltr",
                 "inputmode": "numeric",
                 "autocomplete": "one-time-code",
-                "maxlength": "6",
                 "data-testid": "uyc-code",
             }
         ),
