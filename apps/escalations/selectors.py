@@ -14,8 +14,6 @@ the delegated cases. Every read of one case goes through ``escalation_get``, whi
 
 from __future__ import annotations
 
-import base64
-import binascii
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -30,8 +28,9 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.committee.models import Committee
+from apps.core import cursors
 from apps.core.choices import choice_label
-from apps.core.errors import ApplicationError, NotFound, ValidationFailed
+from apps.core.errors import ApplicationError, NotFound
 from apps.escalations.models import (
     Delegation,
     Escalation,
@@ -224,20 +223,10 @@ class QueuePage:
 
 
 def encode_cursor(escalation: Escalation) -> str:
-    raw = f"{escalation.due_at.isoformat()}|{escalation.pk}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return cursors.encode(escalation.due_at, escalation.pk)
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        stamp, pk = raw.split("|")
-        when = parse_datetime(stamp)
-        if when is None or when.tzinfo is None:
-            raise ValueError(stamp)
-        return when, int(pk)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise ValidationFailed(_("This page link is not valid."), code="invalid_cursor") from None
+decode_cursor = cursors.decode
 
 
 def queue(

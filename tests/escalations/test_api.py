@@ -182,3 +182,18 @@ def test_the_schema_documents_each_case_action_with_its_own_input(api, senior):
         paths[f"/api/v1/uyc/cases/{{id}}/{a}/"]["post"]["summary"] for a in ("decide", "note", "inform")
     }
     assert len(summaries) == 3
+
+
+def test_the_queue_pages_by_cursor_and_refuses_a_broken_one(api, senior, agent):
+    from .factories import staff_case
+
+    made = [staff_case(actor=agent) for _ in range(3)]
+    client = api(senior)
+    first = client.get("/api/v1/uyc/cases/?page_size=2").json()
+    assert len(first["results"]) == 2 and first["next"]
+    second = client.get(first["next"]).json()
+    ids = [r["id"] for r in first["results"] + second["results"]]
+    assert sorted(ids) == sorted(c.pk for c in made) and second["next"] is None
+    broken = client.get("/api/v1/uyc/cases/?cursor=not-a-cursor")
+    assert broken.status_code == 400
+    assert broken.json()["code"] == "invalid_cursor"
