@@ -241,7 +241,11 @@ def _answer(request, ticket: Ticket, **forms) -> HttpResponse:
 
 
 def _act(request, pk: int, form_name: str, form, action, done: str) -> HttpResponse:
+    """Run one action on the ticket; ``form`` is the bound form, or a function of the ticket
+    for a form that needs it (so the ticket is read once)."""
     ticket = _ticket_or_404(request, pk)
+    if callable(form):
+        form = form(ticket)
     if not form.is_valid():
         return _answer(request, ticket, **{form_name: form, "error": ValidationFailed()})
     try:
@@ -284,12 +288,11 @@ def ticket_note(request, pk: int):
 @login_required
 @require_POST
 def ticket_transition(request, pk: int):
-    ticket = _ticket_or_404(request, pk)
     return _act(
         request,
         pk,
         "transition_form",
-        TransitionForm(request.POST, ticket=ticket),
+        lambda ticket: TransitionForm(request.POST, ticket=ticket),
         lambda t, d: services.ticket_transition(
             ticket=t, to_status=d["to_status"], actor=request.user, reason=d["reason"]
         ),
@@ -358,12 +361,11 @@ def ticket_reclassify(request, pk: int):
 @login_required
 @require_POST
 def ticket_assign(request, pk: int):
-    ticket = _ticket_or_404(request, pk)
     return _act(
         request,
         pk,
         "assign_form",
-        AssignForm(request.POST, viewer=request.user, ticket=ticket),
+        lambda ticket: AssignForm(request.POST, viewer=request.user, ticket=ticket),
         lambda t, d: services.ticket_assign(
             ticket=t,
             actor=request.user,
