@@ -18,6 +18,7 @@ from apps.committee.models import (
     Decision,
     Meeting,
     MeetingStatus,
+    MemberRole,
     Membership,
     Outcome,
     Referral,
@@ -26,7 +27,7 @@ from apps.committee.models import (
     RejectionReason,
     SourceKind,
 )
-from apps.committee.services import MANAGE_PERMISSION, VIEW_PERMISSION, is_chair, is_secretary
+from apps.committee.services import MANAGE_PERMISSION, VIEW_PERMISSION, roles_held
 from apps.core.errors import NotFound, PermissionDenied, ValidationFailed
 
 POOL_PAGE_SIZE = 50
@@ -84,7 +85,8 @@ class Viewer:
 
 
 def viewer_in(committee: Committee, user) -> Viewer:
-    return Viewer(is_secretary=is_secretary(committee, user), is_chair=is_chair(committee, user))
+    roles = roles_held(committee, user)
+    return Viewer(is_secretary=MemberRole.SECRETARY in roles, is_chair=MemberRole.CHAIR in roles)
 
 
 # ---------------------------------------------------------------------------- pending pool

@@ -97,10 +97,7 @@ def pool(request):
 @require_http_methods(["GET", "POST"])
 def referral_new(request):
     committee = selectors.default_committee(request.user)
-    if not services.is_secretary(committee, request.user):
-        raise services.PermissionDenied(
-            _("Only the secretary of this committee can do this."), code="not_committee_secretary"
-        )
+    services.require_secretary(committee, request.user)
     form = ReferralForm(request.POST or None, request.FILES or None)
     error = None
     if request.method == "POST" and form.is_valid():
