@@ -537,8 +537,14 @@ def figures(request):
 
 
 def _count_attempt(key: str, limit: int) -> None:
-    added = cache.add(key, 1, APPEAL_LIMIT_WINDOW)
-    count = 1 if added else cache.incr(key)
+    if cache.add(key, 1, APPEAL_LIMIT_WINDOW):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the window ran out between add and incr: a new one starts
+            cache.set(key, 1, APPEAL_LIMIT_WINDOW)
+            count = 1
     if count > limit:
         raise RateLimited()
 
