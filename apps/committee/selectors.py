@@ -8,7 +8,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from apps.committee.models import (
@@ -24,7 +24,6 @@ from apps.committee.models import (
     Referral,
     ReferralEvent,
     ReferralStatus,
-    RejectionReason,
     SourceKind,
 )
 from apps.committee.services import MANAGE_PERMISSION, VIEW_PERMISSION, roles_held
@@ -46,11 +45,6 @@ def require_view(user) -> None:
         raise PermissionDenied()
 
 
-def committees_for(user) -> QuerySet[Committee]:
-    require_view(user)
-    return Committee.objects.filter(is_active=True)
-
-
 def default_committee(user) -> Committee:
     """The committee a person works in: their own seat's first, else the first active one."""
     require_view(user)
@@ -63,14 +57,6 @@ def default_committee(user) -> Committee:
     if seat:
         return seat.committee
     committee = Committee.objects.filter(is_active=True).order_by("code").first()
-    if committee is None:
-        raise NotFound()
-    return committee
-
-
-def committee_get(*, committee_id: int, viewer) -> Committee:
-    require_view(viewer)
-    committee = Committee.objects.filter(pk=committee_id).first()
     if committee is None:
         raise NotFound()
     return committee
@@ -224,10 +210,6 @@ def decision_get(*, decision_id: int, viewer) -> Decision:
     if decision is None:
         raise NotFound()
     return decision
-
-
-def rejection_reasons() -> QuerySet[RejectionReason]:
-    return RejectionReason.objects.filter(is_active=True)
 
 
 # ---------------------------------------------------------------------------- meetings
