@@ -273,6 +273,9 @@ def agenda_remove(request, meeting_id: int, referral_id: int):
 
 
 def _decision_rows(minutes, language):
+    # Every row's form offers the same rejection reasons: read them once, not once per
+    # row (a form field's choices run their query each time they are listed).
+    reasons = list(DecisionForm.base_fields["rejection_reason"].choices)
     rows = []
     for item in minutes.items:
         decision = item.decision
@@ -285,10 +288,12 @@ def _decision_rows(minutes, language):
                 "reason_note": decision.reason_note,
                 "needs": decision.needs,
             }
+        form = DecisionForm(initial=initial, prefix=f"r{item.referral.pk}")
+        form.fields["rejection_reason"].choices = reasons
         rows.append(
             {
                 "item": item,
-                "form": DecisionForm(initial=initial, prefix=f"r{item.referral.pk}"),
+                "form": form,
                 "text": texts.decision_text(decision, language) if decision else "",
             }
         )
