@@ -37,7 +37,7 @@ from apps.committee.models import (
     SourceKind,
 )
 from apps.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
-from apps.core.text import latin_digits
+from apps.core.text import LRI, PDI, latin_digits
 
 MANAGE_PERMISSION = "accounts.manage_committee"
 VIEW_PERMISSION = "accounts.view_committee"
@@ -166,7 +166,7 @@ def _next_reference(when: datetime) -> str:
 def normalize_reference(value: str) -> str:
     """``cr ٢٠٢٦ ٠٠٠١٢٣`` → ``CR-2026-000123``; anything else comes back cleaned but unparsed."""
     cleaned = "".join(latin_digits(str(value or "")).upper().split())
-    cleaned = cleaned.replace("_", "-").replace("\u2066", "").replace("\u2069", "")
+    cleaned = cleaned.replace("_", "-").replace(LRI, "").replace(PDI, "")  # as isolate_ltr wraps it
     digits = "".join(ch for ch in cleaned if ch.isdigit())
     if cleaned.startswith("CR") and len(digits) == 10:
         return f"CR-{digits[:4]}-{digits[4:]}"
