@@ -8,7 +8,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from apps.committee.models import (
@@ -18,15 +18,15 @@ from apps.committee.models import (
     Decision,
     Meeting,
     MeetingStatus,
+    MemberRole,
     Membership,
     Outcome,
     Referral,
     ReferralEvent,
     ReferralStatus,
-    RejectionReason,
     SourceKind,
 )
-from apps.committee.services import MANAGE_PERMISSION, VIEW_PERMISSION, is_chair, is_secretary
+from apps.committee.services import MANAGE_PERMISSION, VIEW_PERMISSION, roles_held
 from apps.core.errors import NotFound, PermissionDenied, ValidationFailed
 
 POOL_PAGE_SIZE = 50
@@ -43,11 +43,6 @@ def can_view(user) -> bool:
 def require_view(user) -> None:
     if not can_view(user):
         raise PermissionDenied()
-
-
-def committees_for(user) -> QuerySet[Committee]:
-    require_view(user)
-    return Committee.objects.filter(is_active=True)
 
 
 def default_committee(user) -> Committee:
@@ -67,14 +62,6 @@ def default_committee(user) -> Committee:
     return committee
 
 
-def committee_get(*, committee_id: int, viewer) -> Committee:
-    require_view(viewer)
-    committee = Committee.objects.filter(pk=committee_id).first()
-    if committee is None:
-        raise NotFound()
-    return committee
-
-
 @dataclass
 class Viewer:
     """What the current person may do in one committee (for templates)."""
@@ -84,7 +71,8 @@ class Viewer:
 
 
 def viewer_in(committee: Committee, user) -> Viewer:
-    return Viewer(is_secretary=is_secretary(committee, user), is_chair=is_chair(committee, user))
+    roles = roles_held(committee, user)
+    return Viewer(is_secretary=MemberRole.SECRETARY in roles, is_chair=MemberRole.CHAIR in roles)
 
 
 # ---------------------------------------------------------------------------- pending pool
@@ -222,10 +210,6 @@ def decision_get(*, decision_id: int, viewer) -> Decision:
     if decision is None:
         raise NotFound()
     return decision
-
-
-def rejection_reasons() -> QuerySet[RejectionReason]:
-    return RejectionReason.objects.filter(is_active=True)
 
 
 # ---------------------------------------------------------------------------- meetings

@@ -37,7 +37,7 @@ from apps.committee.models import (
     SourceKind,
 )
 from apps.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
-from apps.core.text import latin_digits
+from apps.core.text import LRI, PDI, latin_digits
 
 MANAGE_PERMISSION = "accounts.manage_committee"
 VIEW_PERMISSION = "accounts.view_committee"
@@ -50,29 +50,34 @@ DOCUMENT_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "p
 # ---------------------------------------------------------------------------- who may act
 
 
-def is_secretary(committee: Committee, user) -> bool:
-    return bool(
-        user
-        and user.is_authenticated
-        and user.has_perm(MANAGE_PERMISSION)
-        and Membership.objects.filter(
-            committee=committee, user=user, role=MemberRole.SECRETARY, is_active=True
-        ).exists()
+# Each role acts only with the permission that goes with it.
+_ROLE_PERMISSIONS = {MemberRole.SECRETARY: MANAGE_PERMISSION, MemberRole.CHAIR: VIEW_PERMISSION}
+
+
+def roles_held(committee: Committee, user) -> set[str]:
+    """The roles (secretary, chair) ``user`` may act in on ``committee``: an active
+    membership in the role and the role's permission. One query for both."""
+    if not (user and user.is_authenticated):
+        return set()
+    wanted = [role for role, permission in _ROLE_PERMISSIONS.items() if user.has_perm(permission)]
+    if not wanted:
+        return set()
+    return set(
+        Membership.objects.filter(
+            committee=committee, user=user, role__in=wanted, is_active=True
+        ).values_list("role", flat=True)
     )
+
+
+def is_secretary(committee: Committee, user) -> bool:
+    return MemberRole.SECRETARY in roles_held(committee, user)
 
 
 def is_chair(committee: Committee, user) -> bool:
-    return bool(
-        user
-        and user.is_authenticated
-        and user.has_perm(VIEW_PERMISSION)
-        and Membership.objects.filter(
-            committee=committee, user=user, role=MemberRole.CHAIR, is_active=True
-        ).exists()
-    )
+    return MemberRole.CHAIR in roles_held(committee, user)
 
 
-def _require_secretary(committee: Committee, actor) -> None:
+def require_secretary(committee: Committee, actor) -> None:
     if not is_secretary(committee, actor):
         raise PermissionDenied(
             _("Only the secretary of this committee can do this."), code="not_committee_secretary"
@@ -161,7 +166,7 @@ def _next_reference(when: datetime) -> str:
 def normalize_reference(value: str) -> str:
     """``cr ٢٠٢٦ ٠٠٠١٢٣`` → ``CR-2026-000123``; anything else comes back cleaned but unparsed."""
     cleaned = "".join(latin_digits(str(value or "")).upper().split())
-    cleaned = cleaned.replace("_", "-").replace("\u2066", "").replace("\u2069", "")
+    cleaned = cleaned.replace("_", "-").replace(LRI, "").replace(PDI, "")  # as isolate_ltr wraps it
     digits = "".join(ch for ch in cleaned if ch.isdigit())
     if cleaned.startswith("CR") and len(digits) == 10:
         return f"CR-{digits[:4]}-{digits[4:]}"
@@ -217,7 +222,7 @@ def referral_create(
                 _("A ticket is referred by the staff member working it."), code="ticket_referrer_required"
             )
     if source_kind == SourceKind.SECRETARY:
-        _require_secretary(committee, actor)
+        require_secretary(committee, actor)
     if not committee.is_active:
         raise ValidationFailed(_("This committee no longer takes referrals."), code="committee_inactive")
     errors = {}
@@ -283,7 +288,7 @@ def referral_intake(
     from apps.citizens import selectors as citizen_selectors
     from apps.citizens import services as citizen_services
 
-    _require_secretary(committee, actor)
+    require_secretary(committee, actor)
     citizen = citizen_selectors.citizen_by_cpr(cpr=cpr)
     if citizen is None:
         if not (citizen_name_ar or "").strip():
@@ -379,7 +384,7 @@ def _check_document(uploaded_file) -> tuple[bytes, str]:
 def referral_document_add(*, referral: Referral, uploaded_file, actor) -> ReferralDocument:
     """Keep a document with the referral: type checked by content, size and count limited,
     stored outside the web root under a random name."""
-    _require_secretary(referral.committee, actor)
+    require_secretary(referral.committee, actor)
     Referral.objects.select_for_update().filter(pk=referral.pk).first()  # serialise the count check
     if referral.documents.count() >= DOCUMENT_MAX_COUNT:
         raise ValidationFailed(_("A referral keeps at most 20 documents."), code="too_many_documents")
@@ -407,7 +412,7 @@ def meeting_create(
     *, committee: Committee, number: int, date: date, place: str, actor, starts_at: time | None = None
 ) -> Meeting:
     """Plan a meeting. Its number is unique in the committee's year: a reused number is refused."""
-    _require_secretary(committee, actor)
+    require_secretary(committee, actor)
     errors = {}
     if not isinstance(number, int) or number < 1:
         errors["number"] = [_("A meeting number is a whole number from 1.")]
@@ -469,7 +474,7 @@ def _require_planned(meeting: Meeting) -> None:
 def agenda_add(*, meeting: Meeting, referrals: Iterable[Referral], actor) -> list[AgendaItem]:
     """Put referrals on the meeting's agenda — all of them, or none if one cannot go."""
     meeting = _lock_meeting(meeting)
-    _require_secretary(meeting.committee, actor)
+    require_secretary(meeting.committee, actor)
     _require_planned(meeting)
     ids = list(dict.fromkeys(r.pk for r in referrals))
     if not ids:
@@ -523,7 +528,7 @@ def agenda_add(*, meeting: Meeting, referrals: Iterable[Referral], actor) -> lis
 @transaction.atomic
 def agenda_remove(*, meeting: Meeting, referral: Referral, actor) -> None:
     meeting = _lock_meeting(meeting)
-    _require_secretary(meeting.committee, actor)
+    require_secretary(meeting.committee, actor)
     _require_planned(meeting)
     item = AgendaItem.objects.filter(meeting=meeting, referral=referral).first()
     if item is None:
@@ -558,7 +563,7 @@ def meeting_record_attendance(
     set — and, when the committee says so, the chair among them.
     """
     meeting = _lock_meeting(meeting)
-    _require_secretary(meeting.committee, actor)
+    require_secretary(meeting.committee, actor)
     _require_planned(meeting)
     seats = list(
         Membership.objects.filter(committee=meeting.committee, is_active=True).select_related("user")
@@ -656,7 +661,7 @@ def decision_record(
     5. A rejection cites a reason from the managed list; a deferral says what is needed.
     """
     meeting = _lock_meeting(meeting)
-    _require_secretary(meeting.committee, actor)
+    require_secretary(meeting.committee, actor)
     if meeting.status == MeetingStatus.SIGNED:
         raise Conflict(
             _("The minutes are signed and their decisions are final. Record an amending decision instead."),
@@ -724,7 +729,7 @@ def meeting_close(*, meeting: Meeting, actor, now: datetime | None = None) -> Me
     from apps.committee import minutes
 
     meeting = _lock_meeting(meeting)
-    _require_secretary(meeting.committee, actor)
+    require_secretary(meeting.committee, actor)
     now = now or timezone.now()
     _transition(meeting, MeetingStatus.CLOSED, actor=actor, now=now)
     decided = set(Decision.objects.filter(meeting=meeting).values_list("referral_id", flat=True))
@@ -836,7 +841,7 @@ def decision_amend(
     at once (referral status, listeners, a new letter to the citizen).
     """
     meeting = _lock_meeting(decision.meeting)
-    _require_secretary(meeting.committee, actor)
+    require_secretary(meeting.committee, actor)
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if not decision.is_final:
         raise Conflict(

@@ -8,11 +8,6 @@ from django.utils.translation import gettext as _
 from apps.committee.models import Decision, Outcome
 
 
-def outcome_label(outcome: str, language: str) -> str:
-    with translation.override(language):
-        return str(Outcome(outcome).label)
-
-
 def decision_text(decision: Decision, language: str) -> str:
     """One sentence (or two) saying what the committee decided, in ``language``."""
     with translation.override(language):

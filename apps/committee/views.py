@@ -97,10 +97,7 @@ def pool(request):
 @require_http_methods(["GET", "POST"])
 def referral_new(request):
     committee = selectors.default_committee(request.user)
-    if not services.is_secretary(committee, request.user):
-        raise services.PermissionDenied(
-            _("Only the secretary of this committee can do this."), code="not_committee_secretary"
-        )
+    services.require_secretary(committee, request.user)
     form = ReferralForm(request.POST or None, request.FILES or None)
     error = None
     if request.method == "POST" and form.is_valid():
@@ -276,6 +273,9 @@ def agenda_remove(request, meeting_id: int, referral_id: int):
 
 
 def _decision_rows(minutes, language):
+    # Every row's form offers the same rejection reasons: read them once, not once per
+    # row (a form field's choices run their query each time they are listed).
+    reasons = list(DecisionForm.base_fields["rejection_reason"].choices)
     rows = []
     for item in minutes.items:
         decision = item.decision
@@ -288,10 +288,12 @@ def _decision_rows(minutes, language):
                 "reason_note": decision.reason_note,
                 "needs": decision.needs,
             }
+        form = DecisionForm(initial=initial, prefix=f"r{item.referral.pk}")
+        form.fields["rejection_reason"].choices = reasons
         rows.append(
             {
                 "item": item,
-                "form": DecisionForm(initial=initial, prefix=f"r{item.referral.pk}"),
+                "form": form,
                 "text": texts.decision_text(decision, language) if decision else "",
             }
         )
@@ -540,8 +542,14 @@ def figures(request):
 
 
 def _count_attempt(key: str, limit: int) -> None:
-    added = cache.add(key, 1, APPEAL_LIMIT_WINDOW)
-    count = 1 if added else cache.incr(key)
+    if cache.add(key, 1, APPEAL_LIMIT_WINDOW):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the window ran out between add and incr: a new one starts
+            cache.set(key, 1, APPEAL_LIMIT_WINDOW)
+            count = 1
     if count > limit:
         raise RateLimited()
 

@@ -38,10 +38,6 @@ def _has(user, permission: str) -> bool:
     return bool(user and user.is_authenticated and user.has_perm(permission))
 
 
-def can_use_console(user) -> bool:
-    return _has(user, CONSOLE_PERMISSION)
-
-
 def can_supervise(user) -> bool:
     return _has(user, SUPERVISOR_PERMISSION)
 
@@ -69,10 +65,6 @@ def visible_notes(contact: Contact, viewer) -> str | None:
 
 
 # ---------------------------------------------------------------- taxonomy
-
-
-def active_purposes() -> list[Purpose]:
-    return list(Purpose.objects.filter(is_active=True).order_by("order", "code"))
 
 
 def quick_answers_by_purpose() -> dict[int, list[QuickAnswer]]:

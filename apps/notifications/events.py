@@ -102,9 +102,6 @@ class Event:
     def sample_context(self) -> dict:
         return {p.name: p.sample for p in self.placeholders}
 
-    def default_for(self, channel: str, language: str) -> DefaultTemplate | None:
-        return self.defaults.get((channel, language)) or self.defaults.get((channel, FALLBACK_LANGUAGE))
-
 
 _REGISTRY: dict[str, Event] = {}
 

@@ -288,3 +288,22 @@ def test_the_meeting_date_is_today_by_default_on_the_form(login, secretary, comm
     response = login(secretary).get(reverse("committee:meetings"))
     assert response.context["form"].initial["number"] == 1
     assert isinstance(response.context["form"].initial["date"], datetime.date)
+
+
+def test_the_meeting_page_query_count_does_not_grow_with_the_agenda(
+    login, secretary, meeting, make_referral, reason
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(secretary)
+    url = reverse("committee:meeting", args=[meeting.pk])
+    services.agenda_add(meeting=meeting, referrals=[make_referral()], actor=secretary)
+    client.get(url)  # caches filled (permissions, session)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    services.agenda_add(meeting=meeting, referrals=[make_referral() for _ in range(5)], actor=secretary)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(url).content.decode()
+    assert len(many) == len(few)
+    assert html.count(f'<option value="{reason.pk}"') == 6  # every row still offers the reason

@@ -23,65 +23,35 @@ def test_an_unknown_channel_is_refused(pbx_client):
     assert body["code"] == "invalid" and "channel" in body["details"]
 
 
-def test_an_unknown_purpose_is_refused(pbx_client):
-    body = post_one_error(pbx_client, purpose="astrology")
-    assert "purpose" in body["details"]
-
-
-def test_an_unknown_outcome_is_refused(pbx_client):
-    body = post_one_error(pbx_client, outcome="solved_somehow")
-    assert "outcome" in body["details"]
-
-
-def test_ticket_opened_without_a_ticket_is_refused(pbx_client):
-    body = post_one_error(pbx_client, outcome="ticket_opened")
-    assert "ticket" in body["details"]
-
-
-def test_ended_before_answered_is_refused(pbx_client):
-    body = post_one_error(pbx_client, answered_at="2026-07-05 09:01:00", ended_at="2026-07-05 09:00:50")
-    assert "ended_at" in body["details"]
-
-
-def test_answered_before_offered_is_refused(pbx_client):
-    body = post_one_error(pbx_client, answered_at="2026-07-05 08:59:00")
-    assert "answered_at" in body["details"]
-
-
-def test_a_cpr_that_does_not_validate_is_refused(pbx_client):
-    body = post_one_error(pbx_client, citizen_cpr="12345")
-    assert "citizen_cpr" in body["details"]
-
-
-def test_a_phone_that_does_not_validate_is_refused(pbx_client):
-    body = post_one_error(pbx_client, caller_number="12ab")
-    assert "caller_number" in body["details"]
-
-
-def test_a_time_that_cannot_be_read_is_refused(pbx_client):
-    body = post_one_error(pbx_client, offered_at="yesterday morning")
-    assert "offered_at" in body["details"]
-
-
-def test_a_missing_call_id_is_refused(pbx_client):
-    body = post_one_error(pbx_client, call_id="")
-    assert "call_id" in body["details"]
-
-
-def test_an_unknown_field_is_refused_rather_than_ignored(pbx_client):
-    body = post_one_error(pbx_client, caller="36001234")
-    assert "caller" in body["details"]
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        pytest.param({"purpose": "astrology"}, "purpose", id="unknown purpose"),
+        pytest.param({"outcome": "solved_somehow"}, "outcome", id="unknown outcome"),
+        pytest.param({"outcome": "ticket_opened"}, "ticket", id="ticket opened without a ticket"),
+        pytest.param(
+            {"answered_at": "2026-07-05 09:01:00", "ended_at": "2026-07-05 09:00:50"},
+            "ended_at",
+            id="ended before answered",
+        ),
+        pytest.param({"answered_at": "2026-07-05 08:59:00"}, "answered_at", id="answered before offered"),
+        pytest.param({"citizen_cpr": "12345"}, "citizen_cpr", id="CPR that does not validate"),
+        pytest.param({"caller_number": "12ab"}, "caller_number", id="phone that does not validate"),
+        pytest.param({"offered_at": "yesterday morning"}, "offered_at", id="time that cannot be read"),
+        pytest.param({"call_id": ""}, "call_id", id="missing call id"),
+        pytest.param({"caller": "36001234"}, "caller", id="unknown field refused rather than ignored"),
+        pytest.param({"outcome": "abandoned"}, "outcome", id="abandoned with an answer time"),
+    ],
+)
+def test_a_bad_field_is_refused_and_named(pbx_client, overrides, field):
+    body = post_one_error(pbx_client, **overrides)
+    assert field in body["details"]
 
 
 def test_referred_without_a_department_is_refused(pbx_client):
     body = post_one_error(pbx_client, outcome="referred")
     assert "department" in body["details"]
     assert not FollowUp.objects.exists()
-
-
-def test_abandoned_with_an_answer_time_is_refused(pbx_client):
-    body = post_one_error(pbx_client, outcome="abandoned")
-    assert "outcome" in body["details"]
 
 
 def test_a_batch_row_error_names_line_field_and_reason(pbx_client):
