@@ -520,7 +520,7 @@ def follow_ups_for_timeline(*, citizen, viewer, before=None, limit: int = 20) ->
         else:
             badge = (_("Open"), "warning")
         details = [(_("Due"), timezone.localtime(follow_up.due_at).strftime("%Y-%m-%d"))]
-        if follow_up.answered_by:
+        if follow_up.answered_by and not restricted:  # who handled a UYC message is its content too
             details.append((_("Answered by"), follow_up.answered_by.display_name()))
         entries.append(
             timeline.TimelineEntry(

@@ -156,6 +156,20 @@ def test_a_follow_up_of_an_under_your_command_message_hides_its_answer_from_agen
     services.follow_up_close(follow_up=follow_up, answer="SECRET-ANSWER decided", actor=officer)
     entries = timeline.citizen_timeline(citizen=citizen, viewer=agent).entries
     assert "SECRET-ANSWER" not in repr(entries)
+    entry = next(e for e in entries if e.kind == "follow_up")
+    assert officer.display_name() not in repr(entry.details)  # nor who answered it
+
+
+def test_senior_management_sees_who_answered_such_a_follow_up(
+    uyc_contact, citizen, senior, officer, department
+):
+    follow_up = FollowUp.objects.create(
+        contact=uyc_contact, citizen=citizen, department=department, due_at=timezone.now()
+    )
+    services.follow_up_close(follow_up=follow_up, answer="SECRET-ANSWER decided", actor=officer)
+    entries = timeline.citizen_timeline(citizen=citizen, viewer=senior).entries
+    entry = next(e for e in entries if e.kind == "follow_up")
+    assert officer.display_name() in repr(entry.details)
 
 
 def test_senior_management_reads_the_under_your_command_message(uyc_contact, citizen, senior):
