@@ -538,12 +538,12 @@ def _insert_rows(rows: list[ContactRow], *, actor, via: str, received) -> list[i
     """
     values = [_contact_fields(r, actor, via, received) for r in rows]
     columns = ", ".join(name for name, _type in _INSERT_COLUMNS)
-    arrays = ", ".join(f"%s::{kind}[]" for _name, kind in _INSERT_COLUMNS)
+    arrays = ", ".join(f"%b::{kind}[]" for _name, kind in _INSERT_COLUMNS)
     # WITH ORDINALITY … ORDER BY n keeps the rows in batch order, and RETURNING gives the
     # ids in the order the rows were inserted.
     sql = (
         f"INSERT INTO {Contact._meta.db_table} ({columns}, created_at, updated_at) "
-        f"SELECT {columns}, %s, %s FROM unnest({arrays}) WITH ORDINALITY AS t({columns}, n) ORDER BY n "
+        f"SELECT {columns}, %b, %b FROM unnest({arrays}) WITH ORDINALITY AS t({columns}, n) ORDER BY n "
         "RETURNING id"
     )
     params = [received, received] + [[v[name] for v in values] for name, _type in _INSERT_COLUMNS]
@@ -552,7 +552,7 @@ def _insert_rows(rows: list[ContactRow], *, actor, via: str, received) -> list[i
     # them as binary parameters instead, several times faster for a batch of 1,000.
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql.replace("%s", "%b"), params)
+        cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
 
 
