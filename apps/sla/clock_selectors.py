@@ -156,20 +156,28 @@ def badges_for(tickets: Iterable, *, now: datetime | None = None) -> dict[int, B
 # --- the filter -----------------------------------------------------------------------------
 
 
-def _late(now: datetime) -> Q:
-    return Q(state=Clock.State.BREACHED, met_at__isnull=True) | Q(state=Clock.State.RUNNING, due_at__lt=now)
+def _on(prefix: str, **lookups) -> Q:
+    return Q(**{prefix + name: value for name, value in lookups.items()})
 
 
-def _risky(now: datetime) -> Q:
-    return Q(state=Clock.State.RUNNING, at_risk_at__lte=now, due_at__gte=now)
+def late_q(now: datetime, prefix: str = "") -> Q:
+    """A clock late now (``prefix="sla_clocks__"`` to ask it from the tickets)."""
+    return _on(prefix, state=Clock.State.BREACHED, met_at__isnull=True) | _on(
+        prefix, state=Clock.State.RUNNING, due_at__lt=now
+    )
+
+
+def risky_q(now: datetime, prefix: str = "") -> Q:
+    """A clock at risk now: running, past its at-risk instant, not yet late."""
+    return _on(prefix, state=Clock.State.RUNNING, at_risk_at__lte=now, due_at__gte=now)
 
 
 def filter_by_sla_state(queryset: QuerySet, state: str, *, now: datetime | None = None) -> QuerySet:
     """Tickets whose badge is ``state``: breached, at_risk or on_time (EXISTS on the clocks)."""
     now = now or timezone.now()
     of_ticket = Clock.objects.filter(ticket_id=OuterRef("pk"))
-    late = Exists(of_ticket.filter(_late(now)))
-    risky = Exists(of_ticket.filter(_risky(now)))
+    late = Exists(of_ticket.filter(late_q(now)))
+    risky = Exists(of_ticket.filter(risky_q(now)))
     running = Exists(of_ticket.filter(state__in=Clock.OPEN_STATES))
     if state == "breached":
         return queryset.filter(late)
@@ -223,10 +231,8 @@ def dashboard(*, tickets: QuerySet, group: str, now: datetime | None = None) -> 
         return rows[value]
 
     open_tickets = tickets.filter(status__in=OPEN_STATUSES, sla_clocks__isnull=False)
-    late = Q(sla_clocks__state="breached", sla_clocks__met_at__isnull=True) | Q(
-        sla_clocks__state="running", sla_clocks__due_at__lt=now
-    )
-    risky = Q(sla_clocks__state="running", sla_clocks__at_risk_at__lte=now, sla_clocks__due_at__gte=now)
+    late = late_q(now, "sla_clocks__")
+    risky = risky_q(now, "sla_clocks__")
     for figures in open_tickets.values(ticket_key).annotate(
         open=Count("id", distinct=True),
         breached=Count("id", filter=late, distinct=True),

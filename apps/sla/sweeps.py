@@ -30,13 +30,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Department, User
 from apps.accounts.roles import Role
 from apps.sla import signals
+from apps.sla.clock_selectors import late_q, risky_q
 from apps.sla.models import Clock, ClockNotice, DigestSent
 
 logger = logging.getLogger(__name__)
@@ -213,10 +214,6 @@ def sla_notify_drain(*, budget_seconds: float = 180.0, batch: int = 200, now: da
 
 def digest_figures(*, now: datetime) -> dict[int | None, dict[str, int]]:
     """Open, at-risk and breached tickets per department, in one grouped query."""
-    late = Q(sla_clocks__state="breached", sla_clocks__met_at__isnull=True) | Q(
-        sla_clocks__state="running", sla_clocks__due_at__lt=now
-    )
-    risky = Q(sla_clocks__state="running", sla_clocks__at_risk_at__lte=now, sla_clocks__due_at__gte=now)
     from apps.tickets.models import Ticket
     from apps.tickets.workflow import OPEN_STATUSES
 
@@ -225,8 +222,8 @@ def digest_figures(*, now: datetime) -> dict[int | None, dict[str, int]]:
         .values("department_id")
         .annotate(
             open=Count("id", distinct=True),
-            breached=Count("id", filter=late, distinct=True),
-            at_risk=Count("id", filter=risky, distinct=True),
+            breached=Count("id", filter=late_q(now, "sla_clocks__"), distinct=True),
+            at_risk=Count("id", filter=risky_q(now, "sla_clocks__"), distinct=True),
         )
     )
     return {
