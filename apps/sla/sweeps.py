@@ -125,7 +125,17 @@ class _Staff:
         return staff
 
     def supervisors_for(self, ticket) -> list[User]:
-        return self.by_department.get(ticket.department_id) or self.everyone
+        return self.supervisors_of(ticket.department_id)
+
+    def supervisors_of(self, department_id: int | None) -> list[User]:
+        return self.by_department.get(department_id) or self.everyone
+
+    def head_or_supervisors(self, department: Department | None) -> list[User]:
+        """The department's head (the second level and the digest); no active head: the supervisors."""
+        head = department.head if department is not None else None
+        if head is not None and head.is_active:
+            return [head]
+        return self.supervisors_of(department.pk if department is not None else None)
 
 
 def recipients_for(notice_kind: str, ticket, staff: _Staff | None = None) -> list[User]:
@@ -136,8 +146,7 @@ def recipients_for(notice_kind: str, ticket, staff: _Staff | None = None) -> lis
     elif notice_kind == ClockNotice.Kind.BREACH:
         people = ([ticket.assignee] if ticket.assignee_id else []) + staff.supervisors_for(ticket)
     else:
-        head = ticket.department.head if ticket.department_id else None
-        people = [head] if head is not None and head.is_active else staff.supervisors_for(ticket)
+        people = staff.head_or_supervisors(ticket.department if ticket.department_id else None)
     unique = {}
     for person in people:
         unique.setdefault(person.pk, person)
@@ -257,12 +266,7 @@ def sla_digest(*, now: datetime | None = None) -> int:
             if department_id in done:
                 continue
             department = departments.get(department_id)
-            head = department.head if department is not None else None
-            if head is not None and head.is_active:
-                people = [head]
-            else:
-                people = staff.by_department.get(department_id) or staff.everyone
-            for person in people:
+            for person in staff.head_or_supervisors(department):
                 notification_queue(
                     event="sla.digest",
                     recipient_user=person,
