@@ -341,8 +341,8 @@ def ticket_extension_entries(*, ticket) -> list[ExtensionEntry]:
     ]
 
 
-def _local_date(instant: datetime) -> str:
-    return formats.date_format(timezone.localtime(instant, selectors.get_calendar().tz), "DATE_FORMAT")
+def _local_date(instant: datetime, tz) -> str:
+    return formats.date_format(timezone.localtime(instant, tz), "DATE_FORMAT")
 
 
 def public_extensions(ticket) -> list:
@@ -351,14 +351,21 @@ def public_extensions(ticket) -> list:
     granted it, not the previous deadline. Registered with ``register_public_replies``."""
     from apps.tickets.selectors import PublicReply
 
-    rows = Extension.objects.filter(clock__ticket_id=ticket.pk).order_by("at", "id")
+    rows = list(
+        Extension.objects.filter(clock__ticket_id=ticket.pk)
+        .order_by("at", "id")
+        .only("at", "reason", "new_due_at")
+    )
+    if not rows:
+        return []
+    tz = selectors.get_calendar().tz
     return [
         PublicReply(
             at=e.at,
             body=_("We need more time to answer your request: we will answer by %(date)s. Reason: %(reason)s")
-            % {"date": _local_date(e.new_due_at), "reason": e.reason},
+            % {"date": _local_date(e.new_due_at, tz), "reason": e.reason},
         )
-        for e in rows.only("at", "reason", "new_due_at")
+        for e in rows
     ]
 
 
@@ -371,7 +378,7 @@ def extensions_for_timeline(*, citizen, viewer, before=None, limit: int = 20) ->
     from apps.citizens import timeline
     from apps.tickets import selectors as ticket_selectors
 
-    rows = (
+    rows = list(
         Extension.objects.filter(
             clock__ticket__in=ticket_selectors.visible_tickets(viewer).filter(citizen_id=citizen.pk)
         )
@@ -379,7 +386,10 @@ def extensions_for_timeline(*, citizen, viewer, before=None, limit: int = 20) ->
         .select_related("actor", "clock__ticket")
         .order_by("-at", "-id")[:limit]
     )
+    if not rows:
+        return []
     confidential_ok = ticket_selectors.can_read_confidential(viewer)
+    tz = selectors.get_calendar().tz
     entries = []
     for e in rows:
         ticket = e.clock.ticket
@@ -393,7 +403,7 @@ def extensions_for_timeline(*, citizen, viewer, before=None, limit: int = 20) ->
                 title=_("Confidential message to senior management")
                 if restricted
                 else _("Deadline of %(number)s extended to %(date)s")
-                % {"number": isolate_ltr(ticket.review_number), "date": _local_date(e.new_due_at)},
+                % {"number": isolate_ltr(ticket.review_number), "date": _local_date(e.new_due_at, tz)},
                 body="" if restricted else e.reason,
                 url="" if restricted else reverse("tickets:detail", args=[ticket.pk]),
                 actor="" if restricted or e.actor is None else e.actor.display_name(),
@@ -401,7 +411,7 @@ def extensions_for_timeline(*, citizen, viewer, before=None, limit: int = 20) ->
                 if restricted
                 else [
                     (_("Review number"), ticket.review_number),
-                    (_("Previous deadline"), _local_date(e.old_due_at)),
+                    (_("Previous deadline"), _local_date(e.old_due_at, tz)),
                 ],
                 restricted=restricted,
             )
