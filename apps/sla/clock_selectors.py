@@ -156,20 +156,28 @@ def badges_for(tickets: Iterable, *, now: datetime | None = None) -> dict[int, B
 # --- the filter -----------------------------------------------------------------------------
 
 
-def _late(now: datetime) -> Q:
-    return Q(state=Clock.State.BREACHED, met_at__isnull=True) | Q(state=Clock.State.RUNNING, due_at__lt=now)
+def _on(prefix: str, **lookups) -> Q:
+    return Q(**{prefix + name: value for name, value in lookups.items()})
 
 
-def _risky(now: datetime) -> Q:
-    return Q(state=Clock.State.RUNNING, at_risk_at__lte=now, due_at__gte=now)
+def late_q(now: datetime, prefix: str = "") -> Q:
+    """A clock late now (``prefix="sla_clocks__"`` to ask it from the tickets)."""
+    return _on(prefix, state=Clock.State.BREACHED, met_at__isnull=True) | _on(
+        prefix, state=Clock.State.RUNNING, due_at__lt=now
+    )
+
+
+def risky_q(now: datetime, prefix: str = "") -> Q:
+    """A clock at risk now: running, past its at-risk instant, not yet late."""
+    return _on(prefix, state=Clock.State.RUNNING, at_risk_at__lte=now, due_at__gte=now)
 
 
 def filter_by_sla_state(queryset: QuerySet, state: str, *, now: datetime | None = None) -> QuerySet:
     """Tickets whose badge is ``state``: breached, at_risk or on_time (EXISTS on the clocks)."""
     now = now or timezone.now()
     of_ticket = Clock.objects.filter(ticket_id=OuterRef("pk"))
-    late = Exists(of_ticket.filter(_late(now)))
-    risky = Exists(of_ticket.filter(_risky(now)))
+    late = Exists(of_ticket.filter(late_q(now)))
+    risky = Exists(of_ticket.filter(risky_q(now)))
     running = Exists(of_ticket.filter(state__in=Clock.OPEN_STATES))
     if state == "breached":
         return queryset.filter(late)
@@ -204,11 +212,16 @@ def _month_start(now: datetime) -> datetime:
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-def dashboard(*, tickets: QuerySet, group: str, now: datetime | None = None) -> list[DashboardRow]:
+def dashboard(
+    *, tickets: QuerySet, group: str, now: datetime | None = None, total: DashboardRow | None = None
+) -> list[DashboardRow]:
     """Per department (``group="department"``) or per kind: open, at risk and breached tickets
     now; this month's resolution clocks met on time (%); the median working time to the
     first response this month. Three grouped queries, and one more for the "All" row's
-    median (a median of medians is not the median, so it is computed over every row)."""
+    median (a median of medians is not the median, so it is computed over every row).
+
+    ``total``: the "All" row of the same tickets in the other grouping (it does not depend on
+    the grouping), which spares that query when a page shows both."""
     from apps.tickets.workflow import OPEN_STATUSES
 
     now = now or timezone.now()
@@ -223,10 +236,8 @@ def dashboard(*, tickets: QuerySet, group: str, now: datetime | None = None) -> 
         return rows[value]
 
     open_tickets = tickets.filter(status__in=OPEN_STATUSES, sla_clocks__isnull=False)
-    late = Q(sla_clocks__state="breached", sla_clocks__met_at__isnull=True) | Q(
-        sla_clocks__state="running", sla_clocks__due_at__lt=now
-    )
-    risky = Q(sla_clocks__state="running", sla_clocks__at_risk_at__lte=now, sla_clocks__due_at__gte=now)
+    late = late_q(now, "sla_clocks__")
+    risky = risky_q(now, "sla_clocks__")
     for figures in open_tickets.values(ticket_key).annotate(
         open=Count("id", distinct=True),
         breached=Count("id", filter=late, distinct=True),
@@ -270,16 +281,18 @@ def dashboard(*, tickets: QuerySet, group: str, now: datetime | None = None) -> 
     for value, r in rows.items():
         r.label = labels.get(value, "—")
     ordered = sorted(rows.values(), key=lambda r: (r.key is None, r.label))
-    total = DashboardRow(key="total", label="")
-    for r in ordered:
-        total.open += r.open
-        total.at_risk += r.at_risk
-        total.breached += r.breached
-        total.met_month += r.met_month
-        total.closed_month += r.closed_month
-    if ordered:
+    if not ordered:
+        return []
+    if total is None:
+        total = DashboardRow(key="total", label="")
+        for r in ordered:
+            total.open += r.open
+            total.at_risk += r.at_risk
+            total.breached += r.breached
+            total.met_month += r.met_month
+            total.closed_month += r.closed_month
         total.median_response = first_answers.aggregate(median=Median("elapsed"))["median"]
-    return ordered + [total] if ordered else []
+    return [*ordered, total]
 
 
 def _labels(group: str, keys) -> dict:
@@ -328,8 +341,8 @@ def ticket_extension_entries(*, ticket) -> list[ExtensionEntry]:
     ]
 
 
-def _local_date(instant: datetime) -> str:
-    return formats.date_format(timezone.localtime(instant, selectors.get_calendar().tz), "DATE_FORMAT")
+def _local_date(instant: datetime, tz) -> str:
+    return formats.date_format(timezone.localtime(instant, tz), "DATE_FORMAT")
 
 
 def public_extensions(ticket) -> list:
@@ -338,14 +351,21 @@ def public_extensions(ticket) -> list:
     granted it, not the previous deadline. Registered with ``register_public_replies``."""
     from apps.tickets.selectors import PublicReply
 
-    rows = Extension.objects.filter(clock__ticket_id=ticket.pk).order_by("at", "id")
+    rows = list(
+        Extension.objects.filter(clock__ticket_id=ticket.pk)
+        .order_by("at", "id")
+        .only("at", "reason", "new_due_at")
+    )
+    if not rows:
+        return []
+    tz = selectors.get_calendar().tz
     return [
         PublicReply(
             at=e.at,
             body=_("We need more time to answer your request: we will answer by %(date)s. Reason: %(reason)s")
-            % {"date": _local_date(e.new_due_at), "reason": e.reason},
+            % {"date": _local_date(e.new_due_at, tz), "reason": e.reason},
         )
-        for e in rows.only("at", "reason", "new_due_at")
+        for e in rows
     ]
 
 
@@ -358,7 +378,7 @@ def extensions_for_timeline(*, citizen, viewer, before=None, limit: int = 20) ->
     from apps.citizens import timeline
     from apps.tickets import selectors as ticket_selectors
 
-    rows = (
+    rows = list(
         Extension.objects.filter(
             clock__ticket__in=ticket_selectors.visible_tickets(viewer).filter(citizen_id=citizen.pk)
         )
@@ -366,7 +386,10 @@ def extensions_for_timeline(*, citizen, viewer, before=None, limit: int = 20) ->
         .select_related("actor", "clock__ticket")
         .order_by("-at", "-id")[:limit]
     )
+    if not rows:
+        return []
     confidential_ok = ticket_selectors.can_read_confidential(viewer)
+    tz = selectors.get_calendar().tz
     entries = []
     for e in rows:
         ticket = e.clock.ticket
@@ -380,7 +403,7 @@ def extensions_for_timeline(*, citizen, viewer, before=None, limit: int = 20) ->
                 title=_("Confidential message to senior management")
                 if restricted
                 else _("Deadline of %(number)s extended to %(date)s")
-                % {"number": isolate_ltr(ticket.review_number), "date": _local_date(e.new_due_at)},
+                % {"number": isolate_ltr(ticket.review_number), "date": _local_date(e.new_due_at, tz)},
                 body="" if restricted else e.reason,
                 url="" if restricted else reverse("tickets:detail", args=[ticket.pk]),
                 actor="" if restricted or e.actor is None else e.actor.display_name(),
@@ -388,7 +411,7 @@ def extensions_for_timeline(*, citizen, viewer, before=None, limit: int = 20) ->
                 if restricted
                 else [
                     (_("Review number"), ticket.review_number),
-                    (_("Previous deadline"), _local_date(e.old_due_at)),
+                    (_("Previous deadline"), _local_date(e.old_due_at, tz)),
                 ],
                 restricted=restricted,
             )

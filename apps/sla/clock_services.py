@@ -300,11 +300,13 @@ def clocks_reopen(*, ticket, at: datetime | None = None) -> Clock | None:
         spec = last.spec
     if spec is None:
         return None
+    calendar = selectors.get_calendar()
+    pauses = pauses_of(ticket.pk)
     if last is not None and last.is_open:
-        _meet_now(last, at, calendar=selectors.get_calendar(), pauses=pauses_of(ticket.pk))
+        _meet_now(last, at, calendar=calendar, pauses=pauses)
         last.save()
     clock = _new_clock(ticket, Target.RESOLUTION, spec, started_at=at, cycle=(last.cycle + 1 if last else 1))
-    recompute(clock, calendar=selectors.get_calendar(), pauses=pauses_of(ticket.pk))
+    recompute(clock, calendar=calendar, pauses=pauses)
     clock.save()
     return clock
 

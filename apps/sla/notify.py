@@ -4,12 +4,12 @@ escalation level and the morning digest. ``sla.at_risk``, ``sla.breached`` and t
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
 from apps.notifications.choices import Audience, Channel
-from apps.notifications.events import DefaultTemplate, Event, Placeholder, register
+from apps.notifications.events import SLA_BREACHED, DefaultTemplate, Event, Placeholder, register
 
 
 def register_events() -> None:
@@ -25,13 +25,8 @@ def register_events() -> None:
             channels=(Channel.IN_APP, Channel.EMAIL),
             urgent=True,
             link_placeholder="ticket_url",
-            placeholders=(
-                Placeholder("review_number", _("Review number"), "2026-004217-K", ltr=True),
-                Placeholder(
-                    "ticket_url", _("Link to the ticket"), "https://contact.housing.gov.bh/tickets/4217/"
-                ),
-                Placeholder("due_at", _("Deadline"), datetime(2026, 12, 10, 13, 0)),
-            ),
+            # The first level's placeholders (review number, link, deadline), not copies of them.
+            placeholders=SLA_BREACHED.placeholders,
             defaults={
                 (Channel.IN_APP, "ar"): DefaultTemplate(
                     subject="تصعيد: الطلب {{ review_number }} ما زال متأخراً",

@@ -30,13 +30,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Department, User
 from apps.accounts.roles import Role
 from apps.sla import signals
+from apps.sla.clock_selectors import late_q, risky_q
 from apps.sla.models import Clock, ClockNotice, DigestSent
 
 logger = logging.getLogger(__name__)
@@ -124,7 +125,17 @@ class _Staff:
         return staff
 
     def supervisors_for(self, ticket) -> list[User]:
-        return self.by_department.get(ticket.department_id) or self.everyone
+        return self.supervisors_of(ticket.department_id)
+
+    def supervisors_of(self, department_id: int | None) -> list[User]:
+        return self.by_department.get(department_id) or self.everyone
+
+    def head_or_supervisors(self, department: Department | None) -> list[User]:
+        """The department's head (the second level and the digest); no active head: the supervisors."""
+        head = department.head if department is not None else None
+        if head is not None and head.is_active:
+            return [head]
+        return self.supervisors_of(department.pk if department is not None else None)
 
 
 def recipients_for(notice_kind: str, ticket, staff: _Staff | None = None) -> list[User]:
@@ -135,8 +146,7 @@ def recipients_for(notice_kind: str, ticket, staff: _Staff | None = None) -> lis
     elif notice_kind == ClockNotice.Kind.BREACH:
         people = ([ticket.assignee] if ticket.assignee_id else []) + staff.supervisors_for(ticket)
     else:
-        head = ticket.department.head if ticket.department_id else None
-        people = [head] if head is not None and head.is_active else staff.supervisors_for(ticket)
+        people = staff.head_or_supervisors(ticket.department if ticket.department_id else None)
     unique = {}
     for person in people:
         unique.setdefault(person.pk, person)
@@ -213,10 +223,6 @@ def sla_notify_drain(*, budget_seconds: float = 180.0, batch: int = 200, now: da
 
 def digest_figures(*, now: datetime) -> dict[int | None, dict[str, int]]:
     """Open, at-risk and breached tickets per department, in one grouped query."""
-    late = Q(sla_clocks__state="breached", sla_clocks__met_at__isnull=True) | Q(
-        sla_clocks__state="running", sla_clocks__due_at__lt=now
-    )
-    risky = Q(sla_clocks__state="running", sla_clocks__at_risk_at__lte=now, sla_clocks__due_at__gte=now)
     from apps.tickets.models import Ticket
     from apps.tickets.workflow import OPEN_STATUSES
 
@@ -225,8 +231,8 @@ def digest_figures(*, now: datetime) -> dict[int | None, dict[str, int]]:
         .values("department_id")
         .annotate(
             open=Count("id", distinct=True),
-            breached=Count("id", filter=late, distinct=True),
-            at_risk=Count("id", filter=risky, distinct=True),
+            breached=Count("id", filter=late_q(now, "sla_clocks__"), distinct=True),
+            at_risk=Count("id", filter=risky_q(now, "sla_clocks__"), distinct=True),
         )
     )
     return {
@@ -260,12 +266,7 @@ def sla_digest(*, now: datetime | None = None) -> int:
             if department_id in done:
                 continue
             department = departments.get(department_id)
-            head = department.head if department is not None else None
-            if head is not None and head.is_active:
-                people = [head]
-            else:
-                people = staff.by_department.get(department_id) or staff.everyone
-            for person in people:
+            for person in staff.head_or_supervisors(department):
                 notification_queue(
                     event="sla.digest",
                     recipient_user=person,
