@@ -172,6 +172,31 @@ def risky_q(now: datetime, prefix: str = "") -> Q:
     return _on(prefix, state=Clock.State.RUNNING, at_risk_at__lte=now, due_at__gte=now)
 
 
+def open_ticket_counts(tickets: QuerySet, group: str, *, now: datetime) -> QuerySet:
+    """Open tickets with clocks, per ``group`` (a ticket field): ``open``, ``breached`` (a late
+    clock) and ``at_risk`` (a clock at risk and none late) — each ticket counted once, under
+    the same rule as its badge and the list filter. One grouped query."""
+    from apps.tickets.workflow import OPEN_STATUSES
+
+    of_ticket = Clock.objects.filter(ticket_id=OuterRef("pk"))
+    return (
+        tickets.filter(status__in=OPEN_STATUSES)
+        .annotate(
+            has_clock=Exists(of_ticket),
+            is_late=Exists(of_ticket.filter(late_q(now))),
+            is_risky=Exists(of_ticket.filter(risky_q(now))),
+        )
+        .filter(has_clock=True)
+        .values(group)
+        .annotate(
+            open=Count("id"),
+            breached=Count("id", filter=Q(is_late=True)),
+            at_risk=Count("id", filter=Q(is_risky=True, is_late=False)),
+        )
+        .order_by()
+    )
+
+
 def filter_by_sla_state(queryset: QuerySet, state: str, *, now: datetime | None = None) -> QuerySet:
     """Tickets whose badge is ``state``: breached, at_risk or on_time (EXISTS on the clocks)."""
     now = now or timezone.now()
@@ -222,7 +247,6 @@ def dashboard(
 
     ``total``: the "All" row of the same tickets in the other grouping (it does not depend on
     the grouping), which spares that query when a page shows both."""
-    from apps.tickets.workflow import OPEN_STATUSES
 
     now = now or timezone.now()
     month = _month_start(now)
@@ -235,21 +259,9 @@ def dashboard(
             rows[value] = DashboardRow(key=value, label="")
         return rows[value]
 
-    open_tickets = tickets.filter(status__in=OPEN_STATUSES, sla_clocks__isnull=False)
-    late = late_q(now, "sla_clocks__")
-    risky = risky_q(now, "sla_clocks__")
-    for figures in open_tickets.values(ticket_key).annotate(
-        open=Count("id", distinct=True),
-        breached=Count("id", filter=late, distinct=True),
-        risky=Count("id", filter=risky, distinct=True),
-        risky_late=Count("id", filter=risky & late, distinct=True),
-    ):
+    for figures in open_ticket_counts(tickets, ticket_key, now=now):
         r = row(figures[ticket_key])
-        r.open, r.breached, r.at_risk = (
-            figures["open"],
-            figures["breached"],
-            figures["risky"] - figures["risky_late"],
-        )
+        r.open, r.breached, r.at_risk = figures["open"], figures["breached"], figures["at_risk"]
     closed = (
         Clock.objects.filter(ticket__in=tickets, target=Target.RESOLUTION.value)
         .annotate(ended=Coalesce(F("met_at"), F("breached_at")))

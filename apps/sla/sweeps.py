@@ -30,14 +30,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Department, User
 from apps.accounts.roles import Role
 from apps.sla import signals
-from apps.sla.clock_selectors import late_q, risky_q
+from apps.sla.clock_selectors import open_ticket_counts
 from apps.sla.models import Clock, ClockNotice, DigestSent
 
 logger = logging.getLogger(__name__)
@@ -224,17 +223,8 @@ def sla_notify_drain(*, budget_seconds: float = 180.0, batch: int = 200, now: da
 def digest_figures(*, now: datetime) -> dict[int | None, dict[str, int]]:
     """Open, at-risk and breached tickets per department, in one grouped query."""
     from apps.tickets.models import Ticket
-    from apps.tickets.workflow import OPEN_STATUSES
 
-    rows = (
-        Ticket.objects.filter(status__in=OPEN_STATUSES, sla_clocks__isnull=False)
-        .values("department_id")
-        .annotate(
-            open=Count("id", distinct=True),
-            breached=Count("id", filter=late_q(now, "sla_clocks__"), distinct=True),
-            at_risk=Count("id", filter=risky_q(now, "sla_clocks__"), distinct=True),
-        )
-    )
+    rows = open_ticket_counts(Ticket.objects.all(), "department_id", now=now)
     return {
         row["department_id"]: {"open": row["open"], "at_risk": row["at_risk"], "breached": row["breached"]}
         for row in rows

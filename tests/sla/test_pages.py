@@ -182,3 +182,39 @@ def test_the_dashboard_computes_the_all_row_once_for_both_tables(login, supervis
     ]
     assert totals[0] == totals[1]
     assert 'data-cell="open">3<' in totals[0]
+
+
+def test_a_late_ticket_with_another_clock_at_risk_counts_as_late_only(agent, department, three_tickets):
+    from datetime import timedelta
+
+    from apps.sla.clock_selectors import open_ticket_counts
+    from apps.sla.models import Clock
+    from apps.tickets.models import Ticket
+
+    for ticket in three_tickets.values():
+        Ticket.objects.filter(pk=ticket.pk).update(department=department)
+    now = at(2025, 4, 15, 10, 0)
+    with frozen(now):
+        sweeps.sla_sweep()
+    late = three_tickets["breached"]
+    risky_clock = Clock.objects.get(ticket=late, target="resolution")
+    risky_clock.pk = None
+    risky_clock.target = "first_response"
+    risky_clock.state = Clock.State.RUNNING
+    risky_clock.breached_at = risky_clock.met_at = None
+    risky_clock.at_risk_at = now - timedelta(hours=1)
+    risky_clock.due_at = now + timedelta(hours=1)
+    risky_clock.save(force_insert=True)
+
+    counts = {
+        row["department_id"]: row
+        for row in open_ticket_counts(Ticket.objects.all(), "department_id", now=now)
+    }
+    digest = sweeps.digest_figures(now=now)
+
+    assert (
+        counts[department.pk]["open"],
+        counts[department.pk]["breached"],
+        counts[department.pk]["at_risk"],
+    ) == (3, 1, 1)
+    assert digest[department.pk] == {"open": 3, "at_risk": 1, "breached": 1}
