@@ -91,6 +91,8 @@ def run(port: int) -> int:
 
     os.environ.setdefault("DEBUG", "true")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "housing_contact.settings.base")
+    # The links in SMS and e-mail must point at the server this command starts.
+    os.environ.setdefault("HOUSING_PUBLIC_BASE_URL", f"http://127.0.0.1:{port}")
     ensure_services()
     _manage("migrate", "--noinput")
     _manage("compiletranslations")

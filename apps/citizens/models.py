@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
 
 from apps.core.models import TimeStampedModel
@@ -81,7 +82,7 @@ class Citizen(TimeStampedModel):
 class CitizenPhone(TimeStampedModel):
     class Kind(models.TextChoices):
         MOBILE = "mobile", _("Mobile")
-        HOME = "home", _("Home")
+        HOME = "home", pgettext_lazy("phone kind", "Home")
         WORK = "work", _("Work")
 
     citizen = models.ForeignKey(

@@ -8,6 +8,9 @@ class CommitteeConfig(AppConfig):
     verbose_name = _("Housing committee")
 
     def ready(self):
+        from apps.committee import dashboard
+
+        dashboard.register_panels()
         from apps.committee import (
             letters,
             navigation,  # noqa: F401  (registers the staff nav entries)

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.models import TimeStampedModel
 
@@ -416,7 +417,9 @@ class Decision(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="decisions")
-    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    outcome = models.CharField(
+        pgettext_lazy("committee decision", "outcome"), max_length=10, choices=Outcome.choices
+    )
     conditions = models.TextField(_("conditions"), blank=True)
     rejection_reason = models.ForeignKey(
         RejectionReason, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("reason")

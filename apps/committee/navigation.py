@@ -6,7 +6,12 @@ from apps.core.navigation import NavEntry, register
 
 register(
     NavEntry(
-        "committee:pool", _("Committee referrals"), "committee:pool", "accounts.view_committee", order=60
+        "committee:pool",
+        _("Committee referrals"),
+        "committee:pool",
+        "accounts.view_committee",
+        order=60,
+        group="committee",
     )
 )
 register(
@@ -16,5 +21,6 @@ register(
         "committee:meetings",
         "accounts.view_committee",
         order=61,
+        group="committee",
     )
 )

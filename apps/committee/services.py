@@ -37,6 +37,7 @@ from apps.committee.models import (
     SourceKind,
 )
 from apps.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
+from apps.core.templatetags.dates import format_day
 from apps.core.text import LRI, PDI, latin_digits
 
 MANAGE_PERMISSION = "accounts.manage_committee"
@@ -978,7 +979,7 @@ def appeal_submit(*, reference: str, cpr: str, grounds: str, now: datetime | Non
     if now > deadline:
         raise ValidationFailed(
             _("The 30 days to appeal this decision ended on %(date)s.")
-            % {"date": timezone.localdate(deadline).isoformat()},
+            % {"date": format_day(timezone.localdate(deadline))},
             code="appeal_window_closed",
         )
     grounds = (grounds or "").strip()

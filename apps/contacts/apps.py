@@ -8,6 +8,9 @@ class ContactsConfig(AppConfig):
     verbose_name = _("Contacts")
 
     def ready(self):
+        from apps.contacts import dashboard
+
+        dashboard.register_panels()
         from django.db.models.signals import post_migrate
 
         from apps.citizens import timeline
@@ -23,7 +26,12 @@ class ContactsConfig(AppConfig):
         _register_events()
         register(
             NavEntry(
-                "contacts:console", _("Agent console"), "contacts:console", selectors.CONSOLE_PERMISSION, 10
+                "contacts:console",
+                _("Agent console"),
+                "contacts:console",
+                selectors.CONSOLE_PERMISSION,
+                10,
+                group="desk",
             )
         )
         register(
@@ -33,6 +41,7 @@ class ContactsConfig(AppConfig):
                 "contacts:supervisor",
                 selectors.SUPERVISOR_PERMISSION,
                 20,
+                group="management",
             )
         )
         register(
@@ -42,6 +51,7 @@ class ContactsConfig(AppConfig):
                 "contacts:follow_ups",
                 selectors.DEPARTMENT_PERMISSION,
                 30,
+                group="desk",
             )
         )
 

@@ -25,6 +25,7 @@ from apps.contacts.models import (
 )
 from apps.core.choices import choice_label
 from apps.core.errors import ValidationFailed
+from apps.core.templatetags.dates import format_day, format_moment
 from apps.core.text import latin_digits
 
 CONSOLE_PERMISSION = "accounts.use_agent_console"
@@ -420,6 +421,20 @@ def follow_up_queue(*, viewer, department_id: int | None = None, status: str = "
     )
 
 
+def follow_ups_referred_by(*, agent, status: str = "open") -> QuerySet[FollowUp]:
+    """The follow-ups an agent referred from their own contacts (the agent's home page links here)."""
+    if not _has(agent, CONSOLE_PERMISSION):
+        return FollowUp.objects.none()
+    qs = FollowUp.objects.select_related(
+        "contact__purpose", "contact__agent", "citizen", "department"
+    ).filter(contact__agent=agent)
+    if status in FollowUp.Status.values:
+        qs = qs.filter(status=status)
+    return (
+        qs.order_by("due_at", "id") if status == FollowUp.Status.OPEN else qs.order_by("-answered_at", "-id")
+    )
+
+
 def follow_up_for(*, viewer, follow_up_id: int) -> FollowUp | None:
     return follow_up_queue(viewer=viewer, status="").filter(pk=follow_up_id).first()
 
@@ -519,7 +534,7 @@ def follow_ups_for_timeline(*, citizen, viewer, before=None, limit: int = 20) ->
             badge = (_("Overdue"), "danger")
         else:
             badge = (_("Open"), "warning")
-        details = [(_("Due"), timezone.localtime(follow_up.due_at).strftime("%Y-%m-%d"))]
+        details = [(_("Due"), format_day(follow_up.due_at))]
         if follow_up.answered_by and not restricted:  # who handled a UYC message is its content too
             details.append((_("Answered by"), follow_up.answered_by.display_name()))
         entries.append(
@@ -556,8 +571,7 @@ def callbacks_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> 
             kind="callback",
             id=callback.pk,
             kind_label=_("Callback"),
-            title=_("Callback at %(time)s")
-            % {"time": timezone.localtime(callback.due_at).strftime("%Y-%m-%d %H:%M")},
+            title=_("Callback at %(time)s") % {"time": format_moment(callback.due_at)},
             actor=callback.assigned_to.display_name(),
             badges=[(choice_label(callback, "status"), colours.get(callback.status, "secondary"))],
             details=[(_("Number"), callback.number)],

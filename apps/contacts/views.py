@@ -500,13 +500,18 @@ def _queue_allowed(user) -> bool:
 @login_required
 @require_GET
 def follow_ups(request):
-    if not _queue_allowed(request.user):
+    referred_by_me = request.GET.get("referred") == "me"
+    if referred_by_me and not request.user.has_perm(selectors.CONSOLE_PERMISSION):
+        raise DjangoPermissionDenied
+    if not referred_by_me and not _queue_allowed(request.user):
         raise DjangoPermissionDenied
     status = request.GET.get("status") or FollowUp.Status.OPEN
     department_id = _int(request.GET.get("department"))
-    queue = list(
-        selectors.follow_up_queue(viewer=request.user, department_id=department_id, status=status)[:200]
-    )
+    if referred_by_me:
+        rows = selectors.follow_ups_referred_by(agent=request.user, status=status)
+    else:
+        rows = selectors.follow_up_queue(viewer=request.user, department_id=department_id, status=status)
+    queue = list(rows[:200])
     now = timezone.now()
     for follow_up in queue:
         follow_up.visible_notes = selectors.visible_notes(follow_up.contact, request.user)
@@ -524,6 +529,7 @@ def follow_ups(request):
             if selectors.can_supervise(request.user)
             else [],
             "own_department": request.user.department,
+            "referred_by_me": referred_by_me,
         },
     )
 

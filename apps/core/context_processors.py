@@ -15,6 +15,7 @@ def shell(request):
         )
     return {
         "nav_entries": entries,
+        "nav_groups": navigation.groups_for(entries),
         "today": today,
         "today_hijri": hijri_date(today),
     }

@@ -9,7 +9,7 @@ from django.views.i18n import set_language as django_set_language
 
 from apps.accounts import services as account_services
 from apps.accounts.roles import roles_of
-from apps.core import health
+from apps.core import dashboard, health
 from apps.core.errors import ApplicationError
 
 
@@ -30,7 +30,12 @@ def readyz(request):
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"roles": roles_of(request.user)})
+    """Each role's work with live counts (apps/core/dashboard.py), every count a link."""
+    return render(
+        request,
+        "core/home.html",
+        {"roles": roles_of(request.user), "panels": dashboard.panels_for(request.user)},
+    )
 
 
 @require_POST

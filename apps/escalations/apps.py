@@ -8,6 +8,9 @@ class EscalationsConfig(AppConfig):
     verbose_name = _("Under Your Command")
 
     def ready(self):
+        from apps.escalations import dashboard
+
+        dashboard.register_panels()
         from apps.core.navigation import NavEntry, register
         from apps.escalations import integrations, selectors
 
@@ -19,6 +22,7 @@ class EscalationsConfig(AppConfig):
                 "escalations:queue",
                 selectors.can_use_queue,
                 order=30,
+                group="management",
             )
         )
         register(
@@ -28,6 +32,7 @@ class EscalationsConfig(AppConfig):
                 "escalations:info_requests",
                 "accounts.work_department_queue",
                 order=31,
+                group="desk",
             )
         )
         integrations.connect()

@@ -18,6 +18,7 @@ from apps.citizens import selectors as citizen_selectors
 from apps.citizens.validation import is_mobile, normalize_cpr, normalize_phone
 from apps.core import otp
 from apps.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
+from apps.core.templatetags.dates import format_moment
 from apps.escalations import clock, letters, selectors
 from apps.escalations.models import (
     Delegation,
@@ -741,7 +742,7 @@ def escalation_inform(*, escalation: Escalation, actor: User, now: datetime | No
     if locked.informed_at is not None:
         raise Conflict(
             _("The citizen was already told this decision, on %(date)s.")
-            % {"date": timezone.localtime(locked.informed_at).strftime("%Y-%m-%d %H:%M")},
+            % {"date": format_moment(locked.informed_at)},
             code="already_informed",
         )
     if locked.decided_at is None or locked.status != Status.DECIDED:

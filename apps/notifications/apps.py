@@ -13,6 +13,11 @@ class NotificationsConfig(AppConfig):
 
         register(
             NavEntry(
-                "notifications_outbox", _("Outbox"), "notifications:outbox", "notifications.view_outbox", 800
+                "notifications_outbox",
+                _("Outbox"),
+                "notifications:outbox",
+                "notifications.view_outbox",
+                800,
+                group="administration",
             )
         )

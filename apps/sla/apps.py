@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SlaConfig(AppConfig):
@@ -20,5 +21,12 @@ class SlaConfig(AppConfig):
         timeline.register("sla_extension", clock_selectors.extensions_for_timeline)
         ticket_selectors.register_public_replies("sla", clock_selectors.public_extensions)
         register(
-            NavEntry("sla:dashboard", _("Deadlines"), "sla:dashboard", "sla.view_sla_dashboard", order=40)
+            NavEntry(
+                "sla:dashboard",
+                pgettext_lazy("SLA", "Deadlines"),
+                "sla:dashboard",
+                "sla.view_sla_dashboard",
+                order=40,
+                group="management",
+            )
         )

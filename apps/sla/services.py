@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.templatetags.dates import format_moment
 from apps.sla import signals
 from apps.sla.business_calendar import Calendar
 from apps.sla.clocks import TARGET_LABELS, Target, Unit
@@ -512,7 +513,7 @@ def _effective_from(policy: Policy | None, effective_from: datetime | None) -> d
         if latest is not None and effective_from < latest:
             raise PolicyInvalid(
                 _("A new version must take effect after the latest one (%(latest)s).")
-                % {"latest": timezone.localtime(latest).strftime("%Y-%m-%d %H:%M")},
+                % {"latest": format_moment(latest)},
                 code="sla_policy_effective_before_latest",
                 details={"latest": latest.isoformat()},
             )

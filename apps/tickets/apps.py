@@ -8,15 +8,36 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets")
 
     def ready(self):
+        from apps.tickets import dashboard
+
+        dashboard.register_panels()
         from apps.core.navigation import NavEntry, register
         from apps.tickets import notify
 
         notify.register_events()
 
         register(
-            NavEntry("tickets:my_work", _("My work"), "tickets:my_work", "tickets.view_ticket", order=10)
+            NavEntry(
+                "tickets:my_work",
+                _("My work"),
+                "tickets:my_work",
+                "tickets.view_ticket",
+                order=10,
+                group="desk",
+            )
         )
-        register(NavEntry("tickets:list", _("Tickets"), "tickets:list", "tickets.view_ticket", order=11))
         register(
-            NavEntry("tickets:create", _("New ticket"), "tickets:create", "tickets.add_ticket", order=12)
+            NavEntry(
+                "tickets:list", _("Tickets"), "tickets:list", "tickets.view_ticket", order=11, group="desk"
+            )
+        )
+        register(
+            NavEntry(
+                "tickets:create",
+                _("New ticket"),
+                "tickets:create",
+                "tickets.add_ticket",
+                order=12,
+                group="desk",
+            )
         )

@@ -157,6 +157,10 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "Asia/Bahrain"
 USE_I18N = True
 USE_TZ = True
+# One date and number policy (apps/core/templatetags/dates.py): unambiguous month names, never
+# 12/03/2026; Arabic-Indic digits on Arabic pages when HOUSING_ARABIC_INDIC_DIGITS is on.
+FORMAT_MODULE_PATH = ["housing_contact.formats"]
+HOUSING_ARABIC_INDIC_DIGITS = envconfig.get_bool("HOUSING_ARABIC_INDIC_DIGITS", False)
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(envconfig.get_str("STATIC_ROOT", str(BASE_DIR / "var" / "staticfiles")))

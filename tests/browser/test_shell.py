@@ -32,8 +32,10 @@ def test_each_role_signs_in_to_its_arabic_right_to_left_home_page(request, perso
 def test_only_the_administrator_sees_the_administration_link(page, log_in, agent, admin_user):
     log_in(page, agent)
     expect(page.locator("[data-nav=admin]")).to_have_count(0)
+    page.get_by_test_id("user-menu").get_by_role("button").click()
     page.get_by_test_id("logout").click()
     log_in(page, admin_user)
+    page.locator("[data-nav-group=administration] > button").click()
     expect(page.locator("[data-nav=admin]")).to_be_visible()
 
 

@@ -51,7 +51,7 @@ def test_a_supervisor_sees_deadlines_in_arabic(
     log_in(page, supervisor)
     page.goto(f"{live_server.url}/sla/")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
-    expect(page.get_by_role("heading", name="المواعيد")).to_be_visible()
+    expect(page.get_by_role("heading", name="مُهل الإنجاز")).to_be_visible()
     department_row = page.get_by_test_id("by-department").locator(f"tr[data-row='{department.pk}']")
     expect(department_row.locator("[data-cell=open]")).to_have_text("3")
     expect(department_row.locator("[data-cell=breached]")).to_have_text("1")

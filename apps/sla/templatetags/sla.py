@@ -6,6 +6,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from apps.core.templatetags.dates import format_working_duration
+
 register = template.Library()
 
 _STYLE = {"breached": "text-bg-danger", "at_risk": "text-bg-warning", "on_time": "text-bg-success"}
@@ -17,16 +19,8 @@ def _labels():
 
 @register.filter
 def working_time(value: timedelta | None) -> str:
-    """A duration as hours and minutes (working time for working-time targets)."""
-    if value is None:
-        return "—"
-    minutes = int(value.total_seconds() // 60)
-    hours, minutes = divmod(max(minutes, 0), 60)
-    if hours and minutes:
-        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
-    if hours:
-        return _("%(hours)d h") % {"hours": hours}
-    return _("%(minutes)d min") % {"minutes": minutes}
+    """A working-time duration in working days and hours (the one policy in core's dates)."""
+    return format_working_duration(value)
 
 
 @register.simple_tag
