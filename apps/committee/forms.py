@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.committee.models import Outcome, RejectionReason, SourceKind
+from apps.core.choices import CHOOSE
 from apps.core.forms import LatinDigitsCharField, LatinDigitsDateField, LatinDigitsIntegerField
 
 
@@ -56,7 +57,10 @@ class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Decision"), choices=Outcome.choices, widget=forms.RadioSelect)
     conditions = forms.CharField(label=_("Conditions"), max_length=2000, required=False)
     rejection_reason = forms.ModelChoiceField(
-        label=_("Reason"), queryset=RejectionReason.objects.filter(is_active=True), required=False
+        label=_("Reason"),
+        queryset=RejectionReason.objects.filter(is_active=True),
+        required=False,
+        empty_label=CHOOSE,
     )
     reason_note = forms.CharField(label=_("Further explanation"), max_length=2000, required=False)
     needs = forms.CharField(label=_("What is needed"), max_length=2000, required=False)

@@ -22,6 +22,7 @@ from apps.citizens import selectors as citizen_selectors
 from apps.citizens import services as citizen_services
 from apps.committee import services
 from apps.committee.models import MemberRole, Outcome, SourceKind
+from apps.tickets.models import Ticket
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -125,24 +126,24 @@ def _demo_month(committee, users, reasons) -> None:
     bahrain = ZoneInfo("Asia/Bahrain")
     year, month = _previous_month(timezone.localdate())
     secretary, chair = users["secretary"], users["chair"]
-    sources = [SourceKind.TICKET] * 5 + [SourceKind.SECRETARY] * 3 + [SourceKind.ESCALATION] * 2
+    # Every source is real: a ticket's own review number, or the secretary's own referral.
+    sources = [SourceKind.TICKET] * 6 + [SourceKind.SECRETARY] * 4
+    tickets = list(Ticket.objects.filter(citizen__isnull=False).select_related("citizen").order_by("pk")[:90])
     referrals = []
     for index in range(90):
         minutes = int(index * 27 * 24 * 60 / 90)
         when = datetime.datetime(year, month, 1, 8, 0, tzinfo=bahrain) + datetime.timedelta(minutes=minutes)
-        source = sources[index % len(sources)]
+        source = sources[index % len(sources)] if tickets else SourceKind.SECRETARY
+        ticket = tickets[index % len(tickets)] if source == SourceKind.TICKET else None
         referrals.append(
             services.referral_create(
                 committee=committee,
-                citizen=_citizen(index),
+                citizen=ticket.citizen if ticket else _citizen(index),
                 subject=SUBJECTS[index % len(SUBJECTS)],
                 summary="عرض الحالة على اللجنة بناءً على طلب المواطن والمستندات المرفقة.",
                 housing_application_number=f"{year - 6}{index:05d}",
                 source_kind=source,
-                source_reference={
-                    SourceKind.TICKET: f"{year}-{4800 + index:06d}-{index % 10}",
-                    SourceKind.ESCALATION: f"UYC-{year}-{index:04d}",
-                }.get(source, ""),
+                source_reference=ticket.review_number if ticket else "",
                 referred_at=when,
                 actor=secretary,
             )

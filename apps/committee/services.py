@@ -265,7 +265,9 @@ def referral_create(
         referral=referral,
         to_status=ReferralStatus.PENDING,
         actor=referral.created_by,
-        reason=str(SourceKind(source_kind).label),
+        # No reason text: the source is the referral's own field, shown in the reader's
+        # language; a label stored here would stay in the language of whoever created it.
+        reason="",
         at=when,
     )
     return referral
@@ -660,9 +662,16 @@ def decision_record(
     3. Only when attendance is recorded and the quorum reached.
     4. Only for a referral on this meeting's agenda.
     5. A rejection cites a reason from the managed list; a deferral says what is needed.
+    6. Not before the meeting's day: a meeting yet to come has decided nothing.
     """
     meeting = _lock_meeting(meeting)
     require_secretary(meeting.committee, actor)
+    if meeting.date > timezone.localdate(now or timezone.now()):
+        raise Conflict(
+            _("This meeting is on %(date)s: its decisions can be recorded from that day.")
+            % {"date": format_day(meeting.date)},
+            code="meeting_in_future",
+        )
     if meeting.status == MeetingStatus.SIGNED:
         raise Conflict(
             _("The minutes are signed and their decisions are final. Record an amending decision instead."),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import Department, User
 from apps.contacts.models import Channel, Outcome, Purpose, QuickAnswer
 from apps.contacts.selectors import ContactFilters, day_range
+from apps.core.choices import CHOOSE
 from apps.core.forms import LatinDigitsCharField, LatinDigitsDateField
 from apps.tickets.models import Ticket
 
@@ -120,6 +121,7 @@ class LogForm(forms.Form):
         label=_("Refer to department"),
         queryset=Department.objects.filter(is_active=True).order_by("code"),
         required=False,
+        empty_label=CHOOSE,
     )
     ticket_kind = forms.ChoiceField(label=_("Kind of ticket"), choices=Ticket.Kind.choices, required=False)
     ticket_subject = forms.CharField(label=_("Subject of the ticket"), max_length=200, required=False)

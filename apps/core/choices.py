@@ -10,6 +10,7 @@ it is turned into text, as before.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 
 def choice_label(instance: models.Model, field_name: str) -> str:
@@ -20,3 +21,7 @@ def choice_label(instance: models.Model, field_name: str) -> str:
         field.__dict__["_choice_labels"] = labels
     value = getattr(instance, field.attname)
     return str(labels.get(value, value))
+
+
+# The empty choice of a drop-down, in words (Django's default is "---------").
+CHOOSE = pgettext_lazy("empty choice of a drop-down", "Choose…")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Department, User
+from apps.core.choices import CHOOSE
 from apps.core.forms import LatinDigitsCharField
 from apps.escalations import selectors
 from apps.escalations.models import Priority, Source
@@ -138,7 +139,10 @@ class ExtendForm(ServiceErrorsMixin, forms.Form):
 
 class InformationRequestForm(ServiceErrorsMixin, forms.Form):
     department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.filter(is_active=True), widget=_select()
+        label=_("Department"),
+        queryset=Department.objects.filter(is_active=True),
+        empty_label=CHOOSE,
+        widget=_select(),
     )
     question = forms.CharField(
         label=_("Question for the department"),
@@ -150,7 +154,9 @@ class InformationRequestForm(ServiceErrorsMixin, forms.Form):
 
 
 class ReferForm(ServiceErrorsMixin, forms.Form):
-    committee = forms.ModelChoiceField(label=_("Committee"), queryset=None, widget=_select())
+    committee = forms.ModelChoiceField(
+        label=_("Committee"), queryset=None, empty_label=CHOOSE, widget=_select()
+    )
     summary = forms.CharField(
         label=_("What the committee is asked to decide"),
         max_length=10000,

@@ -20,6 +20,7 @@ from apps.accounts.models import Department, User
 from apps.citizens.models import Citizen
 from apps.escalations import selectors, services
 from apps.escalations.models import Escalation
+from apps.notifications.services import notification_mark_all_read
 from apps.tickets import services as ticket_services
 from apps.tickets.models import Ticket
 
@@ -91,6 +92,9 @@ def _users():
     return senior, agent, supervisor
 
 
+DEMO_STAFF = ("agent", "supervisor", "officer", "senior", "secretary", "member", "admin")
+
+
 def seed(stdout) -> None:
     senior, agent, supervisor = _users()
     citizens = list(Citizen.objects.filter(cpr__startswith="9").order_by("cpr")[:200])
@@ -115,6 +119,17 @@ def seed(stdout) -> None:
     stdout.write(
         f"escalations seed: {made} new Under Your Command cases ({Escalation.objects.count()} in all)"
     )
+    _tidy_bells(now)
+
+
+def _tidy_bells(now) -> None:
+    """The demo staff have read yesterday's notifications: the bell shows today's only.
+
+    This is the last seeder (escalations is the last app), so every notification the demo
+    history raised is there by now. Read with the staff member as the actor.
+    """
+    for user in User.objects.filter(username__in=DEMO_STAFF):
+        notification_mark_all_read(actor=user, now=now, before=now - timedelta(hours=12))
 
 
 def _one(index, reference, rng, now, senior, agent, supervisor, citizens, department) -> None:

@@ -159,8 +159,12 @@ def _case_context(request, escalation, **forms) -> dict:
         or SummaryForm(initial={"summary": escalation.summary, "priority": escalation.priority}),
         "transition_form": forms.get("transition_form") or TransitionForm(escalation=escalation),
         "extend_form": forms.get("extend_form")
+        # Two weeks past the later of the deadline and now: never a date already gone.
         or ExtendForm(
-            initial={"new_due": timezone.localtime(escalation.due_at) + timezone.timedelta(days=14)}
+            initial={
+                "new_due": timezone.localtime(max(escalation.due_at, timezone.now()))
+                + timezone.timedelta(days=14)
+            }
         ),
         "info_form": forms.get("info_form") or InformationRequestForm(),
         "refer_form": forms.get("refer_form") or ReferForm(),

@@ -666,11 +666,13 @@ def notification_mark_read(*, notification: Notification, actor, now: datetime |
     return notification
 
 
-def notification_mark_all_read(*, actor, now: datetime | None = None) -> int:
+def notification_mark_all_read(*, actor, now: datetime | None = None, before: datetime | None = None) -> int:
+    """Mark the actor's unread in-app notifications read (only those created before ``before``)."""
     now = now or timezone.now()
-    return Notification.objects.filter(
-        channel=Channel.IN_APP, recipient_user=actor, read_at__isnull=True
-    ).update(read_at=now, updated_at=now)
+    unread = Notification.objects.filter(channel=Channel.IN_APP, recipient_user=actor, read_at__isnull=True)
+    if before is not None:
+        unread = unread.filter(created_at__lt=before)
+    return unread.update(read_at=now, updated_at=now)
 
 
 # --------------------------------------------------------------------------- templates

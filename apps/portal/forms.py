@@ -78,6 +78,17 @@ class SubmitForm(forms.Form):
         self.fields["category"].label_from_instance = lambda c: c.display_name()
         self.fields["category"].empty_label = "—"
 
+    def clean(self):
+        """Name, CPR and mobile are required unless a suggestion is sent anonymously: said in the
+        first round, beside each field, in the same words as every other required field."""
+        data = super().clean()
+        anonymous = bool(data.get("anonymous")) and data.get("kind") == "suggestion"
+        if not anonymous:
+            for field in ("name", "cpr", "mobile"):
+                if field not in self.errors and not str(data.get(field) or "").strip():
+                    self.add_error(field, self.fields[field].error_messages["required"])
+        return data
+
     def add_service_errors(self, error) -> None:
         placed = False
         for field, messages in (error.details or {}).items():

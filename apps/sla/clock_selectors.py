@@ -291,7 +291,8 @@ def dashboard(
 
     labels = _labels(group, [k for k in rows])
     for value, r in rows.items():
-        r.label = labels.get(value, "—")
+        # Tickets no department has taken yet get a row that says so, not a bare dash.
+        r.label = labels.get(value) or (_("No department yet") if value is None else "—")
     ordered = sorted(rows.values(), key=lambda r: (r.key is None, r.label))
     if not ordered:
         return []

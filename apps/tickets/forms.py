@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Department, User
+from apps.core.choices import CHOOSE
 from apps.core.forms import LatinDigitsCharField, LatinDigitsDateField
 from apps.tickets import selectors
 from apps.tickets.models import Category, Ticket
@@ -211,6 +212,7 @@ class TicketCreateForm(forms.Form):
         label=_("Category"),
         queryset=Category.objects.filter(is_active=True),
         required=False,
+        empty_label=CHOOSE,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     subject = forms.CharField(label=_("Subject"), max_length=200, widget=forms.TextInput(attrs=_TEXT))

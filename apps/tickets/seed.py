@@ -200,7 +200,18 @@ def seed(stdout) -> None:
             continue
         kind = ["complaint", "inquiry", "inquiry", "maintenance", "suggestion", "complaint"][index % 6]
         subject, description = rng.choice(TOPICS[kind])
-        received = now - timedelta(days=rng.randint(0, 120), minutes=rng.randint(0, 600))
+        path = PATHS[index % len(PATHS)]
+        # A real Tuesday: answered work spreads over four months; open work is recent, and
+        # only a handful (one in twenty-five) has gone past its deadline.
+        if path and path[-1] in ("responded", "closed"):
+            age = timedelta(days=rng.randint(3, 120), minutes=rng.randint(0, 600))
+        elif index % 25 == 0:
+            age = timedelta(days=rng.randint(12, 30), minutes=rng.randint(0, 600))
+        elif not path:
+            age = timedelta(minutes=rng.randint(5, 600))
+        else:
+            age = timedelta(days=rng.randint(0, 3), minutes=rng.randint(0, 600))
+        received = now - age
         anonymous = kind == "suggestion" and index % 4 == 0
         ticket = services.ticket_create(
             kind=kind,
@@ -222,8 +233,8 @@ def seed(stdout) -> None:
             worker = officer if officer and officer.department_id == ticket.department_id else agent
             when += timedelta(minutes=5)
             services.ticket_assign(ticket=ticket, assignee=worker, actor=supervisor, now=when)
-        for status in PATHS[index % len(PATHS)]:
-            when += timedelta(hours=rng.randint(1, 30))
+        for status in path:
+            when += timedelta(hours=rng.randint(1, 30) if age > timedelta(days=2) else rng.randint(1, 4))
             if status == Status.RESPONDED:
                 services.ticket_reply(
                     ticket=ticket,

@@ -26,6 +26,7 @@ from apps.citizens.models import CitizenPhone
 from apps.core import cursors
 from apps.core.errors import NotFound, ValidationFailed
 from apps.sla import clock_selectors
+from apps.sla.models import Clock
 from apps.tickets import review_numbers, search
 from apps.tickets.models import Category, Ticket, TicketAttachment, TicketEvent
 from apps.tickets.workflow import OPEN_STATUSES, RATEABLE_STATUSES, REOPEN_WINDOW, Status
@@ -408,6 +409,10 @@ class PublicTicket:
     can_rate: bool
     can_reopen: bool
     merged_into: str | None
+    # What the citizen is told: "Answered" once a reply was sent while the case stays open;
+    # until then, the date the answer is due (the resolution clock's, extensions included).
+    answered: bool = False
+    expected_by: datetime | None = None
 
 
 def public_ticket(ticket: Ticket, *, now: datetime | None = None) -> PublicTicket:
@@ -442,6 +447,16 @@ def public_ticket(ticket: Ticket, *, now: datetime | None = None) -> PublicTicke
         can_rate=ticket.rating is None and ticket.status in RATEABLE_STATUSES,
         can_reopen=citizen_may_reopen(ticket, now=now),
         merged_into=ticket.duplicate_of.review_number if ticket.duplicate_of_id else None,
+        answered=bool(replies) and ticket.status in OPEN_STATUSES,
+        expected_by=_expected_by(ticket) if ticket.status in OPEN_STATUSES and not replies else None,
+    )
+
+
+def _expected_by(ticket: Ticket) -> datetime | None:
+    return (
+        Clock.objects.filter(ticket_id=ticket.pk, target="resolution", state__in=Clock.OPEN_STATES)
+        .values_list("due_at", flat=True)
+        .first()
     )
 
 

@@ -241,7 +241,7 @@ def ticket_submit_from_portal(
             now=now,
         )
     missing = {
-        f: [_("Required.")]
+        f: [_("This field is required.")]
         for f, v in (("name", name), ("cpr", cpr), ("mobile", mobile))
         if not str(v).strip()
     }

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from apps.committee import services
 from apps.committee.models import AgendaItem, Decision, Meeting, Outcome, Referral, ReferralStatus
@@ -305,3 +306,12 @@ def test_a_second_active_chair_is_refused(committee, member):
     with pytest.raises(Conflict) as error:
         services.membership_add(committee=committee, user=member, role=MemberRole.CHAIR)
     assert error.value.code == "chair_taken"
+
+
+def test_it_refuses_a_decision_for_a_meeting_still_to_come(on_agenda, quorate, decide):
+    Meeting.objects.filter(pk=quorate.pk).update(date=timezone.localdate() + datetime.timedelta(days=3))
+    quorate.refresh_from_db()
+    with pytest.raises(Conflict) as error:
+        decide(quorate, on_agenda, Outcome.APPROVED)
+    assert error.value.code == "meeting_in_future"
+    assert not Decision.objects.exists()

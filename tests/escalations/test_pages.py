@@ -239,3 +239,15 @@ def test_the_code_page_gives_the_code_length_and_life_from_the_settings(client, 
     text = response.content.decode()
     assert "رمزًا من 8 أرقام" in text
     assert "لمدة 10 دقائق" in text
+
+
+def test_the_extension_form_of_an_overdue_case_offers_a_date_to_come(login, senior):
+    case = citizen_case()
+    later = case.due_at + timedelta(days=20)
+    with time_machine.travel(later, tick=False):
+        body = login(senior).get(f"/uyc/{case.pk}/").content.decode()
+    offered = re.search(r'name="new_due" value="([^"]+)"', body) or re.search(
+        r'value="([^"]+)"[^>]*name="new_due"', body
+    )
+    assert offered, "no new_due field"
+    assert offered.group(1) > timezone.localtime(later).strftime("%Y-%m-%dT%H:%M")

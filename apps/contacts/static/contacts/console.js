@@ -29,8 +29,11 @@
       set.hidden = !show;
       any = any || show;
     });
+    // One hint at a time: "choose a purpose" before one is chosen, "none for this purpose" after.
     var hint = form.querySelector(".quick-answers-hint");
-    if (hint) hint.hidden = any;
+    if (hint) hint.hidden = any || Boolean(purpose);
+    var none = form.querySelector(".quick-answers-none");
+    if (none) none.hidden = any || !purpose;
     var outcome = form.querySelector("input[name=outcome]:checked");
     form.querySelectorAll(".outcome-extra").forEach(function (box) {
       box.hidden = !(outcome && box.dataset.showFor === outcome.value);
