@@ -1,10 +1,13 @@
 """The portal's flows as a citizen meets them: one round of validation in one wording; after
 a reply, the tracking page says it was answered; before one, when it is expected."""
 
+import pytest
 from django.utils import translation
 
 from apps.tickets import selectors, services
 from apps.tickets.models import Ticket
+from tests.sla.conftest import sla_world  # noqa: F401  (the SLA policies, so clocks run)
+from tests.tickets.factories import TicketFactory
 
 
 def _track(client, ticket):
@@ -33,7 +36,9 @@ def test_after_a_reply_the_tracking_page_says_answered(client, ticket, agent):
     assert "تم الرد" in body.split('data-testid="public-status"')[1].split("</p>")[0]
 
 
-def test_before_a_reply_the_tracking_page_gives_the_expected_date(client, ticket):
+@pytest.mark.usefixtures("sla_world")
+def test_before_a_reply_the_tracking_page_gives_the_expected_date(client, citizen, agent):
+    ticket = TicketFactory(citizen=citizen, actor=agent)
     public = selectors.public_ticket(ticket)
     assert not public.answered
     assert public.expected_by is not None and public.expected_by > ticket.received_at
