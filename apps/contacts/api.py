@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status
-from rest_framework.parsers import BaseParser, FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import BaseParser, FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -22,6 +22,7 @@ from apps.contacts import csvio, selectors, services
 from apps.contacts.forms import ContactFilterForm
 from apps.contacts.models import Contact
 from apps.core.errors import Conflict, ValidationFailed
+from apps.core.parsers import JSONParser
 
 
 class CanImport(permissions.BasePermission):
