@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from apps.committee import selectors, services, texts
 from apps.committee.models import Decision, Meeting, Referral
+from apps.core.api import page_schema
 from apps.core.errors import ValidationFailed
 from apps.core.parsing import parse_month
 
@@ -137,7 +138,7 @@ class PoolView(APIView):
             OpenApiParameter("cursor", str, description="The next_cursor of the previous page"),
             OpenApiParameter("source", str),
         ],
-        responses=ReferralSerializer(many=True),
+        responses=page_schema("ReferralPage", ReferralSerializer, next_field="next_cursor"),
     )
     def get(self, request):
         committee = selectors.default_committee(request.user)

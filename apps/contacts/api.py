@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from apps.contacts import csvio, selectors, services
 from apps.contacts.forms import ContactFilterForm
 from apps.contacts.models import Contact
+from apps.core.api import page_schema
 from apps.core.errors import Conflict, ValidationFailed
 from apps.core.parsers import JSONParser
 
@@ -108,7 +109,7 @@ class ContactListCreate(APIView):
             OpenApiParameter("agent", str),
             OpenApiParameter("cursor", str),
         ],
-        responses=ContactOutSerializer(many=True),
+        responses=page_schema("ContactPage", ContactOutSerializer),
     )
     def get(self, request):
         form = ContactFilterForm(request.query_params)

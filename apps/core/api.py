@@ -91,3 +91,23 @@ def handler500(request):
     from django.views.defaults import server_error
 
     return server_error(request)
+
+
+# --------------------------------------------------------------------------- schema helpers
+
+
+def page_schema(name: str, item, *, next_field: str | None = "next", previous: bool = False, extra=None):
+    """The OpenAPI body of a page of ``item`` rows as these list endpoints answer it:
+    ``{"results": [...], "next": <link or null>}`` (``previous`` for DRF's cursor pages,
+    ``extra`` for more top-level fields). APIViews that page by hand need it spelled out, or
+    drf-spectacular documents a bare array."""
+    from drf_spectacular.utils import inline_serializer
+    from rest_framework import serializers
+
+    fields = {"results": item(many=True) if isinstance(item, type) else item}
+    if next_field:
+        fields[next_field] = serializers.CharField(allow_null=True)
+    if previous:
+        fields["previous"] = serializers.CharField(allow_null=True)
+    fields.update(extra or {})
+    return inline_serializer(name=name, fields=fields)

@@ -28,19 +28,31 @@ class JsonTooDeep(ValueError):
 
 def json_depth_ok(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
     """Whether decoded JSON nests at most ``limit`` arrays/objects deep (iterative: no recursion)."""
+    return _problem(value, limit) is None
+
+
+def _problem(value: Any, limit: int) -> str | None:
+    """What is wrong with decoded JSON: "deep" past ``limit`` levels, "nul" for a NUL
+    character in a string or key (PostgreSQL cannot store one in text), else None."""
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return "nul"
+            continue
         if isinstance(item, dict):
+            if any("\x00" in key for key in item):
+                return "nul"
             children = item.values()
         elif isinstance(item, list):
             children = item
         else:
             continue
         if depth > limit:
-            return False
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return True
+            return "deep"
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list | str))
+    return None
 
 
 def json_loads(text: str | bytes, limit: int = MAX_JSON_DEPTH) -> Any:
@@ -56,18 +68,20 @@ def json_loads(text: str | bytes, limit: int = MAX_JSON_DEPTH) -> Any:
 
 
 class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser with a nesting limit: too deep is a 400 ``malformed_request``."""
+    """DRF's JSON parser with a nesting limit, refusing NUL characters: either is a 400
+    ``malformed_request`` (a NUL would otherwise reach PostgreSQL as a 500)."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
-            data = None
-            too_deep = True
+            data, problem = None, "deep"
         else:
-            too_deep = not json_depth_ok(data)
-        if too_deep:
+            problem = _problem(data, MAX_JSON_DEPTH)
+        if problem == "deep":
             raise exceptions.ParseError(
                 _("The JSON is nested more than %(limit)d levels deep.") % {"limit": MAX_JSON_DEPTH}
             )
+        if problem == "nul":
+            raise exceptions.ParseError(_("Text may not contain NUL characters."))
         return data

@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.models import Department, User
 from apps.core import parsing
+from apps.core.api import page_schema
 from apps.core.clients import client_ip
 from apps.core.errors import NotFound, PermissionDenied, ValidationFailed
 from apps.core.idempotency import IdempotencyMixin
@@ -299,7 +300,7 @@ class CaseListAPI(_Management):
             OpenApiParameter("cursor", str),
             OpenApiParameter("page_size", int, description="1 to 100 (default 25)."),
         ],
-        responses={200: UycCaseSummarySerializer(many=True)},
+        responses={200: page_schema("UycCasePage", UycCaseSummarySerializer)},
     )
     def get(self, request):
         form = QueueFilterForm(request.query_params, viewer=request.user)

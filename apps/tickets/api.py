@@ -18,6 +18,7 @@ from apps.accounts.models import Department, User
 from apps.citizens import selectors as citizen_selectors
 from apps.citizens.models import Citizen
 from apps.core import parsing
+from apps.core.api import page_schema
 from apps.core.clients import client_ip
 from apps.core.errors import ValidationFailed
 from apps.core.idempotency import IdempotencyMixin
@@ -419,7 +420,7 @@ class TicketListCreateAPI(IdempotencyMixin, APIView):
             OpenApiParameter("cursor", str, description="The `next` cursor of the previous page."),
             OpenApiParameter("page_size", int, description="1 to 100 (default 25)."),
         ],
-        responses={200: TicketSummarySerializer(many=True)},
+        responses={200: page_schema("TicketPage", TicketSummarySerializer)},
     )
     def get(self, request):
         form = TicketFilterForm(request.query_params, viewer=request.user)

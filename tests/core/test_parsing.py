@@ -78,6 +78,14 @@ def test_a_deeply_nested_body_on_the_ticket_api_is_a_400(admin_client):
 
 
 @pytest.mark.django_db
+def test_a_nul_character_in_a_json_string_is_a_400_not_a_database_error(client):
+    body = '{"review_number": "2026-000001-5\\u0000", "phone_last4": "1234"}'
+    response = client.post("/api/v1/public/track/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "malformed_request"
+
+
+@pytest.mark.django_db
 def test_an_unknown_api_path_answers_in_the_error_format(client):
     response = client.get("/api/v1/no-such-thing/")
     assert response.status_code == 404
