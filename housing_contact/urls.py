@@ -4,6 +4,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.core import views as core_views
 
+# Outside a DRF view (a URL nobody routes, a failure in a middleware) the API still answers
+# in its JSON error format; other pages get Django's usual ones.
+handler404 = "apps.core.api.handler404"
+handler500 = "apps.core.api.handler500"
+
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from apps.citizens import selectors, services
 from apps.citizens.models import Citizen
+from apps.core.api import page_schema
 from apps.core.errors import PermissionDenied
 from apps.core.idempotency import IdempotencyMixin
 
@@ -89,7 +90,7 @@ class CitizenListCreateAPI(IdempotencyMixin, APIView):
     @extend_schema(
         summary="Find citizens by CPR or by any of their phone numbers",
         parameters=[OpenApiParameter("q", str, required=True, description="A CPR or a phone number.")],
-        responses={200: CitizenSerializer(many=True)},
+        responses={200: page_schema("CitizenSearchPage", CitizenSerializer, next_field=None)},
     )
     def get(self, request):
         found = selectors.citizen_search(query=request.query_params.get("q", ""), viewer=request.user)

@@ -3,8 +3,6 @@ a meeting with its decisions, and the month's figures. Writes go through service
 
 from __future__ import annotations
 
-import datetime
-
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -14,7 +12,9 @@ from rest_framework.views import APIView
 
 from apps.committee import selectors, services, texts
 from apps.committee.models import Decision, Meeting, Referral
+from apps.core.api import page_schema
 from apps.core.errors import ValidationFailed
+from apps.core.parsing import parse_month
 
 app_name = "committee"
 
@@ -138,7 +138,7 @@ class PoolView(APIView):
             OpenApiParameter("cursor", str, description="The next_cursor of the previous page"),
             OpenApiParameter("source", str),
         ],
-        responses=ReferralSerializer(many=True),
+        responses=page_schema("ReferralPage", ReferralSerializer, next_field="next_cursor"),
     )
     def get(self, request):
         committee = selectors.default_committee(request.user)
@@ -184,13 +184,12 @@ class FiguresView(APIView):
     )
     def get(self, request):
         committee = selectors.default_committee(request.user)
-        try:
-            year, month = (int(part) for part in request.query_params.get("month", "").split("-"))
-            datetime.date(year, month, 1)
-        except ValueError:
+        parsed = parse_month(request.query_params.get("month"))
+        if parsed is None:
             raise ValidationFailed(
                 _("Give the month as YYYY-MM."), code="invalid_month", details={"month": [_("Required.")]}
-            ) from None
+            )
+        year, month = parsed
         figures = selectors.month_figures(year=year, month=month, committee=committee)
         return Response(FiguresSerializer({**figures.__dict__, "decided": figures.decided}).data)
 

@@ -28,6 +28,7 @@ from apps.committee.models import (
 )
 from apps.committee.services import MANAGE_PERMISSION, VIEW_PERMISSION, roles_held
 from apps.core.errors import NotFound, PermissionDenied, ValidationFailed
+from apps.core.parsers import json_loads
 
 POOL_PAGE_SIZE = 50
 
@@ -92,9 +93,9 @@ def _encode_cursor(referral: Referral) -> str:
 def _decode_cursor(cursor: str) -> tuple[int, datetime, int]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        count, when, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        count, when, pk = json_loads(base64.urlsafe_b64decode(padded.encode()))
         return int(count), datetime.fromisoformat(when), int(pk)
-    except (ValueError, TypeError, json.JSONDecodeError):
+    except (ValueError, TypeError, OverflowError):
         raise ValidationFailed(code="invalid_cursor") from None
 
 

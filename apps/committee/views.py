@@ -4,12 +4,10 @@ and render; every rule lives in services.py."""
 
 from __future__ import annotations
 
-import datetime
 import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,8 +28,10 @@ from apps.committee.forms import (
     ReopenForm,
 )
 from apps.committee.models import MeetingStatus, Outcome
+from apps.core import counters
 from apps.core.clients import client_ip
 from apps.core.errors import ApplicationError, NotFound, RateLimited, ValidationFailed
+from apps.core.parsing import parse_month, to_ids
 from apps.core.views import render_error
 
 APPEAL_LIMIT_PER_IP = 10
@@ -238,7 +238,7 @@ def meetings(request):
 def agenda(request, meeting_id: int):
     meeting = selectors.meeting_get(meeting_id=meeting_id, viewer=request.user)
     if request.method == "POST":
-        ids = [int(v) for v in request.POST.getlist("referral") if v.isdigit()]
+        ids = to_ids(request.POST.getlist("referral"))
         found = {r.pk: r for r in meeting.committee.referrals.filter(pk__in=ids)} if ids else {}
         if len(found) != len(set(ids)):
             raise NotFound()
@@ -327,7 +327,7 @@ def meeting_detail(request, meeting_id: int):
 @require_POST
 def attendance(request, meeting_id: int):
     meeting = selectors.meeting_get(meeting_id=meeting_id, viewer=request.user)
-    ids = [int(v) for v in request.POST.getlist("present") if v.isdigit()]
+    ids = to_ids(request.POST.getlist("present"))
     meeting = services.meeting_record_attendance(meeting=meeting, present_user_ids=ids, actor=request.user)
     if meeting.quorum_reached:
         messages.success(request, _("Attendance recorded: the quorum is reached."))
@@ -525,11 +525,7 @@ def decision_amend(request, decision_id: int):
 def figures(request):
     committee = selectors.default_committee(request.user)
     today = timezone.localdate()
-    try:
-        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
-        datetime.date(year, month, 1)
-    except ValueError:
-        year, month = today.year, today.month
+    year, month = parse_month(request.GET.get("month")) or (today.year, today.month)
     result = selectors.month_figures(year=year, month=month, committee=committee)
     return render(
         request,
@@ -542,15 +538,7 @@ def figures(request):
 
 
 def _count_attempt(key: str, limit: int) -> None:
-    if cache.add(key, 1, APPEAL_LIMIT_WINDOW):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the window ran out between add and incr: a new one starts
-            cache.set(key, 1, APPEAL_LIMIT_WINDOW)
-            count = 1
-    if count > limit:
+    if counters.hit(key, window=APPEAL_LIMIT_WINDOW) > limit:
         raise RateLimited()
 
 

@@ -14,14 +14,16 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status
-from rest_framework.parsers import BaseParser, FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import BaseParser, FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.contacts import csvio, selectors, services
 from apps.contacts.forms import ContactFilterForm
 from apps.contacts.models import Contact
+from apps.core.api import page_schema
 from apps.core.errors import Conflict, ValidationFailed
+from apps.core.parsers import JSONParser
 
 
 class CanImport(permissions.BasePermission):
@@ -107,7 +109,7 @@ class ContactListCreate(APIView):
             OpenApiParameter("agent", str),
             OpenApiParameter("cursor", str),
         ],
-        responses=ContactOutSerializer(many=True),
+        responses=page_schema("ContactPage", ContactOutSerializer),
     )
     def get(self, request):
         form = ContactFilterForm(request.query_params)

@@ -30,6 +30,7 @@ from apps.contacts.forms import (
 )
 from apps.contacts.models import Channel, FollowUp, Outcome
 from apps.core.errors import ApplicationError, ValidationFailed
+from apps.core.parsing import to_id
 from apps.core.text import isolate_ltr
 from apps.core.views import render_error
 from apps.tickets import selectors as ticket_selectors
@@ -407,10 +408,7 @@ def _ticket_kind_for(purpose) -> str:
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return to_id(value)
 
 
 # ---------------------------------------------------------------- supervisor

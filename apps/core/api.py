@@ -1,10 +1,13 @@
-"""REST framework glue shared by every app: the one exception handler."""
+"""REST framework glue shared by every app: the one exception handler, and the JSON answers
+for errors that happen outside a DRF view (``handler404``/``handler500`` for paths under
+``/api/``). The JSON parser with its depth limit is in ``apps.core.parsers``.
+"""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from rest_framework import exceptions as drf_exceptions
@@ -53,3 +56,58 @@ def exception_handler(exc, context):
     else:
         response.data = error_body(code, getattr(exc, "detail", str(exc)))
     return response
+
+
+# --------------------------------------------------------------------------- errors outside a view
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def api_not_found(request, exception=None):
+    return JsonResponse(error_body("not_found", _("Not found.")), status=404)
+
+
+def api_server_error(request):
+    """A failure nobody planned for, as the API's error format (already logged by Django)."""
+    return JsonResponse(
+        error_body("server_error", _("Something went wrong on our side. Please try again shortly.")),
+        status=500,
+    )
+
+
+def handler404(request, exception=None):
+    if _is_api(request):
+        return api_not_found(request, exception)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def handler500(request):
+    if _is_api(request):
+        return api_server_error(request)
+    from django.views.defaults import server_error
+
+    return server_error(request)
+
+
+# --------------------------------------------------------------------------- schema helpers
+
+
+def page_schema(name: str, item, *, next_field: str | None = "next", previous: bool = False, extra=None):
+    """The OpenAPI body of a page of ``item`` rows as these list endpoints answer it:
+    ``{"results": [...], "next": <link or null>}`` (``previous`` for DRF's cursor pages,
+    ``extra`` for more top-level fields). APIViews that page by hand need it spelled out, or
+    drf-spectacular documents a bare array."""
+    from drf_spectacular.utils import inline_serializer
+    from rest_framework import serializers
+
+    fields = {"results": item(many=True) if isinstance(item, type) else item}
+    if next_field:
+        fields[next_field] = serializers.CharField(allow_null=True)
+    if previous:
+        fields["previous"] = serializers.CharField(allow_null=True)
+    fields.update(extra or {})
+    return inline_serializer(name=name, fields=fields)

@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from apps.core.errors import ValidationFailed
+from apps.core.parsing import to_id
 
 
 def encode(when: datetime, pk: int) -> str:
@@ -29,6 +30,9 @@ def decode(cursor: str) -> tuple[datetime, int]:
         when = parse_datetime(stamp)
         if when is None or when.tzinfo is None:
             raise ValueError(stamp)
-        return when, int(pk)
+        number = to_id(pk)
+        if number is None:
+            raise ValueError(pk)
+        return when, number
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise ValidationFailed(_("This page link is not valid."), code="invalid_cursor") from None

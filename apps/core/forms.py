@@ -1,7 +1,9 @@
 """Form pieces shared by every app."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
+from apps.core.parsing import YEAR_MAX, YEAR_MIN
 from apps.core.text import latin_digits
 
 
@@ -23,4 +25,14 @@ class LatinDigitsIntegerField(LatinDigitsMixin, forms.IntegerField):
 
 
 class LatinDigitsDateField(LatinDigitsMixin, forms.DateField):
-    pass
+    """A date within ``YEAR_MIN``..``YEAR_MAX``: "9999-12-31" is refused here rather than
+    overflowing the day-after arithmetic of a date filter."""
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is not None and not YEAR_MIN <= parsed.year <= YEAR_MAX:
+            raise forms.ValidationError(
+                _("Enter a date between the years %(min)d and %(max)d.") % {"min": YEAR_MIN, "max": YEAR_MAX},
+                code="date_out_of_range",
+            )
+        return parsed

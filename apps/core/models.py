@@ -106,3 +106,22 @@ class OtpLockout(models.Model):
 
     def __str__(self):
         return f"{self.purpose} {self.scope}:{self.value} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class RateCounter(models.Model):
+    """A rate-limit counter kept here only while Redis does not answer (``apps.core.counters``).
+
+    One row per counter key, reset when its window has passed; ``core.counters_purge`` deletes
+    the rows whose window is over.
+    """
+
+    key = models.CharField(_("key"), max_length=200, primary_key=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+
+    def __str__(self):
+        return f"{self.key}={self.count}"

@@ -33,12 +33,12 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from apps.core import counters
 from apps.core.errors import ApplicationError, RateLimited, ValidationFailed
 from apps.core.models import OneTimeCode, OtpLockout
 from apps.core.text import latin_digits
@@ -106,13 +106,7 @@ def _counter(name: str, purpose: str, value: str) -> str:
 
 
 def _count(key: str) -> int:
-    window = setting("HOUSING_OTP_WINDOW_SECONDS")
-    cache.add(key, 0, timeout=window)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        return 1
+    return counters.hit(key, window=setting("HOUSING_OTP_WINDOW_SECONDS"))
 
 
 def _lockout(purpose: str, scope: str, value: str, now: datetime) -> None:
@@ -121,7 +115,7 @@ def _lockout(purpose: str, scope: str, value: str, now: datetime) -> None:
 
 
 def _refuse_if_over(key: str, limit: int) -> None:
-    if (cache.get(key) or 0) >= limit:
+    if counters.peek([key])[key] >= limit:
         raise OtpLocked()
 
 

@@ -14,3 +14,12 @@ def purge_idempotency_records() -> int:
     deleted = idempotency_purge()
     logger.info("core.idempotency_purge: %d record(s) deleted", deleted)
     return deleted
+
+
+@shared_task(name="core.counters_purge")
+def purge_counters() -> int:
+    from apps.core.counters import counters_purge
+
+    deleted = counters_purge()
+    logger.info("core.counters_purge: %d counter(s) deleted", deleted)
+    return deleted

@@ -14,8 +14,6 @@ Errors are ``{"code", "message", "details"}``; every POST honours ``Idempotency-
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -27,6 +25,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.models import Department, User
+from apps.core import parsing
+from apps.core.api import page_schema
 from apps.core.clients import client_ip
 from apps.core.errors import NotFound, PermissionDenied, ValidationFailed
 from apps.core.idempotency import IdempotencyMixin
@@ -300,16 +300,13 @@ class CaseListAPI(_Management):
             OpenApiParameter("cursor", str),
             OpenApiParameter("page_size", int, description="1 to 100 (default 25)."),
         ],
-        responses={200: UycCaseSummarySerializer(many=True)},
+        responses={200: page_schema("UycCasePage", UycCaseSummarySerializer)},
     )
     def get(self, request):
         form = QueueFilterForm(request.query_params, viewer=request.user)
         if not form.is_valid():
             raise ValidationFailed(details=form.errors.get_json_data())
-        try:
-            page_size = max(1, min(100, int(request.query_params.get("page_size", 25))))
-        except ValueError:
-            page_size = 25
+        page_size = parsing.page_size(request.query_params.get("page_size"))
         now = timezone.now()
         page = selectors.queue(
             viewer=request.user,
@@ -456,14 +453,9 @@ class FiguresAPI(APIView):
         if not selectors.sees_everything(request.user):
             raise PermissionDenied()
         today = timezone.localdate()
-        try:
-            year = int(request.query_params.get("year") or today.year)
-            month = int(request.query_params.get("month") or today.month)
-            date(year, month, 1)
-        except ValueError:
-            raise ValidationFailed(
-                _("Give a year and a month (1 to 12)."), code="invalid_month", details={"month": []}
-            ) from None
+        year, month = parsing.require_year_month(
+            request.query_params.get("year"), request.query_params.get("month"), default=today
+        )
         figures = selectors.month_figures(year=year, month=month)
         return Response(
             UycFiguresSerializer(
@@ -490,8 +482,8 @@ class AccessLogAPI(APIView):
         user = request.query_params.get("user") or ""
         rows = selectors.access_log(
             viewer=request.user,
-            escalation_id=int(case) if case.isdigit() else None,
-            user_id=int(user) if user.isdigit() else None,
+            escalation_id=parsing.to_id(case),
+            user_id=parsing.to_id(user),
             limit=500,
         )
         return Response(UycAccessSerializer(rows, many=True).data)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import Department, User
 from apps.core.choices import CHOOSE
 from apps.core.forms import LatinDigitsCharField
+from apps.core.parsing import to_id
 from apps.escalations import selectors
 from apps.escalations.models import Priority, Source
 from apps.escalations.selectors import QueueFilters
@@ -67,7 +68,8 @@ class QueueFilterForm(forms.Form):
         value = (self.cleaned_data.get("owner") or "").strip()
         if value in ("", "me", "none"):
             return value
-        user = selectors.owners().filter(pk=int(value)).first() if value.isdigit() else None
+        user_id = to_id(value)
+        user = selectors.owners().filter(pk=user_id).first() if user_id else None
         if user is None:
             raise forms.ValidationError(_("Choose one of the offered values."))
         return user

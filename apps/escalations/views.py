@@ -14,8 +14,6 @@ Every write calls a service; every read a selector; reading one case is logged.
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -27,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.accounts.models import User
 from apps.core.errors import ApplicationError, NotFound, PermissionDenied
+from apps.core.parsing import page_size, to_id, to_ids, year_month
 from apps.core.text import isolate_ltr
 from apps.core.views import render_error
 from apps.escalations import selectors, services
@@ -49,10 +48,7 @@ from apps.tickets import selectors as ticket_selectors
 
 
 def _page_size(request) -> int:
-    try:
-        return max(5, min(100, int(request.GET.get("page_size", 25))))
-    except ValueError:
-        return 25
+    return page_size(request.GET.get("page_size"), minimum=5)
 
 
 def _refused(request):
@@ -108,7 +104,7 @@ def bulk_assign(request):
     if not selectors.can_work_any(request.user):
         return _refused(request)
     form = AssignForm(request.POST)
-    ids = [v for v in request.POST.getlist("escalations") if v.isdigit()]
+    ids = to_ids(request.POST.getlist("escalations"))
     if not form.is_valid():
         messages.error(request, _("Choose one of the offered values."))
         return redirect("escalations:queue")
@@ -404,12 +400,10 @@ def figures(request):
     if not selectors.sees_everything(request.user):
         return _refused(request)
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year") or today.year)
-        month = int(request.GET.get("month") or today.month)
-        date(year, month, 1)
-    except ValueError:
-        year, month = today.year, today.month
+    year, month = year_month(request.GET.get("year"), request.GET.get("month"), default=today) or (
+        today.year,
+        today.month,
+    )
     result = selectors.month_figures(year=year, month=month)
     return render(request, "escalations/figures.html", {"figures": result, "year": year, "month": month})
 
@@ -423,8 +417,8 @@ def access_log(request):
     user_id = request.GET.get("user") or ""
     rows = selectors.access_log(
         viewer=request.user,
-        escalation_id=int(case_id) if case_id.isdigit() else None,
-        user_id=int(user_id) if user_id.isdigit() else None,
+        escalation_id=to_id(case_id),
+        user_id=to_id(user_id),
         limit=200,
     )
     return render(

@@ -11,6 +11,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.api import page_schema
 from apps.notifications import selectors, services
 from apps.notifications.choices import Channel, State
 from apps.notifications.models import Notification
@@ -83,7 +84,7 @@ class MessagesForSerializer(serializers.Serializer):
 class OutboxList(APIView):
     @extend_schema(
         parameters=[OutboxFilterSerializer],
-        responses=NotificationSerializer(many=True),
+        responses=page_schema("OutboxPage", NotificationSerializer, previous=True),
         operation_id="outbox_list",
     )
     def get(self, request):
@@ -122,7 +123,7 @@ class MessagesFor(APIView):
             OpenApiParameter("email", str, required=False),
             OpenApiParameter("ref", str, required=False),
         ],
-        responses=NotificationSerializer(many=True),
+        responses=page_schema("MessagePage", NotificationSerializer, previous=True),
         operation_id="messages_for",
     )
     def get(self, request):
@@ -135,7 +136,12 @@ class MessagesFor(APIView):
 
 
 class Inbox(APIView):
-    @extend_schema(responses=InboxItemSerializer(many=True), operation_id="inbox_list")
+    @extend_schema(
+        responses=page_schema(
+            "InboxPage", InboxItemSerializer, previous=True, extra={"unread": serializers.IntegerField()}
+        ),
+        operation_id="inbox_list",
+    )
     def get(self, request):
         rows = selectors.inbox_for(user=request.user, limit=None)
         paginator = NewestFirst()

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import LatinDigitsDateField
 from apps.notifications import events
 from apps.notifications.choices import Channel, State
 from apps.notifications.models import MessageTemplate
@@ -13,8 +14,12 @@ class OutboxFilterForm(forms.Form):
     search = forms.CharField(
         label=_("Phone, e-mail or reference"), required=False, max_length=254, strip=True
     )
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = LatinDigitsDateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = LatinDigitsDateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,7 +9,6 @@ URL), rate the answer once, and ask to reopen after a low rating. Every page is 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.core import counters
 from apps.core.clients import client_ip
 from apps.core.errors import ApplicationError, RateLimited
 from apps.portal.forms import RateForm, ReopenForm, SubmitForm, TrackForm
@@ -33,13 +33,7 @@ def home(request):
 
 
 def _submission_allowed(ip: str) -> bool:
-    key = f"portal:submit:{ip}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=3600)
-        count = 1
+    count = counters.hit(f"portal:submit:{ip}", window=3600)
     return count <= settings.HOUSING_PORTAL_SUBMISSIONS_PER_HOUR
 
 

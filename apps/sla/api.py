@@ -1,7 +1,7 @@
 """Read-only API of the SLA engine: the calendar's working days, and the policies."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
@@ -11,13 +11,24 @@ from apps.sla import selectors
 from apps.sla.models import Policy, PolicyVersion
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "07:30", "nullable": True}
+)
+class HourMinuteField(serializers.TimeField):
+    """A time of day as HH:MM. OpenAPI's ``format: time`` is RFC 3339's full time (seconds
+    and an offset, ``07:30:00+03:00``), which these values are not."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class DaySerializer(serializers.Serializer):
     date = serializers.DateField()
     weekday = serializers.SerializerMethodField()
     status = serializers.CharField(help_text="working, weekend, holiday or closure")
     working = serializers.BooleanField(source="is_working")
-    opens = serializers.TimeField(format="%H:%M", allow_null=True)
-    closes = serializers.TimeField(format="%H:%M", allow_null=True)
+    opens = HourMinuteField(allow_null=True)
+    closes = HourMinuteField(allow_null=True)
     shortened = serializers.BooleanField(help_text="working with shortened hours (e.g. Ramadan)")
     estimated = serializers.BooleanField(help_text="a holiday whose date is still an estimate")
     name_ar = serializers.CharField()

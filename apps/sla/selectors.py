@@ -14,6 +14,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.parsing import to_date
 from apps.sla import conf
 from apps.sla.business_calendar import (
     Calendar,
@@ -127,14 +128,14 @@ def _parse_date(value: str | None, name: str) -> date:
             code="sla_date_missing",
             details={name: "required"},
         )
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
+    parsed = to_date(value)
+    if parsed is None:
         raise CalendarInputInvalid(
             _("“%(value)s” is not a date; write it as YYYY-MM-DD.") % {"value": value},
             code="sla_date_malformed",
             details={name: "malformed"},
-        ) from None
+        )
+    return parsed
 
 
 def working_days(*, start: str | date | None, end: str | date | None) -> tuple[date, date, list[Day]]:

@@ -9,7 +9,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,9 +17,12 @@ from rest_framework.views import APIView
 from apps.accounts.models import Department, User
 from apps.citizens import selectors as citizen_selectors
 from apps.citizens.models import Citizen
+from apps.core import parsing
+from apps.core.api import page_schema
 from apps.core.clients import client_ip
 from apps.core.errors import ValidationFailed
 from apps.core.idempotency import IdempotencyMixin
+from apps.core.parsers import JSONParser
 from apps.sla import clock_selectors
 from apps.tickets import selectors, services, tracking
 from apps.tickets.forms import TicketFilterForm
@@ -417,16 +420,13 @@ class TicketListCreateAPI(IdempotencyMixin, APIView):
             OpenApiParameter("cursor", str, description="The `next` cursor of the previous page."),
             OpenApiParameter("page_size", int, description="1 to 100 (default 25)."),
         ],
-        responses={200: TicketSummarySerializer(many=True)},
+        responses={200: page_schema("TicketPage", TicketSummarySerializer)},
     )
     def get(self, request):
         form = TicketFilterForm(request.query_params, viewer=request.user)
         if not form.is_valid():
             raise ValidationFailed(details=form.errors.get_json_data())
-        try:
-            page_size = max(1, min(100, int(request.query_params.get("page_size", 25))))
-        except ValueError:
-            page_size = 25
+        page_size = parsing.page_size(request.query_params.get("page_size"))
         page = selectors.ticket_list(
             viewer=request.user,
             filters=form.to_filters(),
@@ -620,8 +620,9 @@ class TicketMergeAPI(_TicketAction):
     def post(self, request, pk: int):
         data = _valid(MergeSerializer, request)
         reference = data["original"].strip()
-        if reference.isdigit() and len(reference) < 10:
-            original = selectors.ticket_get(viewer=request.user, pk=int(reference))
+        original_id = parsing.to_id(reference) if len(reference) < 10 else None
+        if original_id is not None:
+            original = selectors.ticket_get(viewer=request.user, pk=original_id)
         else:
             original = selectors.ticket_get(viewer=request.user, review_number=reference)
         ticket = services.ticket_merge(

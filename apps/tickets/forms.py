@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import Department, User
 from apps.core.choices import CHOOSE
 from apps.core.forms import LatinDigitsCharField, LatinDigitsDateField
+from apps.core.parsing import to_id
 from apps.tickets import selectors
 from apps.tickets.models import Category, Ticket
 from apps.tickets.selectors import TicketFilters
@@ -115,9 +116,10 @@ class TicketFilterForm(forms.Form):
         value = (self.cleaned_data.get("assignee") or "").strip()
         if value in ("", "me", "none"):
             return value
-        if not value.isdigit():
+        user_id = to_id(value)
+        if user_id is None:
             raise forms.ValidationError(_("Choose one of the offered values."))
-        user = User.objects.filter(pk=int(value)).first()
+        user = User.objects.filter(pk=user_id).first()
         if user is None:
             raise forms.ValidationError(_("Choose one of the offered values."))
         return user

@@ -20,9 +20,9 @@ import time
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
+from apps.core import counters
 from apps.core.errors import ApplicationError, RateLimited, ValidationFailed
 from apps.core.text import latin_digits
 from apps.tickets import review_numbers, selectors
@@ -84,21 +84,16 @@ def _parse_last4(value: str) -> str:
 
 def _refuse_if_locked(ip: str, number: str) -> None:
     keys = _keys(ip, number)
-    counts = cache.get_many(list(keys.values()))
+    counts = counters.peek(list(keys.values()))
     limits = _limits()
-    if any((counts.get(key) or 0) >= limits[scope] for scope, key in keys.items()):
+    if any(counts[key] >= limits[scope] for scope, key in keys.items()):
         raise TrackLocked()
 
 
 def _count_failure(ip: str, number: str) -> None:
     limits = _limits()
     for scope, key in _keys(ip, number).items():
-        cache.add(key, 0, timeout=_window())
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=_window())
-            count = 1
+        count = counters.hit(key, window=_window())
         if count == limits[scope]:
             value = ip if scope == "ip" else number
             TrackingLockout.objects.create(scope=scope, value=value[:64])

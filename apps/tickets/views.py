@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.citizens import selectors as citizen_selectors
+from apps.core import parsing
 from apps.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from apps.core.text import isolate_ltr
 from apps.core.views import render_error
@@ -44,10 +45,7 @@ def _require(allowed: bool) -> None:
 
 
 def _page_size(request) -> int:
-    try:
-        return max(5, min(100, int(request.GET.get("page_size", 25))))
-    except ValueError:
-        return 25
+    return parsing.page_size(request.GET.get("page_size"), minimum=5)
 
 
 # --- lists ---------------------------------------------------------------------------

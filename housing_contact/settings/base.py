@@ -15,6 +15,8 @@ from urllib.parse import urlparse
 import fontpkg_noto_sans_arabic
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from housing_contact import envconfig
 
@@ -106,11 +108,21 @@ def _cache_location(url: str) -> str:
     return url
 
 
+# Redis is a cache and a counter store, never the only copy of anything intake needs: a
+# Redis that refuses or does not answer within REDIS_TIMEOUT_MS costs a request at most
+# about twice that per call (one retry), and each use falls back to PostgreSQL (permissions,
+# sessions, rate limits: see apps/core/counters.py and README "Redis outage").
+_REDIS_TIMEOUT = envconfig.get_int("REDIS_TIMEOUT_MS", 500) / 1000
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": _cache_location(REDIS_URL),
         "KEY_PREFIX": envconfig.get_str("CACHE_KEY_PREFIX", "hc"),
+        "OPTIONS": {
+            "socket_connect_timeout": _REDIS_TIMEOUT,
+            "socket_timeout": _REDIS_TIMEOUT,
+            "retry": Retry(NoBackoff(), 1),
+        },
     }
 }
 
@@ -135,7 +147,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # SessionIdleMiddleware pushes the expiry forward at most once a minute rather than
 # writing the row on every request; the row and the Redis copy both expire, so a stolen
 # cookie dies with them.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "apps.accounts.sessions"  # cached_db that survives a Redis outage
 SESSION_COOKIE_AGE = envconfig.get_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_REFRESH_SECONDS = envconfig.get_int("SESSION_REFRESH_SECONDS", 60)
 SESSION_SAVE_EVERY_REQUEST = False
@@ -204,6 +216,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
+    # DRF's three, with the JSON one nesting at most 64 deep (apps/core/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "apps.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
 }
@@ -248,6 +266,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # transaction left without a row: both swept once a night.
     "core.idempotency_purge": {"task": "core.idempotency_purge", "schedule": 24 * 3600},
     "tickets.sweep_orphan_files": {"task": "tickets.sweep_orphan_files", "schedule": 24 * 3600},
+    # Rate counters kept in PostgreSQL during a Redis outage, once their window is over.
+    "core.counters_purge": {"task": "core.counters_purge", "schedule": 3600},
     # SLA clocks: at risk, breached, second level (apps/sla/sweeps.py), every five minutes;
     # each department's digest at 06:30 Bahrain time on working days.
     "sla.sweep": {"task": "sla.sweep", "schedule": 300.0},
