@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -35,7 +37,11 @@ def user_create(
     is_staff: bool = False,
     is_superuser: bool = False,
 ) -> User:
-    """Create a staff member with their roles; a department officer must have a department."""
+    """Create a staff member with their roles; a department officer must have a department.
+
+    The password must pass ``AUTH_PASSWORD_VALIDATORS`` (at least 12 characters, not on the
+    common-password list, not like the username), as the admin's forms already require.
+    """
     if any(role in ROLES_NEEDING_DEPARTMENT for role in roles) and department is None:
         raise ValidationFailed(
             _("A department officer must belong to a department."), code="department_required"
@@ -50,6 +56,12 @@ def user_create(
         is_staff=is_staff or Role.ADMINISTRATOR in roles,
         is_superuser=is_superuser,
     )
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(
+            " ".join(exc.messages), code="weak_password", details={"password": exc.messages}
+        ) from None
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()

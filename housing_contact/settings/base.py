@@ -21,7 +21,10 @@ from housing_contact import envconfig
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 DEBUG = envconfig.get_bool("DEBUG", False)
-SECRET_KEY = envconfig.get_str("SECRET_KEY", "insecure-development-key-only" if DEBUG else None)
+# Without DEBUG a placeholder or short key stops start-up (envconfig.get_secret_key).
+SECRET_KEY = envconfig.get_secret_key(
+    "SECRET_KEY", debug=DEBUG, development_default="insecure-development-key-only"
+)
 ALLOWED_HOSTS = envconfig.get_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envconfig.get_origins("CSRF_TRUSTED_ORIGINS", [])
 
@@ -122,7 +125,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -141,12 +144,23 @@ SESSION_REFRESH_SECONDS = envconfig.get_int("SESSION_REFRESH_SECONDS", 60)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Failed logins: the sixth failure in a row within 15 minutes locks the username+IP out.
-AXES_FAILURE_LIMIT = 5
+# Failed sign-ins (apps/accounts/lockout.py). Counted per username *and* client address —
+# the real one, read through HOUSING_TRUSTED_PROXIES by apps.core.clients.client_ip — so a
+# stranger can lock an account only for their own address: the sixth failure in a row within
+# 15 minutes locks that username from that address for 15 minutes (attempts while locked are
+# refused and not counted). Across all addresses a slower back-off holds instead of a lock:
+# after HOUSING_LOGIN_ACCOUNT_FAILURES failures for one username within those 15 minutes, it
+# accepts one attempt per HOUSING_LOGIN_ACCOUNT_BACKOFF_SECONDS, from anywhere.
+AXES_FAILURE_LIMIT = envconfig.get_int("HOUSING_LOGIN_FAILURE_LIMIT", 6)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.lockout.client_address"
+AXES_HANDLER = "apps.accounts.lockout.LoginLockoutHandler"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+HOUSING_LOGIN_ACCOUNT_FAILURES = envconfig.get_int("HOUSING_LOGIN_ACCOUNT_FAILURES", 30)
+HOUSING_LOGIN_ACCOUNT_BACKOFF_SECONDS = envconfig.get_int("HOUSING_LOGIN_ACCOUNT_BACKOFF_SECONDS", 60)
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "ar"
