@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +12,17 @@ class UserAdmin(DjangoUserAdmin):
     )
     list_display = ("username", "full_name_ar", "department", "is_active", "last_login")
     list_filter = ("groups", "department", "is_active")
+    actions = ["reset_two_factor"]
+
+    @admin.action(description=_("Reset two-factor sign-in (lost phone): set it up again at the next sign-in"))
+    def reset_two_factor(self, request, queryset):
+        from apps.accounts import services
+
+        for user in queryset:
+            services.two_factor_reset(user=user, actor=request.user)
+        self.message_user(
+            request, _("Two-factor sign-in was reset; those staff members are signed out."), messages.SUCCESS
+        )
 
 
 @admin.register(Department)

@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "bootstrap",
     "phonenumber_field",
     "apps.core",
@@ -66,6 +69,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "apps.accounts.middleware.LanguageMiddleware",
+    # Staff signed in with a password but not yet with their second factor see only the
+    # two-factor pages (apps/accounts/two_factor.py).
+    "apps.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -161,6 +167,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 HOUSING_LOGIN_ACCOUNT_FAILURES = envconfig.get_int("HOUSING_LOGIN_ACCOUNT_FAILURES", 30)
 HOUSING_LOGIN_ACCOUNT_BACKOFF_SECONDS = envconfig.get_int("HOUSING_LOGIN_ACCOUNT_BACKOFF_SECONDS", 60)
+# Two-factor sign-in (django-otp: an authenticator app's TOTP codes, or a recovery code):
+# required for these roles (keys of apps.accounts.roles.Role), optional for everyone else.
+HOUSING_TWO_FACTOR_REQUIRED_ROLES = envconfig.get_list(
+    "HOUSING_TWO_FACTOR_REQUIRED_ROLES", ["senior_management", "supervisor", "administrator"]
+)
+OTP_TOTP_ISSUER = "Housing Contact"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "ar"
@@ -209,7 +221,8 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "apps.accounts.authentication.LanguageTokenAuthentication",  # answers in the account's language
-        "rest_framework.authentication.SessionAuthentication",
+        # A session only once its two-factor step is done (apps/accounts/authentication.py).
+        "apps.accounts.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
