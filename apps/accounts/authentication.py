@@ -10,6 +10,7 @@ accepted; the middleware then reports it in ``Content-Language``.
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import SessionScheme
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
 from apps.core.errors import ApplicationError
@@ -41,3 +42,9 @@ class VerifiedSessionAuthentication(SessionAuthentication):
                 _("Finish signing in with your second factor first."), code="two_factor_required", status=401
             )
         return result
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """The OpenAPI schema describes it as the cookie session it is."""
+
+    target_class = "apps.accounts.authentication.VerifiedSessionAuthentication"
