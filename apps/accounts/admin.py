@@ -17,9 +17,14 @@ class UserAdmin(DjangoUserAdmin):
     @admin.action(description=_("Reset two-factor sign-in (lost phone): set it up again at the next sign-in"))
     def reset_two_factor(self, request, queryset):
         from apps.accounts import services
+        from apps.core.errors import ApplicationError
 
         for user in queryset:
-            services.two_factor_reset(user=user, actor=request.user)
+            try:
+                services.two_factor_reset(user=user, actor=request.user)
+            except ApplicationError as error:  # one's own, where one's role requires it
+                self.message_user(request, f"{user.username}: {error.message}", messages.ERROR)
+                return
         self.message_user(
             request, _("Two-factor sign-in was reset; those staff members are signed out."), messages.SUCCESS
         )

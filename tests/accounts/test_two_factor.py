@@ -189,3 +189,13 @@ def test_the_second_step_is_in_arabic_and_english(client, senior, language, titl
     services.user_set_language(user=senior, language=language, actor=senior)
     _password_step(client, senior)
     assert title in client.get(VERIFY).content.decode()
+
+
+def test_an_administrator_cannot_switch_off_their_own_required_second_factor_in_the_admin(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "reset_two_factor", "_selected_action": [admin_user.pk]},
+    )
+    assert response.status_code == 302
+    assert two_factor.is_enrolled(admin_user)
