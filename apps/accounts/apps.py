@@ -20,6 +20,9 @@ class AccountsConfig(AppConfig):
         from apps.accounts import two_factor
 
         user_logged_in.connect(two_factor.on_user_logged_in, dispatch_uid="accounts.two_factor")
+        from django.core import checks
+
+        checks.register(two_factor.check_required_roles)
         from apps.core.navigation import NavEntry, register
 
         register(

@@ -44,6 +44,22 @@ def required_roles() -> set[str]:
     return set(settings.HOUSING_TWO_FACTOR_REQUIRED_ROLES)
 
 
+def check_required_roles(app_configs=None, **kwargs):
+    """System check: a misspelt role in the setting would silently require nobody."""
+    from django.core.checks import Error
+
+    unknown = sorted(required_roles() - set(Role.values))
+    if not unknown:
+        return []
+    return [
+        Error(
+            f"HOUSING_TWO_FACTOR_REQUIRED_ROLES names unknown roles: {', '.join(unknown)}.",
+            hint=f"Roles are: {', '.join(Role.values)}.",
+            id="accounts.E001",
+        )
+    ]
+
+
 def is_required_for(user) -> bool:
     roles = required_roles()
     if user.is_superuser and Role.ADMINISTRATOR.value in roles:

@@ -199,3 +199,12 @@ def test_an_administrator_cannot_switch_off_their_own_required_second_factor_in_
     )
     assert response.status_code == 302
     assert two_factor.is_enrolled(admin_user)
+
+
+def test_a_misspelt_role_in_the_setting_fails_the_system_check(settings):
+    settings.HOUSING_TWO_FACTOR_REQUIRED_ROLES = ["senior_managment"]
+    errors = two_factor.check_required_roles()
+    assert [error.id for error in errors] == ["accounts.E001"]
+    assert "senior_managment" in errors[0].msg
+    settings.HOUSING_TWO_FACTOR_REQUIRED_ROLES = ["supervisor", "administrator"]
+    assert two_factor.check_required_roles() == []
