@@ -28,7 +28,7 @@ RUN pip install --no-deps . && rm -rf build ./*.egg-info
 # Translations and static files are built into the image. Settings need values to load;
 # these dummies are never used at run time (no database or Redis is contacted here).
 RUN DEBUG=false \
-    SECRET_KEY=image-build-only-not-a-secret \
+    SECRET_KEY=image-build-only-not-a-secret-signs-nothing-0123456789abcdef \
     DATABASE_URL=postgres://build@localhost:5432/build \
     REDIS_URL=redis://localhost:6379/0 \
     sh -c "python manage.py compiletranslations && python manage.py collectstatic --noinput --verbosity 0" \

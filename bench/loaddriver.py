@@ -265,13 +265,15 @@ def _set_cookies(response) -> dict[str, str]:
 
 
 def session_headers(base_url: str, username: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
-    """Sign in through the login form; return the headers of that session.
+    """Sign in through the login form (and the second step where the role needs one); return
+    the headers of that session.
 
     The cookies are marked Secure (production settings) and the server speaks plain HTTP,
     so they are sent as an explicit Cookie header rather than through a cookie jar.
     """
     import httpx
 
+    second_step = _one_off_recovery_code(username)
     with httpx.Client(base_url=base_url, timeout=30, cookies=_jar_that_keeps_nothing()) as client:
         csrf = _set_cookies(client.get("/accounts/login/"))["csrftoken"]
         response = client.post(
@@ -280,10 +282,40 @@ def session_headers(base_url: str, username: str, password: str = DEMO_PASSWORD)
             headers={"Cookie": f"csrftoken={csrf}"},
         )
         cookies = _set_cookies(response)
-    if response.status_code != 302 or "sessionid" not in cookies:
-        raise RuntimeError(f"signing in as {username!r} failed: HTTP {response.status_code}")
-    csrf = cookies.get("csrftoken", csrf)
+        if response.status_code != 302 or "sessionid" not in cookies:
+            raise RuntimeError(f"signing in as {username!r} failed: HTTP {response.status_code}")
+        csrf = cookies.get("csrftoken", csrf)
+        if second_step is not None:
+            response = client.post(
+                "/accounts/two-factor/verify/",
+                data={"code": second_step, "csrfmiddlewaretoken": csrf},
+                headers={"Cookie": f"sessionid={cookies['sessionid']}; csrftoken={csrf}"},
+            )
+            if response.status_code != 302:
+                raise RuntimeError(f"the second step as {username!r} failed: HTTP {response.status_code}")
+            cookies.update(_set_cookies(response))  # the session key changes after it
     return {"Cookie": f"sessionid={cookies['sessionid']}; csrftoken={csrf}", "X-CSRFToken": csrf}
+
+
+def _one_off_recovery_code(username: str) -> str | None:
+    """For a user whose role requires two-factor sign-in: make sure they have an
+    authenticator, and add one recovery code for this one sign-in (several sessions of one
+    user within 30 seconds cannot each use a fresh authenticator code)."""
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from apps.accounts import two_factor
+
+    user = get_user_model().objects.get(username=username)
+    if not (two_factor.is_required_for(user) or two_factor.is_enrolled(user)):
+        return None
+    if not two_factor.is_enrolled(user):
+        TOTPDevice.objects.create(user=user, name=two_factor.AUTHENTICATOR_DEVICE_NAME, confirmed=True)
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name=two_factor.RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
+    )
+    return StaticToken.objects.create(device=device, token=StaticToken.random_token()).token
 
 
 def token_headers(username: str) -> dict[str, str]:

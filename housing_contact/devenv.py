@@ -83,6 +83,8 @@ Demo accounts (password for all: demo-pass-2026)
   secretary   committee secretary
   member      committee member
   admin       administrator (also /admin/)
+senior, supervisor and admin also set up two-factor sign-in (an authenticator app) at
+their first sign-in.
 """
 
 

@@ -72,6 +72,37 @@ def get_origins(name: str, default: list[str]) -> list[str]:
     return origins
 
 
+# Values that stand in for a secret key but are not one: the .env.example placeholder and
+# the development default. Matched case-insensitively, as typed or with surrounding spaces.
+PLACEHOLDER_SECRET_KEYS = frozenset(
+    {"required-change-me", "change-me", "changeme", "insecure-development-key-only"}
+)
+SECRET_KEY_MIN_LENGTH = 50
+
+
+def get_secret_key(name: str = "SECRET_KEY", *, debug: bool, development_default: str) -> str:
+    """The secret key; without ``DEBUG`` it must be set, not a placeholder, and long.
+
+    Sessions, password-reset links and the two-factor secrets' signatures all rest on it: a
+    deployment that forgot to replace the example value would sign with a key anyone can read
+    in the repository.
+    """
+    if debug:
+        return get_str(name, development_default)
+    value = get_str(name)
+    if value.lower() in PLACEHOLDER_SECRET_KEYS or value.lower().startswith("django-insecure"):
+        raise ImproperlyConfigured(
+            f"{name} is still the example placeholder ({value!r}): set a long random value "
+            f'(python -c "import secrets; print(secrets.token_urlsafe(50))").'
+        )
+    if len(value) < SECRET_KEY_MIN_LENGTH:
+        raise ImproperlyConfigured(
+            f"{name} is too short ({len(value)} characters): with DEBUG off it needs at least "
+            f"{SECRET_KEY_MIN_LENGTH} random characters."
+        )
+    return value
+
+
 def get_database(name: str = "DATABASE_URL") -> dict:
     url = get_str(name)
     scheme = urlparse(url).scheme

@@ -3,14 +3,67 @@
 agent, supervisor, officer (department officer), senior (senior management), secretary
 (committee secretary), member (committee member), admin_user (administrator) and
 outsider (a staff account with no role).
+
+Personas whose role requires two-factor sign-in (supervisor, senior, admin_user by default)
+are enrolled with an authenticator holding ``TOTP_KEY``; ``totp_code(user)`` gives the code
+it shows now. The test client's ``force_login`` stands for the whole sign-in, second step
+included (``_force_login_signs_in_fully``); tests of the second step itself post to the real
+login form. Browser tests type the code (tests/browser/conftest.py ``log_in``).
 """
+
+import time
 
 import pytest
 
-from apps.accounts import services
+from apps.accounts import services, two_factor
 from apps.accounts.roles import Role
 
 PASSWORD = "correct-horse-battery-9"
+TOTP_KEY = "3132333435363738393031323334353637383930"  # hex: RFC 6238's example secret
+
+
+def enrol_two_factor(user):
+    """The user's confirmed authenticator, made with ``TOTP_KEY`` if they have none."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(
+        user=user, name=two_factor.AUTHENTICATOR_DEVICE_NAME, confirmed=True, key=TOTP_KEY
+    )
+
+
+def totp_code(user) -> str:
+    """A code the user's authenticator would show now and the server has not yet accepted
+    (django-otp refuses a code twice; it accepts the next time step, so a second sign-in
+    within the same 30 seconds uses that one)."""
+    from django_otp.oath import TOTP
+
+    device = enrol_two_factor(user)
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if device.last_t >= totp.t():
+        totp.time += device.step * (device.last_t + 1 - totp.t())
+    return f"{totp.token():0{device.digits}d}"
+
+
+@pytest.fixture(autouse=True)
+def _force_login_signs_in_fully(monkeypatch):
+    """``client.force_login(user)`` also completes the second step for those who need one."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    password_only = Client.force_login
+
+    def force_login(self, user, backend=None):
+        password_only(self, user, backend)
+        session = self.session
+        if session.get(two_factor.STATE_KEY) in two_factor.PENDING:
+            session[DEVICE_ID_SESSION_KEY] = enrol_two_factor(user).persistent_id
+            session[two_factor.STATE_KEY] = two_factor.DONE
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture
@@ -21,9 +74,12 @@ def department(db):
 
 
 def _make(username, roles, department=None, **extra):
-    return services.user_create(
+    user = services.user_create(
         username=username, password=PASSWORD, roles=roles, actor=None, department=department, **extra
     )
+    if two_factor.is_required_for(user):
+        enrol_two_factor(user)
+    return user
 
 
 @pytest.fixture

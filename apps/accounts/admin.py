@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +12,22 @@ class UserAdmin(DjangoUserAdmin):
     )
     list_display = ("username", "full_name_ar", "department", "is_active", "last_login")
     list_filter = ("groups", "department", "is_active")
+    actions = ["reset_two_factor"]
+
+    @admin.action(description=_("Reset two-factor sign-in (lost phone): set it up again at the next sign-in"))
+    def reset_two_factor(self, request, queryset):
+        from apps.accounts import services
+        from apps.core.errors import ApplicationError
+
+        for user in queryset:
+            try:
+                services.two_factor_reset(user=user, actor=request.user)
+            except ApplicationError as error:  # one's own, where one's role requires it
+                self.message_user(request, f"{user.username}: {error.message}", messages.ERROR)
+                return
+        self.message_user(
+            request, _("Two-factor sign-in was reset; those staff members are signed out."), messages.SUCCESS
+        )
 
 
 @admin.register(Department)

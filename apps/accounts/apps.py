@@ -15,6 +15,19 @@ class AccountsConfig(AppConfig):
         # migrated, the role groups are brought in line with the matrix in roles.py.
         post_migrate.connect(sync_role_permissions, dispatch_uid="accounts.sync_role_permissions")
         _forget_cached_permissions_on_change()
+        from django.contrib.auth.signals import user_logged_in
+
+        from apps.accounts import two_factor
+
+        user_logged_in.connect(two_factor.on_user_logged_in, dispatch_uid="accounts.two_factor")
+        from django.core import checks
+
+        checks.register(two_factor.check_required_roles)
+        from apps.core.navigation import NavEntry, register
+
+        register(
+            NavEntry("accounts:two_factor", _("Two-factor sign-in"), "accounts:two_factor", None, order=880)
+        )
 
 
 def _forget_cached_permissions_on_change() -> None:

@@ -9,7 +9,11 @@ accepted; the middleware then reports it in ``Content-Language``.
 
 from django.conf import settings
 from django.utils import translation
-from rest_framework.authentication import TokenAuthentication
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import SessionScheme
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+
+from apps.core.errors import ApplicationError
 
 
 class LanguageTokenAuthentication(TokenAuthentication):
@@ -21,3 +25,26 @@ class LanguageTokenAuthentication(TokenAuthentication):
                 translation.activate(language)
                 request._request.LANGUAGE_CODE = language
         return result
+
+
+class VerifiedSessionAuthentication(SessionAuthentication):
+    """Session authentication for the UI's API calls, once the session's two-factor step is
+    done (apps/accounts/two_factor.py). A session still waiting for its second factor gets
+    401 ``two_factor_required``, never the data. Token authentication (systems) is separate
+    and unaffected."""
+
+    def authenticate(self, request):
+        from apps.accounts import two_factor
+
+        result = super().authenticate(request)
+        if result is not None and two_factor.is_pending(request._request):
+            raise ApplicationError(
+                _("Finish signing in with your second factor first."), code="two_factor_required", status=401
+            )
+        return result
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """The OpenAPI schema describes it as the cookie session it is."""
+
+    target_class = "apps.accounts.authentication.VerifiedSessionAuthentication"

@@ -72,3 +72,58 @@ class SessionIdleMiddleware:
         if not isinstance(last, int) or now - last >= self.interval:
             session[self.KEY] = now
         return response
+
+
+class TwoFactorMiddleware:
+    """Hold a session that has passed the password but not the second factor on the
+    two-factor pages (apps/accounts/two_factor.py, step 2).
+
+    It reads only the session: a signed-in page costs no query for it. A session with no
+    state yet is judged once. API paths are left to ``VerifiedSessionAuthentication``, which
+    answers in the API's JSON error format rather than with a redirect.
+    """
+
+    ALWAYS_OPEN = ("accounts:logout", "accounts:two_factor_verify", "core:set_language")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.contrib.auth import SESSION_KEY
+
+        from apps.accounts import two_factor
+
+        session = getattr(request, "session", None)
+        if session is None or SESSION_KEY not in session:
+            return self.get_response(request)
+        state = session.get(two_factor.STATE_KEY)
+        if state is None and request.user.is_authenticated:
+            state = session[two_factor.STATE_KEY] = two_factor.state_for(request.user)
+        if state in two_factor.PENDING and not self._open(request, state):
+            return self._redirect(request, state)
+        return self.get_response(request)
+
+    def _open(self, request, state) -> bool:
+        from django.urls import reverse
+
+        path = request.path_info
+        if path.startswith(("/api/", "/" + settings.STATIC_URL.lstrip("/"))) or path in (
+            "/healthz",
+            "/readyz",
+        ):
+            return True
+        names = self.ALWAYS_OPEN + (
+            ("accounts:two_factor_enrol", "accounts:two_factor_qr") if state == "enrol" else ()
+        )
+        return path in {reverse(name) for name in names}
+
+    def _redirect(self, request, state):
+        from django.http import HttpResponseRedirect
+        from django.urls import reverse
+        from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+
+        target = reverse("accounts:two_factor_verify" if state == "verify" else "accounts:two_factor_enrol")
+        next_url = request.get_full_path()
+        if request.method == "GET" and url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):
+            target = f"{target}?{urlencode({'next': next_url})}"
+        return HttpResponseRedirect(target)

@@ -23,7 +23,10 @@ from housing_contact import envconfig
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 DEBUG = envconfig.get_bool("DEBUG", False)
-SECRET_KEY = envconfig.get_str("SECRET_KEY", "insecure-development-key-only" if DEBUG else None)
+# Without DEBUG a placeholder or short key stops start-up (envconfig.get_secret_key).
+SECRET_KEY = envconfig.get_secret_key(
+    "SECRET_KEY", debug=DEBUG, development_default="insecure-development-key-only"
+)
 ALLOWED_HOSTS = envconfig.get_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envconfig.get_origins("CSRF_TRUSTED_ORIGINS", [])
 
@@ -42,6 +45,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "bootstrap",
     "phonenumber_field",
     "apps.core",
@@ -65,6 +71,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "apps.accounts.middleware.LanguageMiddleware",
+    # Staff signed in with a password but not yet with their second factor see only the
+    # two-factor pages (apps/accounts/two_factor.py).
+    "apps.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -134,7 +143,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -153,12 +162,29 @@ SESSION_REFRESH_SECONDS = envconfig.get_int("SESSION_REFRESH_SECONDS", 60)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Failed logins: the sixth failure in a row within 15 minutes locks the username+IP out.
-AXES_FAILURE_LIMIT = 5
+# Failed sign-ins (apps/accounts/lockout.py). Counted per username *and* client address —
+# the real one, read through HOUSING_TRUSTED_PROXIES by apps.core.clients.client_ip — so a
+# stranger can lock an account only for their own address: the sixth failure in a row within
+# 15 minutes locks that username from that address for 15 minutes (attempts while locked are
+# refused and not counted). Across all addresses a slower back-off holds instead of a lock:
+# after HOUSING_LOGIN_ACCOUNT_FAILURES failures for one username within those 15 minutes, it
+# accepts one attempt per HOUSING_LOGIN_ACCOUNT_BACKOFF_SECONDS, from anywhere.
+AXES_FAILURE_LIMIT = envconfig.get_int("HOUSING_LOGIN_FAILURE_LIMIT", 6)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.lockout.client_address"
+AXES_HANDLER = "apps.accounts.lockout.LoginLockoutHandler"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+HOUSING_LOGIN_ACCOUNT_FAILURES = envconfig.get_int("HOUSING_LOGIN_ACCOUNT_FAILURES", 30)
+HOUSING_LOGIN_ACCOUNT_BACKOFF_SECONDS = envconfig.get_int("HOUSING_LOGIN_ACCOUNT_BACKOFF_SECONDS", 60)
+# Two-factor sign-in (django-otp: an authenticator app's TOTP codes, or a recovery code):
+# required for these roles (keys of apps.accounts.roles.Role), optional for everyone else.
+HOUSING_TWO_FACTOR_REQUIRED_ROLES = envconfig.get_list(
+    "HOUSING_TWO_FACTOR_REQUIRED_ROLES", ["senior_management", "supervisor", "administrator"]
+)
+OTP_TOTP_ISSUER = "Housing Contact"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "ar"
@@ -211,7 +237,8 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "apps.accounts.authentication.LanguageTokenAuthentication",  # answers in the account's language
-        "rest_framework.authentication.SessionAuthentication",
+        # A session only once its two-factor step is done (apps/accounts/authentication.py).
+        "apps.accounts.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -25,9 +25,16 @@ def test_a_wrong_password_and_an_unknown_user_get_the_same_message(client, agent
     assert message in wrong_password and message in unknown_user
 
 
-def test_the_sixth_try_in_a_row_is_locked_out_even_with_the_right_password(client, agent, password):
+def test_five_failures_in_a_row_still_let_the_right_password_in(client, agent, password):
     for _ in range(5):
-        _attempt(client, "agent", "wrong-password")
+        assert _attempt(client, "agent", "wrong-password").status_code == 200
+    assert _attempt(client, "agent", password).status_code == 302
+
+
+def test_the_sixth_failure_in_a_row_locks_even_the_right_password_out(client, agent, password):
+    for _ in range(5):
+        assert _attempt(client, "agent", "wrong-password").status_code == 200
+    assert _attempt(client, "agent", "wrong-password").status_code == 429
     response = _attempt(client, "agent", password)
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
@@ -36,7 +43,7 @@ def test_the_sixth_try_in_a_row_is_locked_out_even_with_the_right_password(clien
 
 def test_the_lock_lifts_after_fifteen_minutes(client, agent, password):
     with time_machine.travel("2026-11-28 08:00 +03:00", tick=False) as traveller:
-        for _ in range(5):
+        for _ in range(6):
             _attempt(client, "agent", "wrong-password")
         assert _attempt(client, "agent", password).status_code == 429
         traveller.shift(16 * 60)

