@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from apps.core import api as core_api
 from apps.core import views as core_views
 
 api_v1 = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("schema/", core_api.SchemaView.as_view(), name="schema"),
+    path("docs/", core_api.DocsView.as_view(url_name="api:schema"), name="docs"),
     path("sla/", include("apps.sla.urls")),
     path("", include("apps.accounts.api_urls")),
     path("", include("apps.citizens.api_urls")),

@@ -1,13 +1,17 @@
-"""REST framework glue shared by every app: the one exception handler."""
+"""REST framework glue shared by every app: the one exception handler, the API docs' access."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions as drf_exceptions
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -53,3 +57,35 @@ def exception_handler(exc, context):
     else:
         response.data = error_body(code, getattr(exc, "detail", str(exc)))
     return response
+
+
+class ApiDocsAccess(BasePermission):
+    """The OpenAPI schema and its docs page: signed-in staff only, unless
+    ``HOUSING_API_DOCS_PUBLIC`` opens them to everyone (read at each request)."""
+
+    def has_permission(self, request, view):
+        if getattr(settings, "HOUSING_API_DOCS_PUBLIC", False):
+            return True
+        return bool(request.user and request.user.is_authenticated)
+
+
+class SchemaView(SpectacularAPIView):
+    """``/api/v1/schema/``: the OpenAPI document, behind ``ApiDocsAccess``."""
+
+    permission_classes = [ApiDocsAccess]
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    """``/api/v1/docs/``: Swagger UI with its start-up script served as a file (``?script``)
+    and no inline style, so it runs under the site's Content-Security-Policy as it is.
+    A visitor who is not signed in is sent to the sign-in page."""
+
+    permission_classes = [ApiDocsAccess]
+    template_name = "core/swagger_ui.html"
+
+    def handle_exception(self, exc):
+        if isinstance(exc, drf_exceptions.NotAuthenticated | drf_exceptions.PermissionDenied) and not (
+            self.request.user and self.request.user.is_authenticated
+        ):
+            return redirect_to_login(self.request.get_full_path())
+        return super().handle_exception(exc)
