@@ -11,11 +11,13 @@ from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions as drf_exceptions
+from rest_framework import serializers
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from apps.core.errors import ApplicationError
+from apps.core.text import clean_line, clean_text, too_long_message
 
 _DRF_CODES = {
     drf_exceptions.ValidationError: "invalid",
@@ -89,3 +91,29 @@ class DocsView(SpectacularSwaggerSplitView):
         ):
             return redirect_to_login(self.request.get_full_path())
         return super().handle_exception(exc)
+
+
+# --- text fields for input serializers (the same rules as apps.core.forms) -------------
+
+
+class LineField(serializers.CharField):
+    """A single-line text: direction controls, zero-width and control characters removed."""
+
+    def to_internal_value(self, data):
+        return clean_line(super().to_internal_value(data))
+
+
+class FreeTextField(serializers.CharField):
+    """Free text: direction controls balanced, at most ``max_length`` characters (default
+    ``HOUSING_TEXT_MAX_CHARS``, read at each request) with a message giving both numbers."""
+
+    def __init__(self, *, max_length=None, **kwargs):
+        self.text_limit = max_length
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = clean_text(super().to_internal_value(data))
+        limit = self.text_limit or settings.HOUSING_TEXT_MAX_CHARS
+        if len(value) > limit:
+            raise serializers.ValidationError(too_long_message(len(value), limit), code="max_length")
+        return value
