@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from apps.citizens import selectors, services
 from apps.citizens.models import Citizen
-from apps.core.api import page_schema
+from apps.core.api import LineField, page_schema
 from apps.core.errors import PermissionDenied
 from apps.core.idempotency import IdempotencyMixin
 
@@ -57,17 +57,17 @@ class CitizenSerializer(serializers.Serializer):
 
 
 class CitizenCreateSerializer(serializers.Serializer):
-    cpr = serializers.CharField(max_length=30)
-    name_ar = serializers.CharField(max_length=200)
-    name_en = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    phones = serializers.ListField(child=serializers.CharField(max_length=30), required=False, default=list)
-    email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="")
+    cpr = LineField(max_length=30)
+    name_ar = LineField(max_length=200)
+    name_en = LineField(max_length=200, required=False, allow_blank=True, default="")
+    phones = serializers.ListField(child=LineField(max_length=30), required=False, default=list)
+    email = LineField(max_length=254, required=False, allow_blank=True, default="")
     language = serializers.ChoiceField(choices=Citizen.Language.choices, required=False, default="ar")
     confirmed = serializers.BooleanField(required=False, default=True)
 
 
 class PhoneAddSerializer(serializers.Serializer):
-    number = serializers.CharField(max_length=30)
+    number = LineField(max_length=30)
     make_primary = serializers.BooleanField(required=False, default=False)
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from apps.citizens.models import Citizen, CitizenAccess, CitizenPhone, CitizenPhoneEvent, HousingFile
 from apps.citizens.validation import normalize_cpr, normalize_phone
 from apps.core.errors import Conflict, ValidationFailed
+from apps.core.text import clean_line
 
 
 @transaction.atomic
@@ -33,7 +34,8 @@ def citizen_create(
     ``confirmed`` records that the citizen confirmed the phones to ``actor`` just now.
     """
     cpr = normalize_cpr(cpr)
-    name_ar = (name_ar or "").strip()
+    # Whatever door the name came through (form, API, import), it is stored clean.
+    name_ar = clean_line(name_ar or "")
     if not name_ar:
         raise ValidationFailed(
             _("The citizen's name in Arabic is required."),
@@ -52,7 +54,7 @@ def citizen_create(
     citizen = Citizen(
         cpr=cpr,
         name_ar=name_ar,
-        name_en=(name_en or "").strip(),
+        name_en=clean_line(name_en or ""),
         email=(email or "").strip(),
         language=language,
         created_by=actor if getattr(actor, "pk", None) else None,
@@ -100,7 +102,7 @@ def citizen_update(*, citizen: Citizen, actor, **fields) -> Citizen:
         raise ValidationFailed(_("These fields cannot be changed here."), details={f: [] for f in unknown})
     citizen = Citizen.objects.select_for_update().get(pk=citizen.pk)
     for name, value in fields.items():
-        setattr(citizen, name, (value or "").strip() if isinstance(value, str) else value)
+        setattr(citizen, name, clean_line(value) if isinstance(value, str) else value)
     citizen.full_clean()
     citizen.save(update_fields=[*fields, "updated_at"])
     return citizen

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from apps.committee import selectors, services, texts
 from apps.committee.models import Decision, Meeting, Referral
-from apps.core.api import page_schema
+from apps.core.api import FreeTextField, LineField, page_schema
 from apps.core.errors import ValidationFailed
 from apps.core.parsing import parse_month
 
@@ -54,11 +54,11 @@ class ReferralSerializer(serializers.ModelSerializer):
 
 
 class ReferralCreateSerializer(serializers.Serializer):
-    cpr = serializers.CharField(max_length=20)
-    subject = serializers.CharField(max_length=300)
-    summary = serializers.CharField()
-    housing_application_number = serializers.CharField(max_length=30, required=False, allow_blank=True)
-    citizen_name_ar = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    cpr = LineField(max_length=20)
+    subject = LineField(max_length=300)
+    summary = FreeTextField()
+    housing_application_number = LineField(max_length=30, required=False, allow_blank=True)
+    citizen_name_ar = LineField(max_length=200, required=False, allow_blank=True)
 
 
 class DecisionSerializer(serializers.ModelSerializer):

@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.committee.models import Outcome, RejectionReason, SourceKind
 from apps.core.choices import CHOOSE
-from apps.core.forms import LatinDigitsCharField, LatinDigitsDateField, LatinDigitsIntegerField
+from apps.core.forms import (
+    FreeTextField,
+    LatinDigitsCharField,
+    LatinDigitsDateField,
+    LatinDigitsIntegerField,
+    LineField,
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -28,7 +34,7 @@ class MultipleFileField(forms.FileField):
 
 class ReferralForm(forms.Form):
     cpr = LatinDigitsCharField(label=_("Citizen's CPR number"), max_length=20)
-    citizen_name_ar = forms.CharField(
+    citizen_name_ar = LineField(
         label=_("Citizen's name in Arabic (only for a citizen not yet registered)"),
         max_length=200,
         required=False,
@@ -36,11 +42,11 @@ class ReferralForm(forms.Form):
     citizen_phone = LatinDigitsCharField(
         label=_("Citizen's mobile (only for a citizen not yet registered)"), max_length=30, required=False
     )
-    subject = forms.CharField(label=_("Subject"), max_length=300)
+    subject = LineField(label=_("Subject"), max_length=300)
     housing_application_number = LatinDigitsCharField(
         label=_("Housing application number"), max_length=30, required=False
     )
-    summary = forms.CharField(label=_("Summary for the committee"), widget=forms.Textarea(attrs={"rows": 5}))
+    summary = FreeTextField(label=_("Summary for the committee"), widget=forms.Textarea(attrs={"rows": 5}))
     documents = MultipleFileField(label=_("Documents (PDF, JPEG or PNG; up to 10 MB each)"), required=False)
 
 
@@ -50,28 +56,28 @@ class MeetingForm(forms.Form):
     starts_at = forms.TimeField(
         label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
-    place = forms.CharField(label=_("Place"), max_length=200)
+    place = LineField(label=_("Place"), max_length=200)
 
 
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Decision"), choices=Outcome.choices, widget=forms.RadioSelect)
-    conditions = forms.CharField(label=_("Conditions"), max_length=2000, required=False)
+    conditions = LineField(label=_("Conditions"), max_length=2000, required=False)
     rejection_reason = forms.ModelChoiceField(
         label=_("Reason"),
         queryset=RejectionReason.objects.filter(is_active=True),
         required=False,
         empty_label=CHOOSE,
     )
-    reason_note = forms.CharField(label=_("Further explanation"), max_length=2000, required=False)
-    needs = forms.CharField(label=_("What is needed"), max_length=2000, required=False)
+    reason_note = LineField(label=_("Further explanation"), max_length=2000, required=False)
+    needs = LineField(label=_("What is needed"), max_length=2000, required=False)
 
 
 class AmendForm(DecisionForm):
-    reason = forms.CharField(label=_("Why the decision is amended"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = FreeTextField(label=_("Why the decision is amended"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(label=_("What needs correcting"), max_length=300)
+    reason = LineField(label=_("What needs correcting"), max_length=300)
 
 
 class PoolFilterForm(forms.Form):
@@ -79,7 +85,7 @@ class PoolFilterForm(forms.Form):
         label=_("Source"), choices=[("", _("All sources")), *SourceKind.choices], required=False
     )
     deferred = forms.BooleanField(label=_("Deferred only"), required=False)
-    q = forms.CharField(label=_("Reference, application number or subject"), max_length=100, required=False)
+    q = LineField(label=_("Reference, application number or subject"), max_length=100, required=False)
 
 
 class AppealForm(forms.Form):
@@ -93,7 +99,7 @@ class AppealForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off", "inputmode": "numeric"}),
     )
-    grounds = forms.CharField(
+    grounds = FreeTextField(
         label=_("Why should the committee look at its decision again?"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),

@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from apps.contacts import csvio, selectors, services
 from apps.contacts.forms import ContactFilterForm
 from apps.contacts.models import Contact
-from apps.core.api import page_schema
+from apps.core.api import FreeTextField, LineField, page_schema
 from apps.core.errors import Conflict, ValidationFailed
 from apps.core.parsers import JSONParser
 
@@ -40,20 +40,20 @@ class ContactRecordSerializer(serializers.Serializer):
     """The shape of one posted record (documentation only: rows are checked by
     ``validation.parse_row`` so every door applies the same rules)."""
 
-    call_id = serializers.CharField()
+    call_id = LineField()
     channel = serializers.ChoiceField(choices=[c for c, _label in Contact._meta.get_field("channel").choices])
     offered_at = serializers.DateTimeField()
     answered_at = serializers.DateTimeField(required=False)
     ended_at = serializers.DateTimeField(required=False)
-    caller_number = serializers.CharField(required=False)
-    citizen_cpr = serializers.CharField(required=False)
-    agent = serializers.CharField(required=False, help_text="The agent's user name.")
-    purpose = serializers.CharField(required=False, help_text="A purpose code.")
-    outcome = serializers.CharField(required=False)
-    department = serializers.CharField(required=False, help_text="A department code (outcome referred).")
-    ticket = serializers.CharField(required=False, help_text="The review number (outcome ticket_opened).")
+    caller_number = LineField(required=False)
+    citizen_cpr = LineField(required=False)
+    agent = LineField(required=False, help_text="The agent's user name.")
+    purpose = LineField(required=False, help_text="A purpose code.")
+    outcome = LineField(required=False)
+    department = LineField(required=False, help_text="A department code (outcome referred).")
+    ticket = LineField(required=False, help_text="The review number (outcome ticket_opened).")
     callback_at = serializers.DateTimeField(required=False)
-    notes = serializers.CharField(required=False)
+    notes = FreeTextField(required=False)
 
 
 class ContactOutSerializer(serializers.ModelSerializer):

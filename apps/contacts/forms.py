@@ -12,7 +12,7 @@ from apps.accounts.models import Department, User
 from apps.contacts.models import Channel, Outcome, Purpose, QuickAnswer
 from apps.contacts.selectors import ContactFilters, day_range
 from apps.core.choices import CHOOSE
-from apps.core.forms import LatinDigitsCharField, LatinDigitsDateField
+from apps.core.forms import FreeTextField, LatinDigitsCharField, LatinDigitsDateField, LineField
 from apps.tickets.models import Ticket
 
 
@@ -26,13 +26,13 @@ class ContactFilterForm(forms.Form):
     start = LatinDigitsDateField(label=_("From"), required=False)
     end = LatinDigitsDateField(label=_("To"), required=False)
     channel = forms.ChoiceField(label=_("Channel"), choices=[("", "—"), *Channel.choices], required=False)
-    purpose = forms.CharField(label=_("Purpose"), max_length=40, required=False)
+    purpose = LineField(label=_("Purpose"), max_length=40, required=False)
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=[("", "—"), *Outcome.choices, ("none", _("Not recorded yet"))],
         required=False,
     )
-    agent = forms.CharField(label=_("Agent"), max_length=150, required=False)
+    agent = LineField(label=_("Agent"), max_length=150, required=False)
     answered = forms.ChoiceField(
         label=_("Answered"),
         choices=[("", "—"), ("yes", _("Answered")), ("no", _("Abandoned"))],
@@ -114,7 +114,7 @@ class LogForm(forms.Form):
         choices=[c for c in Outcome.choices if c[0] != Outcome.ABANDONED],
         widget=forms.RadioSelect,
     )
-    notes = forms.CharField(
+    notes = FreeTextField(
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10_000
     )
     department = forms.ModelChoiceField(
@@ -124,7 +124,7 @@ class LogForm(forms.Form):
         empty_label=CHOOSE,
     )
     ticket_kind = forms.ChoiceField(label=_("Kind of ticket"), choices=Ticket.Kind.choices, required=False)
-    ticket_subject = forms.CharField(label=_("Subject of the ticket"), max_length=200, required=False)
+    ticket_subject = LineField(label=_("Subject of the ticket"), max_length=200, required=False)
     ticket_reference = LatinDigitsCharField(
         label=_("Or the review number of an existing ticket"), max_length=30, required=False
     )
@@ -141,7 +141,7 @@ class LogForm(forms.Form):
     sms_quick_answers = forms.ModelMultipleChoiceField(
         label=_("Send by SMS later"), queryset=QuickAnswer.objects.filter(is_active=True), required=False
     )
-    call_id = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
+    call_id = LineField(max_length=100, required=False, widget=forms.HiddenInput)
     citizen = forms.IntegerField(required=False, widget=forms.HiddenInput)
     caller_number = LatinDigitsCharField(label=_("Caller's number"), max_length=30, required=False)
     started_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
@@ -158,11 +158,11 @@ class LogForm(forms.Form):
 
 class NewCitizenForm(forms.Form):
     cpr = LatinDigitsCharField(label=_("CPR number"), max_length=20)
-    name_ar = forms.CharField(label=_("Name in Arabic"), max_length=200)
-    name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
+    name_ar = LineField(label=_("Name in Arabic"), max_length=200)
+    name_en = LineField(label=_("Name in English"), max_length=200, required=False)
     phone = LatinDigitsCharField(label=_("Phone number"), max_length=30)
-    call_id = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
-    started_at = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
+    call_id = LineField(max_length=100, required=False, widget=forms.HiddenInput)
+    started_at = LineField(max_length=40, required=False, widget=forms.HiddenInput)
 
 
 class PhoneForm(forms.Form):
@@ -171,6 +171,6 @@ class PhoneForm(forms.Form):
 
 
 class FollowUpAnswerForm(forms.Form):
-    answer = forms.CharField(
+    answer = FreeTextField(
         label=_("The department's answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000
     )

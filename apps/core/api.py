@@ -3,18 +3,26 @@ for errors that happen outside a DRF view (``handler404``/``handler500`` for pat
 ``/api/``). The JSON parser with its depth limit is in ``apps.core.parsers``.
 """
 
+"""REST framework glue shared by every app: the one exception handler, the API docs' access."""
+
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions as drf_exceptions
+from rest_framework import serializers
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from apps.core.errors import ApplicationError
+from apps.core.text import clean_line, clean_text, too_long_message
 
 _DRF_CODES = {
     drf_exceptions.ValidationError: "invalid",
@@ -111,3 +119,61 @@ def page_schema(name: str, item, *, next_field: str | None = "next", previous: b
         fields["previous"] = serializers.CharField(allow_null=True)
     fields.update(extra or {})
     return inline_serializer(name=name, fields=fields)
+
+
+class ApiDocsAccess(BasePermission):
+    """The OpenAPI schema and its docs page: signed-in staff only, unless
+    ``HOUSING_API_DOCS_PUBLIC`` opens them to everyone (read at each request)."""
+
+    def has_permission(self, request, view):
+        if getattr(settings, "HOUSING_API_DOCS_PUBLIC", False):
+            return True
+        return bool(request.user and request.user.is_authenticated)
+
+
+class SchemaView(SpectacularAPIView):
+    """``/api/v1/schema/``: the OpenAPI document, behind ``ApiDocsAccess``."""
+
+    permission_classes = [ApiDocsAccess]
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    """``/api/v1/docs/``: Swagger UI with its start-up script served as a file (``?script``)
+    and no inline style, so it runs under the site's Content-Security-Policy as it is.
+    A visitor who is not signed in is sent to the sign-in page."""
+
+    permission_classes = [ApiDocsAccess]
+    template_name = "core/swagger_ui.html"
+
+    def handle_exception(self, exc):
+        if isinstance(exc, drf_exceptions.NotAuthenticated | drf_exceptions.PermissionDenied) and not (
+            self.request.user and self.request.user.is_authenticated
+        ):
+            return redirect_to_login(self.request.get_full_path())
+        return super().handle_exception(exc)
+
+
+# --- text fields for input serializers (the same rules as apps.core.forms) -------------
+
+
+class LineField(serializers.CharField):
+    """A single-line text: direction controls, zero-width and control characters removed."""
+
+    def to_internal_value(self, data):
+        return clean_line(super().to_internal_value(data))
+
+
+class FreeTextField(serializers.CharField):
+    """Free text: direction controls balanced, at most ``max_length`` characters (default
+    ``HOUSING_TEXT_MAX_CHARS``, read at each request) with a message giving both numbers."""
+
+    def __init__(self, *, max_length=None, **kwargs):
+        self.text_limit = max_length
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = clean_text(super().to_internal_value(data))
+        limit = self.text_limit or settings.HOUSING_TEXT_MAX_CHARS
+        if len(value) > limit:
+            raise serializers.ValidationError(too_long_message(len(value), limit), code="max_length")
+        return value

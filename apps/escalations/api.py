@@ -26,7 +26,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.models import Department, User
 from apps.core import parsing
-from apps.core.api import page_schema
+from apps.core.api import FreeTextField, LineField, page_schema
 from apps.core.clients import client_ip
 from apps.core.errors import NotFound, PermissionDenied, ValidationFailed
 from apps.core.idempotency import IdempotencyMixin
@@ -201,69 +201,69 @@ class BulkAssignInput(OwnerInput):
 
 
 class NoteInput(serializers.Serializer):
-    body = serializers.CharField(allow_blank=True)
+    body = FreeTextField(allow_blank=True)
 
 
 class SummaryInput(serializers.Serializer):
-    summary = serializers.CharField(allow_blank=True)
+    summary = FreeTextField(allow_blank=True)
     priority = serializers.ChoiceField(choices=Priority.choices)
 
 
 class TransitionInput(serializers.Serializer):
     to_status = serializers.ChoiceField(choices=Status.choices)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = FreeTextField(required=False, allow_blank=True, default="")
 
 
 class ExtendInput(serializers.Serializer):
     new_due = serializers.DateTimeField()
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = FreeTextField(required=False, allow_blank=True, default="")
 
 
 class InformationRequestInput(serializers.Serializer):
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.filter(is_active=True))
-    question = serializers.CharField(allow_blank=True)
+    question = FreeTextField(allow_blank=True)
 
 
 class ReferInput(serializers.Serializer):
     committee = serializers.PrimaryKeyRelatedField(queryset=selectors.committees())
-    summary = serializers.CharField(allow_blank=True)
+    summary = FreeTextField(allow_blank=True)
 
 
 class DecideInput(serializers.Serializer):
-    public_text = serializers.CharField(required=False, allow_blank=True, default="")
-    internal_text = serializers.CharField(required=False, allow_blank=True, default="")
+    public_text = FreeTextField(required=False, allow_blank=True, default="")
+    internal_text = FreeTextField(required=False, allow_blank=True, default="")
 
 
 class EscalateInput(serializers.Serializer):
     ticket = serializers.IntegerField(min_value=1)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = FreeTextField(required=False, allow_blank=True, default="")
+    summary = FreeTextField(required=False, allow_blank=True, default="")
     priority = serializers.ChoiceField(choices=Priority.choices, required=False, allow_blank=True, default="")
 
 
 class AnswerInput(serializers.Serializer):
-    answer = serializers.CharField(allow_blank=True)
+    answer = FreeTextField(allow_blank=True)
 
 
 class DelegationInput(serializers.Serializer):
     deputy = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = FreeTextField(required=False, allow_blank=True, default="")
 
 
 class CitizenMessageInput(serializers.Serializer):
-    cpr = serializers.CharField(max_length=20)
-    mobile = serializers.CharField(max_length=30)
+    cpr = LineField(max_length=20)
+    mobile = LineField(max_length=30)
     # Checked by the service (complaint, inquiry or suggestion): a plain string here keeps the
     # OpenAPI "kind" enum the tickets' own.
-    kind = serializers.CharField(max_length=20, help_text=_("complaint, inquiry or suggestion"))
-    subject = serializers.CharField(max_length=200, allow_blank=True)
-    message = serializers.CharField(max_length=5000, allow_blank=True)
+    kind = LineField(max_length=20, help_text=_("complaint, inquiry or suggestion"))
+    subject = LineField(max_length=200, allow_blank=True)
+    message = FreeTextField(max_length=5000, allow_blank=True)
 
 
 class CitizenSubmitInput(CitizenMessageInput):
-    code = serializers.CharField(max_length=12)
+    code = LineField(max_length=12)
 
 
 def _valid(serializer_class, request) -> dict:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Department, User
 from apps.core.choices import CHOOSE
-from apps.core.forms import LatinDigitsCharField
+from apps.core.forms import FreeTextField, LatinDigitsCharField, LineField
 from apps.core.parsing import to_id
 from apps.escalations import selectors
 from apps.escalations.models import Priority, Source
@@ -47,7 +47,7 @@ class QueueFilterForm(forms.Form):
     status = forms.MultipleChoiceField(
         label=_("Status"), required=False, choices=Status.choices, widget=forms.CheckboxSelectMultiple
     )
-    owner = forms.CharField(label=_("Owner"), required=False, widget=_select())
+    owner = LineField(label=_("Owner"), required=False, widget=_select())
     source = forms.ChoiceField(
         label=_("Source"), required=False, choices=[("", _("All sources")), *Source.choices], widget=_select()
     )
@@ -106,11 +106,11 @@ class AssignForm(forms.Form):
 
 
 class NoteForm(ServiceErrorsMixin, forms.Form):
-    body = forms.CharField(label=_("Note"), max_length=10000, widget=_text(3))
+    body = FreeTextField(label=_("Note"), max_length=10000, widget=_text(3))
 
 
 class SummaryForm(ServiceErrorsMixin, forms.Form):
-    summary = forms.CharField(
+    summary = FreeTextField(
         label=_("Summary for management"), max_length=10000, required=False, widget=_text(4)
     )
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, widget=_select())
@@ -118,7 +118,7 @@ class SummaryForm(ServiceErrorsMixin, forms.Form):
 
 class TransitionForm(ServiceErrorsMixin, forms.Form):
     to_status = forms.ChoiceField(label=_("Move to"), choices=(), widget=_select())
-    reason = forms.CharField(
+    reason = LineField(
         label=_("Reason"), max_length=2000, required=False, widget=forms.TextInput(attrs=_SMALL)
     )
 
@@ -134,7 +134,7 @@ class ExtendForm(ServiceErrorsMixin, forms.Form):
         widget=forms.DateTimeInput(attrs={**_SMALL, "type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
     )
-    reason = forms.CharField(
+    reason = FreeTextField(
         label=_("Reason (the citizen is told)"), max_length=2000, required=False, widget=_text(2)
     )
 
@@ -146,7 +146,7 @@ class InformationRequestForm(ServiceErrorsMixin, forms.Form):
         empty_label=CHOOSE,
         widget=_select(),
     )
-    question = forms.CharField(
+    question = FreeTextField(
         label=_("Question for the department"),
         max_length=5000,
         required=False,
@@ -159,7 +159,7 @@ class ReferForm(ServiceErrorsMixin, forms.Form):
     committee = forms.ModelChoiceField(
         label=_("Committee"), queryset=None, empty_label=CHOOSE, widget=_select()
     )
-    summary = forms.CharField(
+    summary = FreeTextField(
         label=_("What the committee is asked to decide"),
         max_length=10000,
         required=False,
@@ -174,13 +174,13 @@ class ReferForm(ServiceErrorsMixin, forms.Form):
 
 
 class DecideForm(ServiceErrorsMixin, forms.Form):
-    public_text = forms.CharField(
+    public_text = FreeTextField(
         label=_("Decision, as the citizen will read it"),
         max_length=10000,
         required=False,
         widget=_text(4, **{"data-testid": "decision-public"}),
     )
-    internal_text = forms.CharField(
+    internal_text = FreeTextField(
         label=_("Internal text (never shown to the citizen)"),
         max_length=10000,
         required=False,
@@ -200,7 +200,7 @@ class DelegationForm(ServiceErrorsMixin, forms.Form):
         widget=forms.DateTimeInput(attrs={**_SMALL, "type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
     )
-    reason = forms.CharField(
+    reason = LineField(
         label=_("Reason"), max_length=300, required=False, widget=forms.TextInput(attrs=_SMALL)
     )
 
@@ -215,13 +215,13 @@ class DelegationForm(ServiceErrorsMixin, forms.Form):
 
 
 class EscalateForm(ServiceErrorsMixin, forms.Form):
-    reason = forms.CharField(
+    reason = FreeTextField(
         label=_("Why does this need senior management?"),
         max_length=5000,
         required=False,
         widget=_text(3, **{"data-testid": "escalate-reason"}),
     )
-    summary = forms.CharField(
+    summary = FreeTextField(
         label=_("Summary for management (optional)"), max_length=10000, required=False, widget=_text(3)
     )
     priority = forms.ChoiceField(
@@ -233,7 +233,7 @@ class EscalateForm(ServiceErrorsMixin, forms.Form):
 
 
 class AnswerForm(ServiceErrorsMixin, forms.Form):
-    answer = forms.CharField(
+    answer = FreeTextField(
         label=_("The department's answer"), max_length=10000, required=False, widget=_text(4)
     )
 
@@ -261,15 +261,17 @@ class UycMessageForm(ServiceErrorsMixin, forms.Form):
         initial=Ticket.Kind.COMPLAINT,
         widget=forms.RadioSelect,
     )
-    subject = forms.CharField(label=_("Subject"), max_length=200, widget=forms.TextInput(attrs=_BIG))
-    message = forms.CharField(
+    subject = LineField(label=_("Subject"), max_length=200, widget=forms.TextInput(attrs=_BIG))
+    message = FreeTextField(
         label=_("Your message to senior management"),
         max_length=5000,
         widget=forms.Textarea(attrs={**_BIG, "rows": 6}),
     )
     # Left empty by people; filled in by form-filling robots.
-    website = forms.CharField(
-        required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
+    website = LineField(
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
 

@@ -11,7 +11,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.api import page_schema
+from apps.core.api import LineField, page_schema
 from apps.notifications import selectors, services
 from apps.notifications.choices import Channel, State
 from apps.notifications.models import Notification
@@ -61,19 +61,19 @@ class InboxItemSerializer(serializers.ModelSerializer):
 class OutboxFilterSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=State.choices, required=False)
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
-    event = serializers.CharField(required=False, max_length=64)
-    search = serializers.CharField(required=False, max_length=254)
+    event = LineField(required=False, max_length=64)
+    search = LineField(required=False, max_length=254)
 
 
 class ResendSerializer(serializers.Serializer):
-    to_phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    to_phone = LineField(required=False, allow_blank=True, max_length=32)
     to_email = serializers.EmailField(required=False, allow_blank=True)
 
 
 class MessagesForSerializer(serializers.Serializer):
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
-    email = serializers.CharField(required=False, allow_blank=True, max_length=254)
-    ref = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    phone = LineField(required=False, allow_blank=True, max_length=32)
+    email = LineField(required=False, allow_blank=True, max_length=254)
+    ref = LineField(required=False, allow_blank=True, max_length=100)
 
     def validate(self, data):
         if not any(data.get(key) for key in ("phone", "email", "ref")):

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import LatinDigitsDateField
+from apps.core.forms import FreeTextField, LatinDigitsDateField, LineField
 from apps.notifications import events
 from apps.notifications.choices import Channel, State
 from apps.notifications.models import MessageTemplate
@@ -11,9 +11,7 @@ class OutboxFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False)
     channel = forms.ChoiceField(label=_("Channel"), required=False)
     event = forms.ChoiceField(label=_("Event"), required=False)
-    search = forms.CharField(
-        label=_("Phone, e-mail or reference"), required=False, max_length=254, strip=True
-    )
+    search = LineField(label=_("Phone, e-mail or reference"), required=False, max_length=254, strip=True)
     since = LatinDigitsDateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -42,7 +40,7 @@ class OutboxFilterForm(forms.Form):
 
 
 class ResendForm(forms.Form):
-    to_phone = forms.CharField(
+    to_phone = LineField(
         label=_("Send to another mobile number"),
         required=False,
         max_length=32,
@@ -68,6 +66,7 @@ class MessageTemplateForm(forms.ModelForm):
     class Meta:
         model = MessageTemplate
         fields = ["event", "channel", "language", "subject", "body"]
+        field_classes = {"subject": LineField, "body": FreeTextField}
         widgets = {
             "body": forms.Textarea(attrs={"rows": 8, "dir": "auto"}),
             "subject": forms.TextInput(attrs={"dir": "auto", "size": 80}),

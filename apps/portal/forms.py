@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import LatinDigitsCharField
+from apps.core.forms import FreeTextField, LatinDigitsCharField, LineField
 from apps.tickets.models import Category, Ticket
 
 _TEXT = {"class": "form-control form-control-lg"}
@@ -23,7 +23,7 @@ class SubmitForm(forms.Form):
         label=_("What would you like to send?"), choices=PUBLIC_KINDS, widget=forms.RadioSelect
     )
     anonymous = forms.BooleanField(label=_("Send my suggestion without my name"), required=False)
-    name = forms.CharField(
+    name = LineField(
         label=_("Full name"),
         max_length=200,
         required=False,
@@ -58,8 +58,8 @@ class SubmitForm(forms.Form):
         initial=Ticket.Urgency.ROUTINE,
         widget=forms.Select(attrs={"class": "form-select form-select-lg"}),
     )
-    subject = forms.CharField(label=_("Subject"), max_length=200, widget=forms.TextInput(attrs=_TEXT))
-    description = forms.CharField(
+    subject = LineField(label=_("Subject"), max_length=200, widget=forms.TextInput(attrs=_TEXT))
+    description = FreeTextField(
         label=_("Details"), max_length=5000, widget=forms.Textarea(attrs={**_TEXT, "rows": 5})
     )
     attachment = forms.FileField(
@@ -69,8 +69,10 @@ class SubmitForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"class": "form-control form-control-lg"}),
     )
     # Left empty by people; filled in by form-filling robots.
-    website = forms.CharField(
-        required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
+    website = LineField(
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -124,14 +126,14 @@ class TrackForm(forms.Form):
 
 
 class RateForm(forms.Form):
-    token = forms.CharField(widget=forms.HiddenInput())
+    token = LineField(widget=forms.HiddenInput())
     rating = forms.TypedChoiceField(
         label=_("How satisfied are you with the answer?"),
         coerce=int,
         choices=[(i, str(i)) for i in range(1, 6)],
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(
+    comment = FreeTextField(
         label=_("Comment (optional)"),
         max_length=2000,
         required=False,
@@ -140,8 +142,8 @@ class RateForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    token = forms.CharField(widget=forms.HiddenInput())
-    reason = forms.CharField(
+    token = LineField(widget=forms.HiddenInput())
+    reason = FreeTextField(
         label=_("What is still not solved?"),
         max_length=2000,
         required=False,

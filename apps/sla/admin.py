@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from apps.core.errors import ApplicationError
+from apps.core.forms import FreeTextField
 from apps.sla import selectors, services
 from apps.sla.clocks import TARGET_LABELS, Target
 from apps.sla.models import Closure, Holiday, Policy, PolicyVersion, ShortenedHours
@@ -247,7 +248,7 @@ class PolicyForm(forms.ModelForm):
         required=False,
         help_text=_("Leave empty for now. Tickets created before then keep their version."),
     )
-    note = forms.CharField(
+    note = FreeTextField(
         label=_("reason for the change"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 

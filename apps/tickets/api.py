@@ -18,7 +18,7 @@ from apps.accounts.models import Department, User
 from apps.citizens import selectors as citizen_selectors
 from apps.citizens.models import Citizen
 from apps.core import parsing
-from apps.core.api import page_schema
+from apps.core.api import FreeTextField, LineField, page_schema
 from apps.core.clients import client_ip
 from apps.core.errors import ValidationFailed
 from apps.core.idempotency import IdempotencyMixin
@@ -280,23 +280,23 @@ class PublicTrackResultSerializer(PublicTicketSerializer):
 
 
 class NewCitizenSerializer(serializers.Serializer):
-    cpr = serializers.CharField(max_length=30)
-    name_ar = serializers.CharField(max_length=200)
-    name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    phones = serializers.ListField(child=serializers.CharField(max_length=30), required=False)
-    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    cpr = LineField(max_length=30)
+    name_ar = LineField(max_length=200)
+    name_en = LineField(max_length=200, required=False, allow_blank=True)
+    phones = serializers.ListField(child=LineField(max_length=30), required=False)
+    email = LineField(max_length=254, required=False, allow_blank=True)
     language = serializers.ChoiceField(choices=Citizen.Language.choices, required=False)
 
 
 class TicketCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Ticket.Kind.choices)
     channel = serializers.ChoiceField(choices=Ticket.Channel.choices)
-    subject = serializers.CharField(max_length=200)
-    description = serializers.CharField()
+    subject = LineField(max_length=200)
+    description = FreeTextField()
     citizen = serializers.PrimaryKeyRelatedField(
         queryset=Citizen.objects.all(), required=False, allow_null=True
     )
-    citizen_cpr = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    citizen_cpr = LineField(max_length=30, required=False, allow_blank=True)
     new_citizen = NewCitizenSerializer(required=False, allow_null=True)
     anonymous = serializers.BooleanField(required=False, default=False)
     category = serializers.PrimaryKeyRelatedField(
@@ -307,19 +307,19 @@ class TicketCreateSerializer(serializers.Serializer):
     )
     priority = serializers.ChoiceField(choices=Ticket.Priority.choices, required=False, allow_blank=True)
     urgency = serializers.ChoiceField(choices=Ticket.Urgency.choices, required=False, allow_blank=True)
-    contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
-    external_reference = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    contact_phone = LineField(max_length=30, required=False, allow_blank=True)
+    external_reference = LineField(max_length=60, required=False, allow_blank=True)
     attachments = serializers.ListField(child=serializers.FileField(), required=False)
 
 
 class BodySerializer(serializers.Serializer):
-    body = serializers.CharField()
+    body = FreeTextField()
     attachments = serializers.ListField(child=serializers.FileField(), required=False)
 
 
 class TransitionSerializer(serializers.Serializer):
     to_status = serializers.ChoiceField(choices=Status.choices)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = FreeTextField(required=False, allow_blank=True, default="")
 
 
 class AssignSerializer(serializers.Serializer):
@@ -329,16 +329,16 @@ class AssignSerializer(serializers.Serializer):
     department = serializers.PrimaryKeyRelatedField(
         queryset=Department.objects.filter(is_active=True), required=False, allow_null=True
     )
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = FreeTextField(required=False, allow_blank=True, default="")
 
 
 class ExtendSerializer(serializers.Serializer):
-    new_due = serializers.CharField(
+    new_due = LineField(
         required=False,
         allow_blank=True,
         help_text="YYYY-MM-DD (the close of work that day) or an ISO instant.",
     )
-    reason = serializers.CharField(required=False, allow_blank=True, help_text="Told to the citizen.")
+    reason = FreeTextField(required=False, allow_blank=True, help_text="Told to the citizen.")
     target = serializers.ChoiceField(
         choices=["acknowledgement", "first_response", "resolution"], default="resolution"
     )
@@ -349,12 +349,12 @@ class ReclassifySerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Ticket.Channel.choices, required=False)
     priority = serializers.ChoiceField(choices=Ticket.Priority.choices, required=False)
     urgency = serializers.ChoiceField(choices=Ticket.Urgency.choices, required=False)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = FreeTextField(required=False, allow_blank=True, default="")
 
 
 class MergeSerializer(serializers.Serializer):
-    original = serializers.CharField(help_text=_("The original's review number or id."))
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    original = LineField(help_text=_("The original's review number or id."))
+    reason = FreeTextField(required=False, allow_blank=True, default="")
 
 
 class AttachmentUploadSerializer(serializers.Serializer):
@@ -362,19 +362,19 @@ class AttachmentUploadSerializer(serializers.Serializer):
 
 
 class TrackSerializer(serializers.Serializer):
-    review_number = serializers.CharField(max_length=40)
-    phone_last4 = serializers.CharField(max_length=20)
+    review_number = LineField(max_length=40)
+    phone_last4 = LineField(max_length=20)
 
 
 class RateSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = LineField()
     rating = serializers.IntegerField()
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = FreeTextField(required=False, allow_blank=True, default="")
 
 
 class ReopenSerializer(serializers.Serializer):
-    token = serializers.CharField()
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    token = LineField()
+    reason = FreeTextField(required=False, allow_blank=True, default="")
 
 
 # --- staff endpoints -----------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Department, User
 from apps.core.choices import CHOOSE
-from apps.core.forms import LatinDigitsCharField, LatinDigitsDateField
+from apps.core.forms import FreeTextField, LatinDigitsCharField, LatinDigitsDateField, LineField
 from apps.core.parsing import to_id
 from apps.tickets import selectors
 from apps.tickets.models import Category, Ticket
@@ -34,7 +34,7 @@ class OneOrManySelect(forms.Select):
 class TicketFilterForm(forms.Form):
     """Filters of the staff list (GET parameters) and of ``GET /api/v1/tickets/``."""
 
-    q = forms.CharField(
+    q = LineField(
         label=_("Search"),
         required=False,
         max_length=200,
@@ -66,7 +66,7 @@ class TicketFilterForm(forms.Form):
     department = forms.ModelChoiceField(
         label=_("Department"), required=False, queryset=Department.objects.all(), widget=_select()
     )
-    assignee = forms.CharField(label=_("Assignee"), required=False, widget=_select())
+    assignee = LineField(label=_("Assignee"), required=False, widget=_select())
     received_from = LatinDigitsDateField(
         label=_("Received from"),
         required=False,
@@ -183,13 +183,13 @@ class TicketCreateForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={**_TEXT, "dir": "ltr", "inputmode": "numeric"}),
     )
-    new_name_ar = forms.CharField(
+    new_name_ar = LineField(
         label=_("Name in Arabic"),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={**_TEXT, "dir": "rtl"}),
     )
-    new_name_en = forms.CharField(
+    new_name_en = LineField(
         label=_("Name in English"),
         required=False,
         max_length=200,
@@ -217,8 +217,8 @@ class TicketCreateForm(forms.Form):
         empty_label=CHOOSE,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    subject = forms.CharField(label=_("Subject"), max_length=200, widget=forms.TextInput(attrs=_TEXT))
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={**_TEXT, "rows": 4}))
+    subject = LineField(label=_("Subject"), max_length=200, widget=forms.TextInput(attrs=_TEXT))
+    description = FreeTextField(label=_("Description"), widget=forms.Textarea(attrs={**_TEXT, "rows": 4}))
     urgency = forms.ChoiceField(
         label=_("Urgency"),
         required=False,
@@ -244,7 +244,7 @@ class TicketCreateForm(forms.Form):
         help_text=_("Leave empty to use the citizen's mobile on file."),
         widget=forms.TextInput(attrs={**_TEXT, "dir": "ltr", "inputmode": "tel"}),
     )
-    external_reference = forms.CharField(
+    external_reference = LineField(
         label=_("External reference"),
         required=False,
         max_length=60,
@@ -289,7 +289,7 @@ class TicketCreateForm(forms.Form):
 
 
 class BodyForm(forms.Form):
-    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={**_TEXT, "rows": 3}))
+    body = FreeTextField(label=_("Text"), widget=forms.Textarea(attrs={**_TEXT, "rows": 3}))
     attachments = MultipleFileField(label=_("Attachments"))
 
 
@@ -304,8 +304,11 @@ class ExtendForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"class": "form-control form-control-sm", "type": "date"}),
     )
-    reason = forms.CharField(
-        label=_("Reason (sent to the citizen)"), required=False, widget=forms.TextInput(attrs=_TEXT)
+    reason = LineField(
+        label=_("Reason (sent to the citizen)"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs=_TEXT),
     )
 
 
@@ -322,7 +325,7 @@ class ReclassifyForm(forms.Form):
         choices=[("", "—"), *Ticket.Urgency.choices],
         widget=_select(),
     )
-    reason = forms.CharField(
+    reason = LineField(
         label=_("Reason (staff only)"),
         required=False,
         max_length=500,
@@ -368,7 +371,7 @@ class TransitionForm(forms.Form):
     to_status = forms.ChoiceField(
         label=_("New status"), choices=Status.choices, widget=forms.Select(attrs={"class": "form-select"})
     )
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.TextInput(attrs=_TEXT))
+    reason = LineField(label=_("Reason"), required=False, max_length=500, widget=forms.TextInput(attrs=_TEXT))
 
     def __init__(self, *args, ticket: Ticket, **kwargs):
         super().__init__(*args, **kwargs)
@@ -390,7 +393,7 @@ class AssignForm(forms.Form):
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.TextInput(attrs=_TEXT))
+    reason = LineField(label=_("Reason"), required=False, max_length=500, widget=forms.TextInput(attrs=_TEXT))
 
     def __init__(self, *args, viewer, ticket: Ticket, **kwargs):
         super().__init__(*args, **kwargs)
@@ -409,7 +412,7 @@ class MergeForm(forms.Form):
         max_length=40,
         widget=forms.TextInput(attrs={**_TEXT, "dir": "ltr"}),
     )
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.TextInput(attrs=_TEXT))
+    reason = LineField(label=_("Reason"), required=False, max_length=500, widget=forms.TextInput(attrs=_TEXT))
 
 
 class AttachmentForm(forms.Form):

@@ -17,6 +17,7 @@ from apps.citizens import services as citizen_services
 from apps.citizens.models import Citizen
 from apps.citizens.validation import is_mobile, normalize_phone
 from apps.core.errors import ApplicationError, Conflict, PermissionDenied, ValidationFailed
+from apps.core.text import clean_line, clean_text
 from apps.sla import clock_services
 from apps.sla.clocks import Target
 from apps.tickets import attachments as attachment_rules
@@ -117,8 +118,9 @@ def ticket_create(
     now = now or timezone.now()
     kind = _choice(kind, Ticket.Kind, "kind")
     channel = _choice(channel, Ticket.Channel, "channel")
-    subject = _required(subject, "subject")[:200]
-    description = _required(description, "description")
+    # Whatever door they came through (form, API, portal, integration), stored clean.
+    subject = _required(clean_line(subject or ""), "subject")[:200]
+    description = _required(clean_text(description or ""), "description")
     if actor is not None:
         _ensure(selectors.can_create(actor))
     if anonymous and kind != Ticket.Kind.SUGGESTION:

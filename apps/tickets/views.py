@@ -245,7 +245,8 @@ def _act(request, pk: int, form_name: str, form, action, done: str) -> HttpRespo
     if callable(form):
         form = form(ticket)
     if not form.is_valid():
-        return _answer(request, ticket, **{form_name: form, "error": ValidationFailed()})
+        details = {field: list(messages) for field, messages in form.errors.items()}
+        return _answer(request, ticket, **{form_name: form, "error": ValidationFailed(details=details)})
     try:
         action(ticket, form.cleaned_data)
     except ApplicationError as exc:

@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 
 import fontpkg_noto_sans_arabic
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 from redis.backoff import NoBackoff
 from redis.retry import Retry
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "apps.accounts.middleware.SessionIdleMiddleware",
@@ -74,6 +76,7 @@ MIDDLEWARE = [
     # Staff signed in with a password but not yet with their second factor see only the
     # two-factor pages (apps/accounts/two_factor.py).
     "apps.accounts.middleware.TwoFactorMiddleware",
+    "apps.core.middleware.PersonalDataNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -192,6 +195,10 @@ LANGUAGES = [("ar", _("Arabic")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "hc_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+# Every cookie the app sets is HttpOnly (no script reads any: htmx gets the CSRF token from
+# the page), SameSite=Lax, and Secure outside development. Set below with the HTTPS ones.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Asia/Bahrain"
 USE_I18N = True
 USE_TZ = True
@@ -225,7 +232,11 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = envconfig.get_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_HSTS_SECONDS = envconfig.get_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
@@ -233,6 +244,24 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# Content-Security-Policy on every answer (django-csp): scripts, styles, fonts and images
+# from this site only; no inline script, style or event handler, no eval (htmx runs with
+# allowEval off, see base.html); no plugin, no framing, forms post here only. Bootstrap's
+# CSS draws its small icons from data: SVGs, hence img-src data:.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -317,6 +346,10 @@ LOGGING = {
 }
 
 HOUSING_PUBLIC_BASE_URL = envconfig.get_str("HOUSING_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# The OpenAPI schema and docs page: signed-in staff only unless this is on.
+HOUSING_API_DOCS_PUBLIC = envconfig.get_bool("HOUSING_API_DOCS_PUBLIC", False)
+# The longest free text (notes, replies, messages, decisions...) a form or the API accepts.
+HOUSING_TEXT_MAX_CHARS = envconfig.get_int("HOUSING_TEXT_MAX_CHARS", 10_000)
 # Calendar days a department has to answer a follow-up referred by the contact centre.
 # A placeholder until the SLA engine computes due dates in working time (issue 5).
 HOUSING_FOLLOWUP_DAYS = envconfig.get_int("HOUSING_FOLLOWUP_DAYS", 7)

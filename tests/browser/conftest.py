@@ -18,6 +18,10 @@ Use them like this (and mark the module ``pytestmark = pytest.mark.browser``)::
 - ``log_in(page, user)`` signs in through the real login form with the personas' password,
   and, for a user whose role requires it, the real second step with their authenticator's
   current code.
+- Every page runs under the site's Content-Security-Policy, and any violation of it (an
+  inline script, style or handler, an eval, a resource from elsewhere) fails the test at
+  its end, listed in ``page.csp_violations``. A test that means to provoke one empties
+  that list itself.
 - ``screenshot(page, name)`` writes ``tests/artifacts/<name>.png`` (ignored by git).
 
 When Chromium is missing every browser test is skipped with a loud reason (``tests/run.py``
@@ -39,6 +43,14 @@ CHROMIUM = os.environ.get("HOUSING_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 VIEWPORT = {"width": 1280, "height": 800}
+# Runs before any script of every page (Playwright's init scripts are not subject to the
+# page's CSP): each "securitypolicyviolation" event becomes a tagged console error.
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP-VIOLATION " + e.effectiveDirective + " blocked " + (e.blockedURI || "inline")
+    + " at " + e.sourceFile + ":" + e.lineNumber + " (" + (e.sample || "") + ")");
+});
+"""
 
 
 def _chromium_path() -> str | None:
@@ -99,10 +111,24 @@ def page(browser, live_server):
             route.abort()
 
     context.route("**/*", keep_it_local)
+    context.add_init_script(_REPORT_CSP_VIOLATIONS)
     tab = context.new_page()
     tab.external_requests = external
+    violations: list[str] = []
+
+    def watch_console(message):
+        text = message.text
+        # Chromium's own report ("Refused to … because it violates the following Content
+        # Security Policy directive") and the event the init script turns into a message.
+        if text.startswith("CSP-VIOLATION") or "Content Security Policy" in text:
+            violations.append(f"{tab.url}: {text}")
+
+    tab.on("console", watch_console)
+    tab.csp_violations = violations
     yield tab
     context.close()
+    if tab.csp_violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(tab.csp_violations), pytrace=False)
 
 
 @pytest.fixture

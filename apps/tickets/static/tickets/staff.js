@@ -11,7 +11,10 @@
       return;
     }
     if (event.key === "Enter" && target.matches && target.matches("[data-enter-lookup]")) {
-      event.preventDefault(); // Enter looks the citizen up (htmx) instead of submitting the ticket
+      // Enter looks the citizen up (htmx listens for hc:lookup) instead of submitting the
+      // ticket. A key filter in hx-trigger would need eval, which the CSP forbids.
+      event.preventDefault();
+      target.dispatchEvent(new CustomEvent("hc:lookup", {bubbles: true}));
       return;
     }
     if (typing || event.ctrlKey || event.metaKey || event.altKey) {
