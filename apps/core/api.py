@@ -1,9 +1,8 @@
 """REST framework glue shared by every app: the one exception handler, and the JSON answers
 for errors that happen outside a DRF view (``handler404``/``handler500`` for paths under
-``/api/``). The JSON parser with its depth limit is in ``apps.core.parsers``.
+``/api/``), the API docs' access, and the text fields of input serializers. The JSON parser
+with its depth limit is in ``apps.core.parsers``.
 """
-
-"""REST framework glue shared by every app: the one exception handler, the API docs' access."""
 
 from __future__ import annotations
 
