@@ -31,3 +31,4 @@ class EscalationsConfig(AppConfig):
             )
         )
         integrations.connect()
+        selectors.register_confidentiality()

@@ -9,9 +9,10 @@ class TicketsConfig(AppConfig):
 
     def ready(self):
         from apps.core.navigation import NavEntry, register
-        from apps.tickets import notify
+        from apps.tickets import notify, selectors
 
         notify.register_events()
+        selectors.register_confidentiality()
 
         register(
             NavEntry("tickets:my_work", _("My work"), "tickets:my_work", "tickets.view_ticket", order=10)
