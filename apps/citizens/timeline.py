@@ -6,8 +6,10 @@ Each app registers a *source* in its ``AppConfig.ready()``::
 
 A source is ``(citizen, viewer, before=None, limit=20) -> list[TimelineEntry]``: at most
 ``limit`` entries of its own kind, newest first, strictly older than the cursor
-``before`` (use ``before_q`` to filter), already stripped of what ``viewer`` may not
-read. ``citizen_timeline`` asks every source for one page and merges them; the merge is
+``before`` (use ``before_q`` to filter). A source marks the entries of a confidential
+record (``confidential=True``, from ``apps.core.confidentiality.is_confidential``);
+``citizen_timeline`` blanks them for a viewer who may not read them, through the one
+policy, so no source has its own redaction to forget. ``citizen_timeline`` asks every source for one page and merges them; the merge is
 exact because every source returns its own newest ``limit`` entries below the cursor.
 
 Entries are ordered by ``(at, kind, id)`` descending, so equal timestamps still give one
@@ -25,6 +27,7 @@ from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from apps.core import confidentiality
 from apps.core.errors import ValidationFailed
 
 PAGE_SIZE = 20
@@ -59,8 +62,9 @@ class Cursor:
 class TimelineEntry:
     """One thing that happened to a citizen, ready to show.
 
-    ``restricted`` entries show only that something happened and when: their text was
-    removed by the source because the viewer may not read it.
+    ``confidential`` entries belong to a confidential record: for a viewer who may not read
+    it they become ``restricted`` and show only that something happened and when, plus the
+    ``restricted_badges`` and ``restricted_details`` the source chose as harmless.
     """
 
     at: datetime
@@ -74,6 +78,9 @@ class TimelineEntry:
     badges: list[tuple[str, str]] = field(default_factory=list)  # (label, bootstrap colour)
     details: list[tuple[str, str]] = field(default_factory=list)  # (label, value)
     restricted: bool = False
+    confidential: bool = False
+    restricted_badges: list[tuple[str, str]] = field(default_factory=list)
+    restricted_details: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def cursor(self) -> Cursor:
@@ -89,6 +96,19 @@ class TimelinePage:
 Source = Callable[..., list[TimelineEntry]]
 
 _SOURCES: dict[str, Source] = {}
+
+
+def _hide(entry: TimelineEntry) -> None:
+    entry.title = confidentiality.neutral_title()
+    entry.body = ""
+    entry.url = ""
+    entry.actor = ""
+    entry.badges = list(entry.restricted_badges)
+    entry.details = list(entry.restricted_details)
+    entry.restricted = True
+
+
+confidentiality.register(TimelineEntry, is_confidential=lambda entry: entry.confidential, hide=_hide)
 
 
 def register(kind: str, source: Source) -> None:
@@ -121,7 +141,7 @@ def citizen_timeline(*, citizen, viewer, before: str | None = None, limit: int =
         entries = source(citizen=citizen, viewer=viewer, before=cursor, limit=limit + 1)
         streams.append(sorted(entries, key=_order_key, reverse=True))
     merged = list(heapq.merge(*streams, key=_order_key, reverse=True))
-    page = merged[:limit]
+    page = confidentiality.redact(viewer, merged[:limit])
     more = len(merged) > limit
     return TimelinePage(entries=page, next_cursor=page[-1].cursor.encode() if more and page else None)
 

@@ -36,6 +36,7 @@ from apps.committee.models import (
     RejectionReason,
     SourceKind,
 )
+from apps.core import confidentiality
 from apps.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from apps.core.templatetags.dates import format_day
 from apps.core.text import LRI, PDI, latin_digits
@@ -356,7 +357,9 @@ def referral_from_ticket(
         committee=committee,
         citizen=ticket.citizen,
         ticket=ticket,
-        subject=subject or ticket.subject,
+        # The committee reads a confidential ticket's subject only if someone who may read it
+        # writes one for them (apps.core.confidentiality).
+        subject=subject or (confidentiality.neutral_title() if ticket.confidential else ticket.subject),
         summary=summary,
         housing_application_number=housing_application_number,
         actor=actor,

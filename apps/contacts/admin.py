@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from apps.contacts.models import Callback, Contact, FollowUp, Purpose, QuickAnswer
+from apps.core.confidentiality import ConfidentialAdminMixin
 
 
 class QuickAnswerInline(admin.StackedInline):
@@ -38,7 +39,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(ReadOnlyAdmin):
+class ContactAdmin(ConfidentialAdminMixin, ReadOnlyAdmin):
     list_display = ("offered_at", "channel", "purpose", "outcome", "agent", "call_id")
     list_filter = ("channel", "outcome", "purpose", "recorded_via")
     search_fields = ("call_id", "caller_number")
@@ -48,7 +49,7 @@ class ContactAdmin(ReadOnlyAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(ReadOnlyAdmin):
+class FollowUpAdmin(ConfidentialAdminMixin, ReadOnlyAdmin):
     list_display = ("contact", "department", "status", "due_at", "answered_at")
     list_filter = ("status", "department")
 

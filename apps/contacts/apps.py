@@ -18,6 +18,7 @@ class ContactsConfig(AppConfig):
         from apps.core.navigation import NavEntry, register
 
         post_migrate.connect(taxonomy.ensure_after_migrate, dispatch_uid="contacts.taxonomy")
+        selectors.register_confidentiality()
         timeline.register("contact", selectors.contacts_for_timeline)
         timeline.register("follow_up", selectors.follow_ups_for_timeline)
         timeline.register("callback", selectors.callbacks_for_timeline)

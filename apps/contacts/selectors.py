@@ -23,6 +23,7 @@ from apps.contacts.models import (
     Purpose,
     QuickAnswer,
 )
+from apps.core import confidentiality
 from apps.core.choices import choice_label
 from apps.core.errors import ValidationFailed
 from apps.core.templatetags.dates import format_day, format_moment
@@ -45,7 +46,39 @@ def can_supervise(user) -> bool:
 
 def can_read_confidential(user) -> bool:
     """ "Under Your Command" content is for senior management and administrators only."""
-    return _has(user, CONFIDENTIAL_PERMISSION)
+    return confidentiality.can_read(user)
+
+
+def is_confidential(contact: Contact) -> bool:
+    """A contact on the UYC channel, or one that opened a confidential ticket."""
+    if contact.channel in CONFIDENTIAL_CHANNELS:
+        return True
+    return bool(contact.ticket_id and getattr(contact.ticket, "confidential", False))
+
+
+def _hide_contact(contact: Contact) -> None:
+    contact.notes = ""
+    contact.caller_number = ""
+
+
+def _hide_follow_up(follow_up: FollowUp) -> None:
+    follow_up.answer = ""
+
+
+def register_confidentiality() -> None:
+    """The contacts' rows in the one confidentiality policy (from ``ContactsConfig.ready()``)."""
+    confidentiality.register(
+        Contact,
+        is_confidential=is_confidential,
+        hide=_hide_contact,
+        rows=lambda: Q(channel__in=CONFIDENTIAL_CHANNELS) | Q(ticket__confidential=True),
+    )
+    confidentiality.register(
+        FollowUp,
+        is_confidential=lambda follow_up: is_confidential(follow_up.contact),
+        hide=_hide_follow_up,
+        rows=lambda: Q(contact__channel__in=CONFIDENTIAL_CHANNELS) | Q(contact__ticket__confidential=True),
+    )
 
 
 def can_answer_follow_up(user, follow_up: FollowUp) -> bool:
@@ -60,7 +93,7 @@ def can_answer_follow_up(user, follow_up: FollowUp) -> bool:
 
 def visible_notes(contact: Contact, viewer) -> str | None:
     """The contact's notes, or ``None`` when the viewer may not read them."""
-    if contact.channel in CONFIDENTIAL_CHANNELS and not can_read_confidential(viewer):
+    if not confidentiality.may_read(viewer, contact):
         return None
     return contact.notes
 
@@ -481,19 +514,17 @@ def contacts_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> l
         .order_by("-offered_at", "-id")[:limit]
     )
     entries = []
-    confidential_ok = can_read_confidential(viewer)
     for contact in rows:
-        restricted = contact.channel in CONFIDENTIAL_CHANNELS and not confidential_ok
         badges = []
         if contact.outcome:
             colour = "danger" if contact.outcome == Outcome.ABANDONED else "secondary"
             badges.append((choice_label(contact, "outcome"), colour))
         details = []
-        if contact.caller_number and not restricted:
+        if contact.caller_number:
             details.append((_("Number"), contact.caller_number))
-        if contact.department_id and not restricted:
+        if contact.department_id:
             details.append((_("Referred to"), str(contact.department)))
-        if contact.ticket_id and not restricted:
+        if contact.ticket_id:
             details.append((_("Ticket"), contact.ticket.review_number))
         entries.append(
             timeline.TimelineEntry(
@@ -501,16 +532,12 @@ def contacts_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> l
                 kind="contact",
                 id=contact.pk,
                 kind_label=choice_label(contact, "channel"),
-                title=(
-                    _("Confidential message to senior management")
-                    if restricted
-                    else (str(contact.purpose) if contact.purpose else _("Contact"))
-                ),
-                body="" if restricted else contact.notes,
-                actor=contact.agent.display_name() if contact.agent and not restricted else "",
-                badges=[] if restricted else badges,
+                title=str(contact.purpose) if contact.purpose else _("Contact"),
+                body=contact.notes,
+                actor=contact.agent.display_name() if contact.agent else "",
+                badges=badges,
                 details=details,
-                restricted=restricted,
+                confidential=confidentiality.is_confidential(contact),
             )
         )
     return entries
@@ -520,34 +547,36 @@ def follow_ups_for_timeline(*, citizen, viewer, before=None, limit: int = 20) ->
     rows = (
         FollowUp.objects.filter(citizen_id=citizen.pk)
         .filter(timeline.before_q(before, kind="follow_up", at_field="created_at"))
-        .select_related("department", "contact", "answered_by")
+        .select_related("department", "contact__ticket", "answered_by")
         .order_by("-created_at", "-id")[:limit]
     )
     now = timezone.now()
-    confidential_ok = can_read_confidential(viewer)
     entries = []
     for follow_up in rows:
-        restricted = follow_up.contact.channel in CONFIDENTIAL_CHANNELS and not confidential_ok
         if follow_up.status == FollowUp.Status.CLOSED:
             badge = (_("Answered"), "success")
         elif follow_up.is_overdue(now):
             badge = (_("Overdue"), "danger")
         else:
             badge = (_("Open"), "warning")
-        details = [(_("Due"), format_day(follow_up.due_at))]
-        if follow_up.answered_by and not restricted:  # who handled a UYC message is its content too
+        due = (_("Due"), format_day(follow_up.due_at))
+        details = [due]
+        if follow_up.answered_by:  # who handled a UYC message is its content too: not restricted_details
             details.append((_("Answered by"), follow_up.answered_by.display_name()))
+        title = _("Referred to %(department)s") % {"department": follow_up.department}
         entries.append(
             timeline.TimelineEntry(
                 at=follow_up.created_at,
                 kind="follow_up",
                 id=follow_up.pk,
                 kind_label=_("Follow-up"),
-                title=_("Referred to %(department)s") % {"department": follow_up.department},
-                body="" if restricted else follow_up.answer,
+                title=title,
+                body=follow_up.answer,
                 badges=[badge],
                 details=details,
-                restricted=restricted,
+                confidential=confidentiality.is_confidential(follow_up),
+                restricted_badges=[badge],
+                restricted_details=[due],
             )
         )
     return entries
@@ -582,8 +611,7 @@ def callbacks_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> 
 
 def tickets_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> list[timeline.TimelineEntry]:
     """Timeline source for apps.tickets: the citizen's tickets the viewer may see, by the
-    time they were received. "Under Your Command" tickets keep their text from anyone
-    without accounts.view_uyc_cases."""
+    time they were received (a confidential one's text only for those who may read it)."""
     from django.urls import reverse
 
     from apps.tickets import selectors as ticket_selectors
@@ -594,24 +622,26 @@ def tickets_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> li
         .filter(timeline.before_q(before, kind="ticket", at_field="received_at"))
         .order_by("-received_at", "-id")[:limit]
     )
-    confidential_ok = can_read_confidential(viewer)
     entries = []
     for ticket in rows:
-        restricted = ticket.channel == "uyc" and not confidential_ok
+        badges = [(choice_label(ticket, "status"), "info")]
+        details = [
+            (_("Review number"), ticket.review_number),
+            (_("Channel"), choice_label(ticket, "channel")),
+        ]
         entries.append(
             timeline.TimelineEntry(
                 at=ticket.received_at,
                 kind="ticket",
                 id=ticket.pk,
                 kind_label=choice_label(ticket, "kind"),
-                title=_("Confidential message to senior management") if restricted else ticket.subject,
-                url="" if restricted else reverse("tickets:detail", args=[ticket.pk]),
-                badges=[(choice_label(ticket, "status"), "info")],
-                details=[
-                    (_("Review number"), ticket.review_number),
-                    (_("Channel"), choice_label(ticket, "channel")),
-                ],
-                restricted=restricted,
+                title=ticket.subject,
+                url=reverse("tickets:detail", args=[ticket.pk]),
+                badges=badges,
+                details=details,
+                confidential=confidentiality.is_confidential(ticket),
+                restricted_badges=badges,
+                restricted_details=details,
             )
         )
     return entries
@@ -643,6 +673,8 @@ def messages_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> l
             body=row.body,
             badges=[(choice_label(row, "state"), colours.get(row.state, "secondary"))],
             details=[(_("To"), row.to_phone or row.to_email)] if (row.to_phone or row.to_email) else [],
+            confidential=confidentiality.is_confidential(row),
+            restricted_badges=[(choice_label(row, "state"), colours.get(row.state, "secondary"))],
         )
         for row in rows
     ]

@@ -36,3 +36,4 @@ class EscalationsConfig(AppConfig):
             )
         )
         integrations.connect()
+        selectors.register_confidentiality()

@@ -8,6 +8,8 @@ Events registered here (``register_events``, from ``AppConfig.ready()``):
   essential and urgent (a citizen waiting at the form cannot wait for quiet hours to end).
 - ``escalation.decided``: the decision letter. The SMS says the decision is ready and
   where to read it; the e-mail carries the decision's public text. Never the internal text.
+  A confidential event: staff without the right to read the case never read the letter
+  back (outbox, message log, timelines), though it is sent.
 
 An extension uses the notifications app's own ``sla.extended`` (new date and reason).
 The tracking page shows the same public texts behind the second factor
@@ -75,6 +77,7 @@ def register_events() -> None:
             audience=Audience.CITIZEN,
             channels=(Channel.SMS, Channel.EMAIL),
             essential=True,
+            confidential=True,
             placeholders=(
                 Placeholder("review_number", _("Review number"), "2026-004217-K", ltr=True),
                 Placeholder(
@@ -143,6 +146,7 @@ def queue_decision_letter(escalation, *, actor, now: datetime) -> None:
             "tracking_url": tracking_url(),
             "decision_text": escalation.decision_public,
         },
+        confidential=True,
         actor=actor,
         now=now,
     )
@@ -159,6 +163,7 @@ def queue_extension_notice(escalation, *, reason: str, actor, now: datetime) -> 
             "new_due_date": timezone.localdate(escalation.due_at),
             "reason": reason,
         },
+        confidential=True,
         actor=actor,
         now=now,
     )

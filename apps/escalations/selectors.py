@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.committee.models import Committee
-from apps.core import cursors
+from apps.core import confidentiality, cursors
 from apps.core.choices import choice_label
 from apps.core.errors import ApplicationError, NotFound
 from apps.escalations.models import (
@@ -151,6 +151,40 @@ def owners() -> QuerySet[User]:
     return User.objects.filter(is_active=True, groups=group).order_by("username")
 
 
+# --- the one confidentiality policy (apps.core.confidentiality) ---------------------
+
+
+def _hide_case(escalation: Escalation) -> None:
+    escalation.reason = ""
+    escalation.summary = ""
+    escalation.decision_public = ""
+    escalation.decision_internal = ""
+
+
+def _hide_case_event(event: EscalationEvent) -> None:
+    event.body = ""
+    event.data = {}
+
+
+def register_confidentiality() -> None:
+    """Every case and its timeline are confidential; a deputy reads the delegated cases
+    (``can_view``). Registered from ``EscalationsConfig.ready()``."""
+    confidentiality.register(
+        Escalation,
+        is_confidential=lambda escalation: True,
+        hide=_hide_case,
+        rows=lambda: Q(pk__isnull=False),
+        readable_by=lambda viewer, escalation: can_view(viewer, escalation),
+    )
+    confidentiality.register(
+        EscalationEvent,
+        is_confidential=lambda event: True,
+        hide=_hide_case_event,
+        rows=lambda: Q(pk__isnull=False),
+        readable_by=lambda viewer, event: can_view(viewer, event.escalation),
+    )
+
+
 # --- one case ------------------------------------------------------------------------
 
 
@@ -165,6 +199,7 @@ def escalation_get(*, viewer, pk: int, via: str = EscalationAccess.Via.PAGE, log
     escalation = _with_relations(visible_escalations(viewer)).filter(pk=pk).first()
     if escalation is None:
         raise NotFound(_("No such case, or it is not yours to see."), code="escalation_not_found")
+    confidentiality.redact_one(viewer, escalation)
     if log:
         from apps.escalations.services import escalation_access_record
 
@@ -547,11 +582,19 @@ def citizen_history(*, escalation: Escalation, viewer, limit: int = 40) -> list[
             Ticket.objects.filter(citizen=citizen)
             .exclude(pk=ticket.pk)
             .only(
-                "pk", "review_number", "kind", "channel", "subject", "status", "received_at", "department_id"
+                "pk",
+                "review_number",
+                "kind",
+                "channel",
+                "confidential",
+                "subject",
+                "status",
+                "received_at",
+                "department_id",
             )
             .order_by("-received_at")[:limit]
         ):
-            restricted = other.channel == Ticket.Channel.UYC and not readable
+            restricted = not confidentiality.may_read(viewer, other)
             entries.append(
                 HistoryEntry(
                     at=other.received_at,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from apps.core.confidentiality import ConfidentialAdminMixin
 from apps.notifications import events, services
 from apps.notifications.forms import MessageTemplateForm
 from apps.notifications.models import MessageTemplate, Notification, NotificationPreference
@@ -127,7 +128,7 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ConfidentialAdminMixin, admin.ModelAdmin):
     """Read-only: rows are written by the services and the workers, never by hand."""
 
     list_display = (

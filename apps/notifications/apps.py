@@ -9,7 +9,9 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from apps.core.navigation import NavEntry, register
-        from apps.notifications import checks, events  # noqa: F401 - registers the core events and checks
+        from apps.notifications import checks, events, selectors  # noqa: F401 - registers the core events and checks
+
+        selectors.register_confidentiality()
 
         register(
             NavEntry(

@@ -86,6 +86,9 @@ class Event:
     # A secret's text (a one-time code) is for its recipient only: the outbox and a
     # person's messages never list it, so no member of staff can read a live code.
     secret: bool = False
+    # Every message of the event is about a confidential record (an "Under Your Command"
+    # case): see ``notification_queue(confidential=)``, which callers also set per message.
+    confidential: bool = False
     description: Any = ""
     _by_name: dict = field(default_factory=dict, compare=False, repr=False)
 

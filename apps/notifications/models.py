@@ -57,6 +57,10 @@ class Notification(TimeStampedModel):
     body = models.TextField(_("text"))
     link_url = models.CharField(_("link"), max_length=500, blank=True)
     context = models.JSONField(_("context"), default=dict, blank=True)
+    # About a confidential record ("Under Your Command"): staff rows were written with a
+    # neutral title only; a citizen's row (a decision letter) is read back only by those who
+    # may read the record (apps.core.confidentiality, rule in ``selectors``).
+    confidential = models.BooleanField(_("confidential"), default=False)
 
     send_after = models.DateTimeField(_("send after"))
     enqueued_at = models.DateTimeField(_("handed to the queue at"), null=True, blank=True)

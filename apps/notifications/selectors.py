@@ -7,17 +7,56 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from apps.core import confidentiality
 from apps.core.errors import NotFound, PermissionDenied
 from apps.notifications import events
 from apps.notifications.choices import FALLBACK_LANGUAGE, Channel, State
 from apps.notifications.models import MessageTemplate, Notification, NotificationPreference
+from apps.notifications.rendering import format_value
 from apps.notifications.sms import normalise_phone_key
 
 OUTBOX_PERMISSION = "notifications.view_outbox"
 CITIZEN_MESSAGES_PERMISSION = "notifications.view_citizen_messages"
 RESEND_PERMISSION = "notifications.resend_notification"
+
+
+# --- confidential messages (apps.core.confidentiality) ------------------------------------
+
+# What a confidential row keeps of its context: the review number, nothing it is about.
+NEUTRAL_CONTEXT = frozenset({"review_number"})
+
+
+def neutral_text(definition: events.Event | None, context: dict, language: str) -> tuple[str, str]:
+    """A confidential message's subject and text as staff without the right read it: the
+    event's name and the review number, nothing of the record."""
+    with translation.override(language):
+        number = format_value(context.get("review_number", ""), ltr=True, language=language)
+        label = str(definition.label) if definition is not None else _("Message")
+        subject = _("%(event)s: %(number)s") % {"event": label, "number": number} if number else label
+        body = _("This concerns a confidential “Under Your Command” record: its text is not shown here.")
+    return subject, body
+
+
+def _hide(row: Notification) -> None:
+    try:
+        definition = events.get(row.event)
+    except events.UnknownEvent:
+        definition = None
+    row.subject, row.body = neutral_text(definition, row.context or {}, row.language)
+    row.context = {key: value for key, value in (row.context or {}).items() if key in NEUTRAL_CONTEXT}
+
+
+def register_confidentiality() -> None:
+    """Outbox rows in the one confidentiality policy (from ``NotificationsConfig.ready()``)."""
+    confidentiality.register(
+        Notification,
+        is_confidential=lambda row: row.confidential,
+        hide=_hide,
+        rows=lambda: Q(confidential=True),
+    )
 
 
 @dataclass(frozen=True)
@@ -110,7 +149,7 @@ def outbox(
         if _looks_like_uuid(search):
             condition |= Q(reference=search)
         rows = rows.filter(condition)
-    return rows
+    return confidentiality.redacting(viewer, rows)
 
 
 def _looks_like_uuid(value: str) -> bool:
@@ -124,7 +163,7 @@ def _looks_like_uuid(value: str) -> bool:
 def outbox_notification(*, viewer, pk: int) -> Notification:
     _require(viewer, OUTBOX_PERMISSION)
     row = (
-        Notification.objects.exclude(event__in=events.secret_keys())
+        confidentiality.redacting(viewer, Notification.objects.exclude(event__in=events.secret_keys()))
         .select_related("recipient_user", "created_by", "resent_from")
         .prefetch_related("resends")
         .filter(pk=pk)
@@ -151,20 +190,21 @@ def messages_for(*, viewer, phone: str = "", email: str = "", ref: str = "") -> 
         condition |= Q(recipient_ref=ref)
     if not condition:
         return Notification.objects.none()
-    return (
+    return confidentiality.redacting(
+        viewer,
         Notification.objects.filter(condition)
         .exclude(channel=Channel.IN_APP)
         .exclude(event__in=events.secret_keys())
         .select_related("created_by")
-        .order_by("-created_at", "-id")
+        .order_by("-created_at", "-id"),
     )
 
 
 def inbox_for(*, user, limit: int | None = 50) -> QuerySet:
     """A member of staff's own in-app notifications, newest first."""
-    rows = Notification.objects.filter(channel=Channel.IN_APP, recipient_user=user).order_by(
-        "-created_at", "-id"
-    )
+    rows = confidentiality.redacting(
+        user, Notification.objects.filter(channel=Channel.IN_APP, recipient_user=user)
+    ).order_by("-created_at", "-id")
     return rows[:limit] if limit else rows
 
 
@@ -180,7 +220,9 @@ def unread_count(*, user, cap: int | None = None) -> int:
 
 
 def inbox_notification(*, user, pk: int) -> Notification:
-    row = Notification.objects.filter(channel=Channel.IN_APP, recipient_user=user, pk=pk).first()
+    row = confidentiality.redacting(
+        user, Notification.objects.filter(channel=Channel.IN_APP, recipient_user=user, pk=pk)
+    ).first()
     if row is None:
         raise NotFound(_("There is no such notification."))
     return row

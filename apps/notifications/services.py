@@ -205,6 +205,7 @@ def notification_queue(
     channels: Iterable[str] | None = None,
     essential: bool | None = None,
     urgent: bool | None = None,
+    confidential: bool = False,
     actor=None,
     now: datetime | None = None,
 ) -> list[Notification]:
@@ -224,6 +225,10 @@ def notification_queue(
        recorded as failed with the reason, without raising: the event itself stands.
     4. Non-urgent SMS written during quiet hours wait until they end; the sweep sends them.
     5. In-app notifications are delivered by being written (the bell reads them).
+    6. ``confidential`` (or an event that always is): the message is about an "Under Your
+       Command" record. A member of staff gets its review number and a neutral title only,
+       whatever the template says; a citizen gets the message, and staff read it back only
+       if they may read the record (``apps.core.confidentiality``).
     """
     definition = events.get(event)
     now = now or timezone.now()
@@ -242,6 +247,7 @@ def notification_queue(
     language = _language(language, person.language)
     essential = definition.essential if essential is None else essential
     urgent = definition.urgent if urgent is None else urgent
+    confidential = bool(confidential or definition.confidential)
 
     reachable = {
         Channel.SMS: bool(phone),
@@ -280,6 +286,7 @@ def notification_queue(
             channels=wanted,
             essential=essential,
             urgent=urgent,
+            confidential=confidential,
             actor=actor,
             now=now,
         )
@@ -297,6 +304,7 @@ def _queue_rows(
     channels,
     essential,
     urgent,
+    confidential,
     actor,
     now,
 ) -> list[Notification]:
@@ -312,6 +320,12 @@ def _queue_rows(
     for channel in channels:
         template = selectors.template_for(definition, channel, language)
         values = prepare_context(definition, context, template.language)
+        subject, body = render_text(template.subject, values), render_text(template.body, values)
+        kept = plain_values(definition, context)
+        if confidential:
+            kept = {key: value for key, value in kept.items() if key in selectors.NEUTRAL_CONTEXT}
+            if definition.audience == Audience.STAFF:
+                subject, body = selectors.neutral_text(definition, kept, template.language)
         row = Notification(
             event=definition.key,
             channel=channel,
@@ -323,10 +337,11 @@ def _queue_rows(
             recipient_user=recipient_user if channel == Channel.IN_APP else None,
             to_phone=(phone or "") if channel == Channel.SMS else "",
             to_email=(email or "").strip() if channel == Channel.EMAIL else "",
-            subject=render_text(template.subject, values),
-            body=render_text(template.body, values),
+            subject=subject,
+            body=body,
             link_url=values.get(definition.link_placeholder, "") if definition.link_placeholder else "",
-            context=plain_values(definition, context),
+            context=kept,
+            confidential=confidential,
             send_after=now,
             created_by=actor,
         )
@@ -627,6 +642,7 @@ def notification_resend(
         body=original.body,
         link_url=original.link_url,
         context=original.context,
+        confidential=original.confidential,
         send_after=now,
         resent_from=original,
         created_by=actor,

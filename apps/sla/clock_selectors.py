@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from apps.core import confidentiality
 from apps.core.text import isolate_ltr
 from apps.sla import clock_services, selectors
 from apps.sla.clocks import STATE_LABELS, TARGET_LABELS, ClockState, Target
@@ -337,13 +338,15 @@ class ExtensionEntry:
         return _("Deadline extended")
 
 
-def ticket_extension_entries(*, ticket) -> list[ExtensionEntry]:
-    """Every extension of the ticket's clocks, oldest first, for its staff timeline."""
+def ticket_extension_entries(*, ticket, viewer) -> list[ExtensionEntry]:
+    """Every extension of the ticket's clocks, oldest first, for its staff timeline (the
+    reasons of a confidential ticket only for those who may read it)."""
+    readable = confidentiality.may_read(viewer, ticket)
     return [
         ExtensionEntry(
             at=e.at,
             actor=e.actor,
-            reason=e.reason,
+            reason=e.reason if readable else "",
             old_due_at=e.old_due_at,
             new_due_at=e.new_due_at,
             target_label=str(TARGET_LABELS[Target(e.clock.target)]),
@@ -401,32 +404,26 @@ def extensions_for_timeline(*, citizen, viewer, before=None, limit: int = 20) ->
     )
     if not rows:
         return []
-    confidential_ok = ticket_selectors.can_read_confidential(viewer)
     tz = selectors.get_calendar().tz
     entries = []
     for e in rows:
         ticket = e.clock.ticket
-        restricted = ticket_selectors.is_confidential(ticket) and not confidential_ok
         entries.append(
             timeline.TimelineEntry(
                 at=e.at,
                 kind="sla_extension",
                 id=e.pk,
                 kind_label=_("Deadline extended"),
-                title=_("Confidential message to senior management")
-                if restricted
-                else _("Deadline of %(number)s extended to %(date)s")
+                title=_("Deadline of %(number)s extended to %(date)s")
                 % {"number": isolate_ltr(ticket.review_number), "date": _local_date(e.new_due_at, tz)},
-                body="" if restricted else e.reason,
-                url="" if restricted else reverse("tickets:detail", args=[ticket.pk]),
-                actor="" if restricted or e.actor is None else e.actor.display_name(),
-                details=[]
-                if restricted
-                else [
+                body=e.reason,
+                url=reverse("tickets:detail", args=[ticket.pk]),
+                actor="" if e.actor is None else e.actor.display_name(),
+                details=[
                     (_("Review number"), ticket.review_number),
                     (_("Previous deadline"), _local_date(e.old_due_at, tz)),
                 ],
-                restricted=restricted,
+                confidential=confidentiality.is_confidential(ticket),
             )
         )
     return entries

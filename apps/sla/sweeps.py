@@ -193,7 +193,11 @@ def sla_notify_pending(*, limit: int = 200, now: datetime | None = None) -> int:
                 }
                 for person in people:
                     notification_queue(
-                        event=_EVENTS[notice.kind], recipient_user=person, context=context, now=now
+                        event=_EVENTS[notice.kind],
+                        recipient_user=person,
+                        context=context,
+                        confidential=ticket.confidential,
+                        now=now,
                     )
                 if notice.kind == ClockNotice.Kind.SECOND_LEVEL:
                     escalated.append(clock)

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from apps.core.confidentiality import ConfidentialAdminMixin
 from apps.tickets.models import Category, Ticket, TrackingLockout
 
 
@@ -24,7 +25,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(ConfidentialAdminMixin, admin.ModelAdmin):
     """Read-only, for looking things up; every change goes through the staff pages."""
 
     list_display = ("review_number", "kind", "channel", "status", "department", "received_at")

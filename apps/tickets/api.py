@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from apps.accounts.models import Department, User
 from apps.citizens import selectors as citizen_selectors
 from apps.citizens.models import Citizen
-from apps.core import parsing
+from apps.core import confidentiality, parsing
 from apps.core.api import FreeTextField, LineField, page_schema
 from apps.core.clients import client_ip
 from apps.core.errors import ValidationFailed
@@ -224,7 +224,10 @@ class TicketDetailSerializer(TicketSummarySerializer):
 
     def _timeline(self, ticket):
         if getattr(self, "_timeline_of", None) != ticket.pk:
-            self._timeline_of, self._timeline_data = ticket.pk, selectors.ticket_timeline(ticket=ticket)
+            self._timeline_of, self._timeline_data = (
+                ticket.pk,
+                selectors.ticket_timeline(ticket=ticket, viewer=self.context.get("viewer")),
+            )
         return self._timeline_data
 
     @extend_schema_field(EventSerializer(many=True))
@@ -507,7 +510,7 @@ class TicketReplyAPI(_TicketAction):
         event = services.ticket_reply(
             ticket=self.ticket(request, pk), body=data["body"], actor=request.user, uploads=_files(request)
         )
-        return Response(EventSerializer(_event(event)).data, status=201)
+        return Response(EventSerializer(_event(event, request.user)).data, status=201)
 
 
 class TicketNoteAPI(_TicketAction):
@@ -517,15 +520,21 @@ class TicketNoteAPI(_TicketAction):
         event = services.ticket_note(
             ticket=self.ticket(request, pk), body=data["body"], actor=request.user, uploads=_files(request)
         )
-        return Response(EventSerializer(_event(event)).data, status=201)
+        return Response(EventSerializer(_event(event, request.user)).data, status=201)
 
 
-def _event(event: TicketEvent) -> TicketEvent:
+def _event(event: TicketEvent, viewer) -> TicketEvent:
     event = TicketEvent.objects.select_related(
-        "actor", "from_assignee", "to_assignee", "from_department", "to_department", "related_ticket"
+        "ticket",
+        "actor",
+        "from_assignee",
+        "to_assignee",
+        "from_department",
+        "to_department",
+        "related_ticket",
     ).get(pk=event.pk)
-    event.files = list(event.attachments.all())
-    return event
+    event.files = confidentiality.redact(viewer, event.attachments.all())
+    return confidentiality.redact_one(viewer, event)
 
 
 class TicketTransitionAPI(_TicketAction):
@@ -646,7 +655,9 @@ class TicketAttachmentAPI(_TicketAction):
         attachment = services.ticket_attach(
             ticket=self.ticket(request, pk), upload=upload, actor=request.user
         )
-        return Response(AttachmentSerializer(attachment).data, status=201)
+        return Response(
+            AttachmentSerializer(confidentiality.redact_one(request.user, attachment)).data, status=201
+        )
 
 
 class CategoryListAPI(APIView):

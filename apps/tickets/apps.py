@@ -12,9 +12,10 @@ class TicketsConfig(AppConfig):
 
         dashboard.register_panels()
         from apps.core.navigation import NavEntry, register
-        from apps.tickets import notify
+        from apps.tickets import notify, selectors
 
         notify.register_events()
+        selectors.register_confidentiality()
 
         register(
             NavEntry(

@@ -204,6 +204,7 @@ def ticket_notify(
         event=key,
         recipient_citizen=recipient,
         context=_context(key, ticket, context or {}),
+        confidential=ticket.confidential,
         actor=actor,
     )
 
@@ -216,7 +217,10 @@ def queue_ticket_notice(event: str, ticket: Ticket, **context) -> list[Notificat
 def assignment_notify(
     *, ticket: Ticket, assignee, actor, due_at: datetime | None = None
 ) -> list[Notification]:
-    """Tell a member of staff a ticket is now theirs (bell and e-mail); not when they took it themselves."""
+    """Tell a member of staff a ticket is now theirs (bell and e-mail); not when they took it themselves.
+
+    About a confidential ticket the message carries its review number and a neutral title
+    only (``notification_queue(confidential=True)``), whoever the assignee is."""
     if assignee is None or (actor is not None and assignee.pk == actor.pk):
         return []
     context = {
@@ -227,4 +231,10 @@ def assignment_notify(
     }
     if due_at is not None:
         context["due_at"] = due_at
-    return notification_queue(event="ticket.assigned", recipient_user=assignee, context=context, actor=actor)
+    return notification_queue(
+        event="ticket.assigned",
+        recipient_user=assignee,
+        context=context,
+        confidential=ticket.confidential,
+        actor=actor,
+    )

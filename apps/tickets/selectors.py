@@ -2,10 +2,12 @@
 
 Who sees what: holders of ``tickets.view_all_tickets`` (agents, supervisors, senior
 management, administrators) see every ticket; a department officer sees the tickets of
-their own department only. A ticket that came in through "Under Your Command" (channel
-``uyc``) is confidential: to anyone without ``accounts.view_uyc_cases`` it shows only that
-it exists, its status and its dates — its subject and text are replaced (``_redact``) and
-text search never matches it. Citizens see nothing here: the portal and the public API read
+their own department only. A ticket that came in through "Under Your Command" is
+confidential (``Ticket.confidential``, kept whatever its channel becomes): to anyone without
+``accounts.view_uyc_cases`` it shows only that it exists, its status and its dates — its
+subject, text, rating comment, timeline texts and file names are blanked by the one policy
+(``apps.core.confidentiality``, rules registered by ``register_confidentiality``), its files
+are not served, and text search never matches it. Citizens see nothing here: the portal and the public API read
 ``public_ticket``, which copies out the status, the dates and the public replies only.
 """
 
@@ -23,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Department, User
 from apps.citizens.models import CitizenPhone
-from apps.core import cursors
+from apps.core import confidentiality, cursors
 from apps.core.errors import NotFound, ValidationFailed
 from apps.sla import clock_selectors
 from apps.sla.models import Clock
@@ -60,28 +62,55 @@ def visible_tickets(viewer) -> QuerySet[Ticket]:
 
 def can_read_confidential(viewer) -> bool:
     """May the viewer read what a citizen wrote to senior management ("Under Your Command")?"""
-    return _is_staff(viewer) and viewer.has_perm(CONFIDENTIAL)
+    return confidentiality.can_read(viewer)
 
 
 def is_confidential(ticket: Ticket) -> bool:
-    return ticket.channel == Ticket.Channel.UYC
+    return bool(ticket.confidential)
 
 
 def _redact(viewer, tickets):
-    """Blank the citizen's words on confidential tickets the viewer may not read.
+    """The tickets, the confidential ones the viewer may not read blanked (the one policy)."""
+    return confidentiality.redact(viewer, tickets)
 
-    The copies are marked, and ``Ticket.save`` refuses a marked copy, so a redacted text can
-    never be written back over the real one.
+
+def _hide_ticket(ticket: Ticket) -> None:
+    ticket.subject = confidentiality.neutral_title()
+    ticket.description = ""
+    ticket.search_text = ""
+    ticket.rating_comment = ""
+
+
+def _hide_event(event: TicketEvent) -> None:
+    event.body = ""
+    event.reason = ""
+
+
+def _hide_attachment(attachment: TicketAttachment) -> None:
+    attachment.original_name = _("Confidential file")
+
+
+def register_confidentiality() -> None:
+    """The ticket's rows in the one confidentiality policy (from ``TicketsConfig.ready()``).
+
+    A ticket's timeline entries, rating and files are as confidential as the ticket; the
+    event and attachment rules read ``.ticket``, which the timeline's queries already hold.
     """
-    if can_read_confidential(viewer):
-        return tickets
-    for ticket in tickets:
-        if is_confidential(ticket):
-            ticket.subject = _("Confidential message to senior management")
-            ticket.description = ""
-            ticket.search_text = ""
-            ticket.is_redacted = True
-    return tickets
+    confidentiality.register(
+        Ticket, is_confidential=is_confidential, hide=_hide_ticket, rows=lambda: Q(confidential=True)
+    )
+    confidentiality.register(
+        TicketEvent,
+        is_confidential=lambda event: event.ticket.confidential,
+        hide=_hide_event,
+        rows=lambda: Q(ticket__confidential=True),
+    )
+    confidentiality.register(
+        TicketAttachment,
+        is_confidential=lambda attachment: attachment.ticket.confidential,
+        hide=_hide_attachment,
+        rows=lambda: Q(ticket__confidential=True),
+    )
 
 
 def can_view(viewer, ticket: Ticket) -> bool:
@@ -151,22 +180,24 @@ def ticket_get(*, viewer, pk: int | None = None, review_number: str | None = Non
 
 
 def ticket_timeline(
-    *, ticket: Ticket, with_extensions: bool = False
+    *, ticket: Ticket, viewer, with_extensions: bool = False
 ) -> tuple[list[TicketEvent], list[TicketAttachment]]:
     """The whole timeline for staff and the ticket's files, in two queries; each event's
-    own files are on ``event.files``. (The caller already checked the viewer sees it.)
+    own files are on ``event.files``. (The caller already checked the viewer sees it; the
+    texts of a confidential ticket are blanked for a viewer who may not read them.)
 
     ``with_extensions`` (the ticket page) adds each deadline extension, kept in its own
     table by apps.sla, as an ``ExtensionEntry`` in time order (one more query); the API
     lists them with the clocks instead."""
-    attachments = list(ticket.attachments.select_related("uploaded_by"))
+    attachments = confidentiality.redact(viewer, ticket.attachments.select_related("uploaded_by"))
     by_event: dict[int, list[TicketAttachment]] = {}
     for attachment in attachments:
         by_event.setdefault(attachment.event_id, []).append(attachment)
-    events = list(
+    events = confidentiality.redact(
+        viewer,
         ticket.events.select_related(
             "actor", "from_assignee", "to_assignee", "from_department", "to_department", "related_ticket"
-        )
+        ),
     )
     for event in events:
         event.files = by_event.get(event.pk, [])
@@ -175,15 +206,17 @@ def ticket_timeline(
 
         # A stable sort: at the same instant the ticket's own event comes first.
         events = sorted(
-            [*events, *clock_selectors.ticket_extension_entries(ticket=ticket)], key=lambda e: e.at
+            [*events, *clock_selectors.ticket_extension_entries(ticket=ticket, viewer=viewer)],
+            key=lambda e: e.at,
         )
     return events, attachments
 
 
 def attachment_for_download(*, viewer, attachment_id: int) -> TicketAttachment:
-    """An attachment, for staff who may see its ticket only. Citizens never download."""
+    """An attachment, for staff who may see its ticket only, and who may read it when the
+    ticket is confidential. Citizens never download."""
     attachment = (
-        TicketAttachment.objects.select_related("ticket")
+        confidentiality.visible_rows(viewer, TicketAttachment.objects.select_related("ticket"))
         .filter(pk=attachment_id, ticket__in=visible_tickets(viewer))
         .first()
     )
@@ -278,7 +311,7 @@ def _text_search(queryset: QuerySet[Ticket], query: str, *, confidential_text: b
         text &= Q(search_text__contains=term)
     if not confidential_text:
         # A match would reveal what the citizen wrote to senior management.
-        text &= ~Q(channel=Ticket.Channel.UYC)
+        text &= ~confidentiality.confidential_rows(Ticket)
     return queryset.filter(text | Q(external_reference=query.strip()))
 
 

@@ -3,6 +3,7 @@ merge, rating, attachments and categories."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -16,6 +17,7 @@ from apps.citizens import selectors as citizen_selectors
 from apps.citizens import services as citizen_services
 from apps.citizens.models import Citizen
 from apps.citizens.validation import is_mobile, normalize_phone
+from apps.core import confidentiality
 from apps.core.errors import ApplicationError, Conflict, PermissionDenied, ValidationFailed
 from apps.core.text import clean_line, clean_text
 from apps.sla import clock_services
@@ -35,6 +37,8 @@ from apps.tickets.workflow import (
     is_allowed,
     is_reopen,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class TicketTransitionError(ApplicationError):
@@ -169,6 +173,7 @@ def ticket_create(
         review_number=str(number),
         kind=kind,
         channel=channel,
+        confidential=channel == Ticket.Channel.UYC,
         subject=subject,
         description=description,
         citizen=citizen,
@@ -547,9 +552,16 @@ def ticket_reclassify(
     """Correct a ticket's kind, channel or priority (maintenance: its urgency); the SLA
     deadlines follow (the policy in force when the ticket was created, for the new keys).
 
-    The change is recorded on the timeline as an internal note with the reason.
+    The change is recorded on the timeline as an internal note with the reason. A
+    confidential ticket ("Under Your Command") stays confidential whatever its channel
+    becomes; only someone who may read it may move it out of "Under Your Command" — with a
+    reason, recorded — and moving a ticket into that channel makes it confidential. Senior
+    management may do that even without the right to work tickets.
     """
-    _ensure(selectors.can_work(actor, ticket))
+    _ensure(
+        selectors.can_work(actor, ticket)
+        or (ticket.confidential and confidentiality.can_read(actor) and selectors.can_view(actor, ticket))
+    )
     now = now or timezone.now()
     locked = _lock(ticket)
     if not locked.is_open:
@@ -573,21 +585,42 @@ def ticket_reclassify(
     after = (new_kind, new_channel, new_priority, new_urgency)
     if before == after:
         return locked
+    reason = (reason or "").strip()
+    confidential = locked.confidential or new_channel == Ticket.Channel.UYC
+    moved_out = locked.confidential and new_channel != locked.channel and new_channel != Ticket.Channel.UYC
+    if moved_out:
+        if not confidentiality.can_read(actor):
+            raise PermissionDenied(
+                _(
+                    "This ticket came through “Under Your Command”: only senior management may "
+                    "change its channel."
+                ),
+                code="confidential_channel",
+            )
+        if not reason:
+            raise ValidationFailed(
+                _("Say why this ticket leaves “Under Your Command”: its text becomes visible to all staff."),
+                code="reason_required",
+                details={"reason": [_("Required.")]},
+            )
+        confidential = False
     locked.kind, locked.channel, locked.priority, locked.urgency = after
-    locked.save(update_fields=["kind", "channel", "priority", "urgency", "updated_at"])
+    locked.confidential = confidential
+    locked.save(update_fields=["kind", "channel", "confidential", "priority", "urgency", "updated_at"])
     clock_services.clocks_reclassify(ticket=locked, now=now)
     labels = [
         str(Ticket.Kind(new_kind).label),
         str(Ticket.Channel(new_channel).label),
         str(Ticket.Priority(new_priority).label),
     ]
+    body = _("Reclassified: %(what)s.") % {"what": " · ".join(labels)}
+    if moved_out:
+        body = _("Moved out of “Under Your Command” (no longer confidential); reclassified: %(what)s.") % {
+            "what": " · ".join(labels)
+        }
+        logger.info("tickets: %s moved out of Under Your Command by user %s", locked.review_number, actor.pk)
     TicketEvent.objects.create(
-        ticket=locked,
-        kind=TicketEvent.Kind.INTERNAL_NOTE,
-        actor=actor,
-        at=now,
-        body=_("Reclassified: %(what)s.") % {"what": " · ".join(labels)},
-        reason=(reason or "").strip(),
+        ticket=locked, kind=TicketEvent.Kind.INTERNAL_NOTE, actor=actor, at=now, body=body, reason=reason
     )
     return locked
 

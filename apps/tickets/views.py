@@ -186,7 +186,7 @@ def _ticket_or_404(request, pk: int) -> Ticket:
 def _workspace_context(request, ticket: Ticket, **forms) -> dict:
     user = request.user
     can_work = selectors.can_work(user, ticket)
-    timeline, attachments = selectors.ticket_timeline(ticket=ticket, with_extensions=True)
+    timeline, attachments = selectors.ticket_timeline(ticket=ticket, viewer=user, with_extensions=True)
     context = {
         "ticket": ticket,
         "timeline": timeline,
@@ -332,8 +332,6 @@ def ticket_reclassify(request, pk: int):
     """Correct kind, channel, priority or urgency; the page comes back with the recomputed
     deadlines. The same service and permission as ``POST /api/v1/tickets/<id>/reclassify/``."""
     ticket = _ticket_or_404(request, pk)
-    if not selectors.can_work(request.user, ticket):
-        return _answer(request, ticket, error=PermissionDenied())
     form = ReclassifyForm(request.POST, ticket=ticket, prefix="reclassify")
     if not form.is_valid():
         return _answer(request, ticket, reclassify_form=form, error=_form_error(form))

@@ -57,9 +57,9 @@ def test_the_staff_timeline_shows_the_extension_in_time_order(login, agent, exte
 
 def test_the_staff_timeline_selector_keeps_the_api_timeline_to_events(extended):
     ticket, _ = extended
-    events, _ = ticket_selectors.ticket_timeline(ticket=ticket)
+    events, _ = ticket_selectors.ticket_timeline(ticket=ticket, viewer=None)
     assert "deadline_extended" not in {e.kind for e in events}
-    with_extensions, _ = ticket_selectors.ticket_timeline(ticket=ticket, with_extensions=True)
+    with_extensions, _ = ticket_selectors.ticket_timeline(ticket=ticket, viewer=None, with_extensions=True)
     assert [e.kind for e in with_extensions].count("deadline_extended") == 1
 
 
