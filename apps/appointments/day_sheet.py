@@ -100,5 +100,10 @@ def day_sheet_pdf(*, branch, day: date, rows) -> bytes:
             )
         pdf.ln(3)
         pdf.set_font(FAMILY, "", 9)
-        pdf.cell(0, 6, _("%(count)s appointments") % {"count": isolate_ltr(str(len(rows)))}, align=align)
+        pdf.cell(
+            0,
+            6,
+            _("Appointments on the sheet: %(count)s") % {"count": isolate_ltr(str(len(rows)))},
+            align=align,
+        )
         return bytes(pdf.output())

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.appointments import selectors, services
@@ -280,7 +281,7 @@ def figures(request):
         request,
         "appointments/figures.html",
         {
-            "title": _("Appointment figures"),
+            "title": pgettext("branch visits", "Appointment figures"),
             "form": form,
             "rows": rows,
             "first": first,
@@ -314,7 +315,7 @@ def appointment_list(request):
         request,
         "appointments/list.html",
         {
-            "title": _("Appointments"),
+            "title": pgettext("branch visits", "Appointments"),
             "rows": rows,
             "total": qs.count(),
             "status": status,
