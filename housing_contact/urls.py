@@ -20,6 +20,7 @@ api_v1 = [
     path("notifications/", include("apps.notifications.api")),
     path("", include("apps.contacts.api_urls")),
     path("uyc/", include("apps.escalations.api_urls")),
+    path("", include("apps.appointments.api_urls")),
 ]
 
 urlpatterns = [
@@ -36,6 +37,8 @@ urlpatterns = [
     path("portal/uyc/", include("apps.escalations.public_urls")),
     path("portal/", include("apps.portal.urls")),
     path("notifications/", include("apps.notifications.urls")),
+    path("appointments/", include("apps.appointments.urls")),
+    path("portal/appointments/", include("apps.appointments.public_urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("", include("apps.contacts.urls")),
     path("", include("apps.core.urls")),
