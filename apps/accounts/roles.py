@@ -58,12 +58,17 @@ _CITIZEN_MESSAGES = frozenset({"notifications.view_citizen_messages"})
 _OUTBOX = frozenset({"notifications.view_outbox", "notifications.resend_notification"})
 # The deadlines dashboard (apps/sla): every department's figures, for those who watch them.
 _SLA_DASHBOARD = frozenset({"sla.view_sla_dashboard"})
+# Outbound campaigns (apps/campaigns): agents work the call lists; supervisors also set up
+# campaigns, start and pause them, and read their figures.
+_CAMPAIGN_CALLS = frozenset({"campaigns.work_campaign"})
+_CAMPAIGN_DESK = frozenset({"campaigns.work_campaign", "campaigns.manage_campaign"})
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.AGENT: frozenset({"accounts.use_agent_console", "accounts.view_citizen_identity"})
     | _TICKET_DESK
     | _CITIZEN_DESK
     | _CITIZEN_MESSAGES
+    | _CAMPAIGN_CALLS
     | _ESCALATE,
     Role.SUPERVISOR: frozenset(
         {"accounts.use_agent_console", "accounts.view_supervisor_dashboard", "accounts.view_citizen_identity"}
@@ -73,6 +78,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | _CITIZEN_MESSAGES
     | _OUTBOX
     | _SLA_DASHBOARD
+    | _CAMPAIGN_DESK
     | _ESCALATE,
     Role.DEPARTMENT_OFFICER: frozenset(
         {

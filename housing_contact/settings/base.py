@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "apps.notifications",
     "apps.contacts",
     "apps.escalations",
+    "apps.campaigns",
 ]
 
 MIDDLEWARE = [
