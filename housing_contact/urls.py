@@ -31,6 +31,7 @@ urlpatterns = [
     path("portal/uyc/", include("apps.escalations.public_urls")),
     path("portal/", include("apps.portal.urls")),
     path("notifications/", include("apps.notifications.urls")),
+    path("campaigns/", include("apps.campaigns.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("", include("apps.contacts.urls")),
     path("", include("apps.core.urls")),
