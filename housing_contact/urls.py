@@ -15,6 +15,7 @@ api_v1 = [
     path("notifications/", include("apps.notifications.api")),
     path("", include("apps.contacts.api_urls")),
     path("uyc/", include("apps.escalations.api_urls")),
+    path("", include("apps.campaigns.api_urls")),
 ]
 
 urlpatterns = [
