@@ -12,7 +12,7 @@ from apps.contacts.models import Channel, Contact, Outcome
 from apps.core.errors import Conflict, ValidationFailed
 from apps.notifications.models import Notification
 from apps.sla import services as sla_services
-from apps.sla.selectors import get_calendar
+from apps.sla.selectors import build_calendar
 
 from .conftest import SUNDAY_10, at, records
 
@@ -35,7 +35,8 @@ def test_a_failed_attempt_late_on_thursday_comes_back_after_the_weekend_and_a_ho
     sla_services.holiday_create(
         date=dt.date(2026, 7, 12), name_ar="عطلة", name_en="Holiday", actor=admin_user
     )
-    calendar = get_calendar()
+    # Built from the database now: the shared calendar is refreshed only after a commit.
+    calendar = build_calendar()
     campaign = make_campaign(targets=1)
     thursday_evening = at(9, 19, 30)
     target = _claim(campaign, agent, thursday_evening, calendar)
