@@ -15,6 +15,7 @@ api_v1 = [
     path("notifications/", include("apps.notifications.api")),
     path("", include("apps.contacts.api_urls")),
     path("uyc/", include("apps.escalations.api_urls")),
+    path("", include("apps.appointments.api_urls")),
     path("", include("apps.campaigns.api_urls")),
 ]
 
@@ -32,6 +33,8 @@ urlpatterns = [
     path("portal/uyc/", include("apps.escalations.public_urls")),
     path("portal/", include("apps.portal.urls")),
     path("notifications/", include("apps.notifications.urls")),
+    path("appointments/", include("apps.appointments.urls")),
+    path("portal/appointments/", include("apps.appointments.public_urls")),
     path("campaigns/", include("apps.campaigns.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("", include("apps.contacts.urls")),

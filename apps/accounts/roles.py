@@ -21,6 +21,7 @@ class Role(models.TextChoices):
     COMMITTEE_MEMBER = "committee_member", _("Committee member")
     ADMINISTRATOR = "administrator", _("Administrator")
     TELEPHONY = "telephony_system", _("Telephony system (API account)")
+    BRANCH_STAFF = "branch_staff", _("Branch staff (front desk)")
 
 
 # Tickets: agents and supervisors take, work, route and merge tickets of every department;
@@ -62,6 +63,26 @@ _SLA_DASHBOARD = frozenset({"sla.view_sla_dashboard"})
 # campaigns, start and pause them, and read their figures.
 _CAMPAIGN_CALLS = frozenset({"campaigns.work_campaign"})
 _CAMPAIGN_DESK = frozenset({"campaigns.work_campaign", "campaigns.manage_campaign"})
+# Appointments (apps/appointments): agents book from the console; the front desk checks
+# citizens in and records walk-ins; supervisors see the figures and close branches.
+_APPOINTMENT_BOOKING = frozenset({"appointments.book_appointment"})
+_APPOINTMENT_DESK = frozenset({"appointments.use_front_desk"})
+_APPOINTMENT_FIGURES = frozenset(
+    {"appointments.view_appointment_figures", "appointments.manage_branch_closures"}
+)
+_APPOINTMENT_CONFIG = frozenset(
+    f"appointments.{action}_{model}"
+    for model in (
+        "branch",
+        "service",
+        "offering",
+        "openinghours",
+        "branchclosure",
+        "capacitychange",
+        "branchstaff",
+    )
+    for action in ("view", "add", "change", "delete")
+) | {"appointments.view_appointment"}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.AGENT: frozenset({"accounts.use_agent_console", "accounts.view_citizen_identity"})
@@ -69,7 +90,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | _CITIZEN_DESK
     | _CITIZEN_MESSAGES
     | _CAMPAIGN_CALLS
-    | _ESCALATE,
+    | _ESCALATE
+    | _APPOINTMENT_BOOKING,
     Role.SUPERVISOR: frozenset(
         {"accounts.use_agent_console", "accounts.view_supervisor_dashboard", "accounts.view_citizen_identity"}
     )
@@ -79,7 +101,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | _OUTBOX
     | _SLA_DASHBOARD
     | _CAMPAIGN_DESK
-    | _ESCALATE,
+    | _ESCALATE
+    | _APPOINTMENT_BOOKING
+    | _APPOINTMENT_DESK
+    | _APPOINTMENT_FIGURES,
     Role.DEPARTMENT_OFFICER: frozenset(
         {
             "accounts.work_department_queue",
@@ -150,9 +175,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     )
     | _CITIZEN_MESSAGES
     | _OUTBOX
-    | _SLA_DASHBOARD,
+    | _SLA_DASHBOARD
+    | _APPOINTMENT_FIGURES
+    | _APPOINTMENT_CONFIG,
     # The PBX/ACD posts call records with a token; it reads nothing about citizens.
     Role.TELEPHONY: frozenset({"contacts.import_contacts"}),
+    # The front desk of a branch (apps/appointments.BranchStaff says which branch).
+    Role.BRANCH_STAFF: _APPOINTMENT_DESK | frozenset({"accounts.view_citizen_identity"}),
 }
 
 # Roles that must be tied to a department to make sense.

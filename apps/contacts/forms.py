@@ -144,6 +144,8 @@ class LogForm(forms.Form):
     caller_number = LatinDigitsCharField(label=_("Caller's number"), max_length=30, required=False)
     started_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
     callback = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The appointment booked from the console's panel during this call (apps/appointments).
+    appointment = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()

@@ -168,6 +168,7 @@ def contact_log(
     quick_answers: Sequence[QuickAnswer] = (),
     sms_quick_answers: Sequence[QuickAnswer] = (),
     completes_callback: Callback | None = None,
+    appointment=None,
     callback_list: bool = True,
     now: datetime | None = None,
 ) -> Contact:
@@ -181,7 +182,8 @@ def contact_log(
     3. Referred → a follow-up on the department's queue; callback → a callback for the
        agent; ticket opened → the given ``ticket``, or a new one opened from ``open_ticket``
        (``{"kind", "subject"}``) with this contact's channel, citizen and notes, in this
-       same transaction; the quick answers given (and those to text later) are recorded.
+       same transaction; appointment booked → the ``appointment`` booked from the console
+       is linked to this contact; the quick answers given (and those to text later) are recorded.
        ``callback_list=False`` records the promised callback on the contact only: a caller
        that keeps its own call list (an outbound campaign) brings the citizen back itself.
     """
@@ -271,6 +273,10 @@ def contact_log(
         number = callback_number or caller_number or _primary_number(citizen)
         _callback_schedule(contact=contact, due_at=callback_at, number=number, assigned_to=actor)
     _record_quick_answers(contact=contact, given=quick_answers, to_text=sms_quick_answers, actor=actor)
+    if outcome == Outcome.APPOINTMENT_BOOKED and appointment is not None:
+        from apps.appointments.services import appointment_link_contact
+
+        appointment_link_contact(appointment=appointment, contact=contact, actor=actor)
     if completes_callback is not None:
         callback_transition(
             callback=completes_callback,

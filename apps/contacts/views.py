@@ -271,6 +271,7 @@ def console_log(request):
             quick_answers=data.get("quick_answers") or [],
             sms_quick_answers=data.get("sms_quick_answers") or [],
             completes_callback=callback,
+            appointment=_booked_appointment(data.get("appointment"), citizen),
         )
     except ValidationFailed as failure:
         for field_name, reasons in failure.details.items():
@@ -394,6 +395,16 @@ def console_phone_add(request, citizen_id: int):
             notice = _("Number %(number)s saved and confirmed.") % {"number": phone.number}
             return _render_console(request, _workspace_context(request, citizen=citizen, notice=notice))
     return _render_console(request, _workspace_context(request, citizen=citizen, phone_form=form))
+
+
+def _booked_appointment(appointment_id, citizen):
+    """The appointment booked from the console's panel for this caller, if any."""
+    if not appointment_id or citizen is None:
+        return None
+    from apps.appointments import selectors as appointment_selectors
+
+    appointment = appointment_selectors.appointment_get(pk=appointment_id)
+    return appointment if appointment is not None and appointment.citizen_id == citizen.pk else None
 
 
 def _ticket_kind_for(purpose) -> str:

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "apps.notifications",
     "apps.contacts",
     "apps.escalations",
+    "apps.appointments",
     "apps.campaigns",
 ]
 
@@ -252,6 +253,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "sla.digest",
         "schedule": crontab(hour=6, minute=30, day_of_week="sun,mon,tue,wed,thu"),
     },
+    # Appointments: reminders for the next working day (hourly in the day: the service
+    # decides which day is the working day before, and sends each once); no-shows after the
+    # grace period, every ten minutes.
+    "appointments.remind": {"task": "appointments.remind", "schedule": crontab(minute=5, hour="8-20")},
+    "appointments.mark_no_shows": {"task": "appointments.mark_no_shows", "schedule": 600.0},
 }
 
 PHONENUMBER_DEFAULT_REGION = "BH"
