@@ -128,6 +128,8 @@ class DispositionInSerializer(serializers.Serializer):
     callback_mine = serializers.BooleanField(required=False, default=True)
     answer = serializers.ChoiceField(choices=Target.Answer.choices, required=False, allow_blank=True)
     do_not_call = serializers.BooleanField(required=False, default=False)
+    branch = serializers.IntegerField(required=False, help_text="Hand-over: the branch of the appointment.")
+    slot_start = serializers.DateTimeField(required=False, help_text="Hand-over: the slot's start.")
 
 
 class AttemptSerializer(serializers.ModelSerializer):
@@ -353,8 +355,12 @@ class TargetDisposition(IdempotencyMixin, APIView):
     )
     def post(self, request, target_id: int):
         target = selectors.target_for(target_id=target_id, viewer=request.user)
-        data = _validated(DispositionInSerializer, request.data)
-        attempt = services.target_record_disposition(target=target, actor=request.user, **data)
+        data = dict(_validated(DispositionInSerializer, request.data))
+        branch, slot_start = data.pop("branch", None), data.pop("slot_start", None)
+        booking = {"branch": branch, "slot_start": slot_start} if branch and slot_start else None
+        attempt = services.target_record_disposition(
+            target=target, actor=request.user, booking=booking, **data
+        )
         return Response(AttemptSerializer(attempt).data, status=status.HTTP_201_CREATED)
 
 

@@ -101,6 +101,7 @@ class DispositionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     do_not_call = forms.BooleanField(label=_("Do not call again for this kind of campaign"), required=False)
+    slot = forms.CharField(label=_("Hand-over appointment"), required=False, max_length=80)
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=5_000, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -344,7 +344,7 @@ def target_record_disposition(
     callback_mine: bool = True,
     answer: str = "",
     do_not_call: bool = False,
-    appointment_ref: str = "",
+    booking: dict | None = None,
     now: datetime | None = None,
     calendar=None,
 ) -> Attempt:
@@ -355,7 +355,10 @@ def target_record_disposition(
        inside the calling hours, the draw answer.
     2. The attempt is a contact (outbound call, the campaign's purpose, an outcome) on the
        citizen's 360° timeline (the citizen is filed from the imported row if new).
-    3. The retry rules decide what comes next (``_apply_rules``); the last failed attempt
+    3. A hand-over call marked done books the branch appointment (``booking``:
+       ``{"branch": id, "slot_start": datetime}``) through apps.appointments in this same
+       transaction, so a slot taken meanwhile leaves nothing recorded.
+    4. The retry rules decide what comes next (``_apply_rules``); the last failed attempt
        queues the fall-back SMS once; a draw invitation accepted queues its details by SMS.
     """
     now = now or timezone.now()
@@ -379,12 +382,26 @@ def target_record_disposition(
     )
     if len(notes) > 5_000:
         errors["notes"] = [_("Notes are limited to 5,000 characters.")]
+    needs_booking = campaign.kind == Kind.HANDOVER and disposition == Disposition.DONE
+    if needs_booking and not (booking and booking.get("branch") and booking.get("slot_start")):
+        errors["slot"] = [_("Book the hand-over appointment before finishing the call.")]
     if errors:
         raise ValidationFailed(details=errors)
     if campaign.kind != Kind.DRAW_INVITATION or disposition != Disposition.DONE:
         answer = ""
 
     target_ensure_citizen(target=target, actor=actor)
+    appointment = None
+    if needs_booking:
+        from apps.campaigns import handover
+
+        appointment = handover.book(
+            citizen=target.citizen,
+            branch_id=booking["branch"],
+            slot_start=booking["slot_start"],
+            actor=actor,
+            now=now,
+        )
     phone = target.phones[0] if target.phones else ""
     contact = _log_contact(
         target=target,
@@ -393,7 +410,7 @@ def target_record_disposition(
         notes=notes,
         phone=phone,
         callback_at=callback_at,
-        booked=bool(appointment_ref),
+        appointment=appointment,
         now=now,
     )
     target.attempts += 1
@@ -410,7 +427,7 @@ def target_record_disposition(
         answer=answer,
         notes=notes,
         contact=contact,
-        appointment_ref=appointment_ref or "",
+        appointment_ref=appointment.reference if appointment is not None else "",
     )
     _apply_rules(
         target=target,
@@ -501,14 +518,14 @@ def _apply_rules(*, target: Target, attempt: Attempt, actor, callback_mine: bool
         fallback_sms_queue(target=target, actor=actor, now=now)
 
 
-def _log_contact(*, target, actor, disposition, notes, phone, callback_at, booked: bool, now):
+def _log_contact(*, target, actor, disposition, notes, phone, callback_at, appointment, now):
     from apps.contacts.models import Channel, Outcome
     from apps.contacts.services import contact_log
 
     campaign = target.campaign
     if disposition in REACHED:
         outcome = {
-            Disposition.DONE: Outcome.APPOINTMENT_BOOKED if booked else Outcome.RESOLVED,
+            Disposition.DONE: Outcome.APPOINTMENT_BOOKED if appointment is not None else Outcome.RESOLVED,
             Disposition.REFUSED: Outcome.RESOLVED,
             Disposition.CALLBACK: Outcome.CALLBACK_SCHEDULED,
         }[disposition]
@@ -530,6 +547,7 @@ def _log_contact(*, target, actor, disposition, notes, phone, callback_at, booke
         answered_at=answered_at,
         callback_at=callback_at if disposition == Disposition.CALLBACK else None,
         callback_list=False,
+        appointment=appointment,
         now=now,
     )
 

@@ -362,6 +362,19 @@ def _render_call(request, campaign, target, *, form=None, phone_form=None, addre
                 "field_items": sorted((target.fields or {}).items()),
             }
         )
+        if campaign.kind == Kind.HANDOVER:
+            from apps.campaigns import handover
+
+            branch = request.GET.get("branch") or ""
+            context.update(
+                {
+                    "handover_branches": handover.branches(),
+                    "handover_branch": branch,
+                    "handover_slots": handover.slots(
+                        branch_id=branch if branch.isdigit() else None, now=timezone.now()
+                    ),
+                }
+            )
     return render(request, "campaigns/call.html", context, status=status)
 
 
@@ -405,11 +418,15 @@ def target_disposition(request, target_id: int):
                 callback_mine=bool(data.get("callback_mine")),
                 answer=data.get("answer") or "",
                 do_not_call=bool(data.get("do_not_call")),
+                booking=_booking(data.get("slot") or ""),
             )
         except ValidationFailed as failure:
             _errors_to_form(form, failure)
         except ApplicationError as error:
-            return render_error(request, error)
+            if target.campaign.kind != Kind.HANDOVER or target.claimed_by_id != request.user.pk:
+                return render_error(request, error)
+            form.add_error("slot", str(error.message))  # the slot was taken meanwhile, say
+            return _render_call(request, target.campaign, target, form=form, status=error.status)
         else:
             messages.success(
                 request,
@@ -419,6 +436,13 @@ def target_disposition(request, target_id: int):
     if target.claimed_by_id != request.user.pk:
         return render_error(request, ValidationFailed(_("This citizen's call is not yours to record.")))
     return _render_call(request, target.campaign, target, form=form, status=400)
+
+
+def _booking(value: str) -> dict | None:
+    from apps.campaigns import handover
+
+    choice = handover.parse_choice(value)
+    return {"branch": choice[0], "slot_start": choice[1]} if choice else None
 
 
 @login_required
