@@ -511,7 +511,8 @@ def targets_add_from_filters(*, campaign: Campaign, filters: dict, actor, now=No
 
     _check_open(campaign)
     rows = []
-    for citizen in citizens_matching(**filters):
+    criteria = {k: v for k, v in filters.items() if v not in (None, "")}
+    for citizen in citizens_matching(**criteria):
         phones = [str(p.number) for p in citizen.phones.all()]
         if not phones:
             continue
