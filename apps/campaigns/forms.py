@@ -16,6 +16,13 @@ class CampaignForm(forms.Form):
     name_ar = forms.CharField(label=_("Name in Arabic"), max_length=200)
     name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    purpose = forms.ModelChoiceField(
+        label=_("Purpose in the contact log"),
+        queryset=None,
+        required=False,
+        empty_label=_("As the kind of campaign"),
+        help_text=_("Every call of the campaign is logged as a contact with this purpose."),
+    )
     starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
     calling_days = forms.TypedMultipleChoiceField(
@@ -54,6 +61,12 @@ class CampaignForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, **kwargs):
+        from apps.contacts.selectors import active_purposes
+
+        super().__init__(*args, **kwargs)
+        self.fields["purpose"].queryset = active_purposes()
 
 
 class ImportForm(forms.Form):

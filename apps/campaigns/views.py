@@ -61,8 +61,9 @@ def campaign_create(request):
         return render_error(request, error)
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if not (k == "purpose" and v is None)}
         try:
-            campaign = services.campaign_create(actor=request.user, **form.cleaned_data)
+            campaign = services.campaign_create(actor=request.user, **data)
         except ValidationFailed as failure:
             _errors_to_form(form, failure)
         else:
@@ -83,6 +84,8 @@ def campaign_edit(request, campaign_id: int):
     form = CampaignForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        if "purpose" in changed and changed["purpose"] is None:
+            changed.pop("purpose")  # "as the kind" keeps the purpose it has
         try:
             services.campaign_update(campaign=campaign, actor=request.user, **changed)
         except ValidationFailed as failure:

@@ -156,3 +156,32 @@ def test_a_new_campaign_through_the_form(supervisor, login):
     )
     assert response.status_code == 400
     assert 'data-testid="error-ends_on"' in response.content.decode()
+
+
+def test_the_form_creates_a_draft_with_the_purpose_chosen(supervisor, login):
+    from apps.campaigns.models import Campaign
+    from apps.contacts.selectors import purpose_by_code
+
+    client = login(supervisor)
+    response = client.post(
+        "/campaigns/new/",
+        {
+            "name_ar": "حملة مخصصة",
+            "kind": "custom",
+            "purpose": purpose_by_code("request_status").pk,
+            "starts_on": "2026-07-01",
+            "ends_on": "2026-07-31",
+            "calling_days": ["6", "0", "1"],
+            "calling_opens": "09:00",
+            "calling_closes": "17:00",
+            "max_attempts": "2",
+            "min_gap_minutes": "30",
+        },
+    )
+    campaign = Campaign.objects.get()
+    assert response.status_code == 302
+    assert (campaign.status, campaign.purpose.code, campaign.calling_days) == (
+        "draft",
+        "request_status",
+        [6, 0, 1],
+    )
