@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("apps.contacts.api_urls")),
     path("uyc/", include("apps.escalations.api_urls")),
     path("", include("apps.appointments.api_urls")),
+    path("", include("apps.campaigns.api_urls")),
 ]
 
 urlpatterns = [
@@ -39,6 +40,7 @@ urlpatterns = [
     path("notifications/", include("apps.notifications.urls")),
     path("appointments/", include("apps.appointments.urls")),
     path("portal/appointments/", include("apps.appointments.public_urls")),
+    path("campaigns/", include("apps.campaigns.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("", include("apps.contacts.urls")),
     path("", include("apps.core.urls")),

@@ -59,6 +59,10 @@ _CITIZEN_MESSAGES = frozenset({"notifications.view_citizen_messages"})
 _OUTBOX = frozenset({"notifications.view_outbox", "notifications.resend_notification"})
 # The deadlines dashboard (apps/sla): every department's figures, for those who watch them.
 _SLA_DASHBOARD = frozenset({"sla.view_sla_dashboard"})
+# Outbound campaigns (apps/campaigns): agents work the call lists; supervisors also set up
+# campaigns, start and pause them, and read their figures.
+_CAMPAIGN_CALLS = frozenset({"campaigns.work_campaign"})
+_CAMPAIGN_DESK = frozenset({"campaigns.work_campaign", "campaigns.manage_campaign"})
 # Appointments (apps/appointments): agents book from the console; the front desk checks
 # citizens in and records walk-ins; supervisors see the figures and close branches.
 _APPOINTMENT_BOOKING = frozenset({"appointments.book_appointment"})
@@ -85,6 +89,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | _TICKET_DESK
     | _CITIZEN_DESK
     | _CITIZEN_MESSAGES
+    | _CAMPAIGN_CALLS
     | _ESCALATE
     | _APPOINTMENT_BOOKING,
     Role.SUPERVISOR: frozenset(
@@ -95,6 +100,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | _CITIZEN_MESSAGES
     | _OUTBOX
     | _SLA_DASHBOARD
+    | _CAMPAIGN_DESK
     | _ESCALATE
     | _APPOINTMENT_BOOKING
     | _APPOINTMENT_DESK

@@ -25,7 +25,7 @@ from apps.contacts.models import (
 )
 from apps.core import confidentiality
 from apps.core.choices import choice_label
-from apps.core.errors import ValidationFailed
+from apps.core.errors import NotFound, ValidationFailed
 from apps.core.templatetags.dates import format_day, format_moment
 from apps.core.text import latin_digits
 
@@ -678,3 +678,15 @@ def messages_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> l
         )
         for row in rows
     ]
+
+
+def purpose_by_code(code: str) -> Purpose:
+    """A purpose of the managed taxonomy by its code (another app logging contacts under it)."""
+    purpose = Purpose.objects.filter(code=code).first()
+    if purpose is None:
+        raise NotFound()
+    return purpose
+
+
+def active_purposes() -> QuerySet[Purpose]:
+    return Purpose.objects.filter(is_active=True).order_by("order", "code")

@@ -169,6 +169,7 @@ def contact_log(
     sms_quick_answers: Sequence[QuickAnswer] = (),
     completes_callback: Callback | None = None,
     appointment=None,
+    callback_list: bool = True,
     now: datetime | None = None,
 ) -> Contact:
     """Log a contact the agent handled, with its purpose and outcome.
@@ -183,6 +184,8 @@ def contact_log(
        (``{"kind", "subject"}``) with this contact's channel, citizen and notes, in this
        same transaction; appointment booked → the ``appointment`` booked from the console
        is linked to this contact; the quick answers given (and those to text later) are recorded.
+       ``callback_list=False`` records the promised callback on the contact only: a caller
+       that keeps its own call list (an outbound campaign) brings the citizen back itself.
     """
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
@@ -266,7 +269,7 @@ def contact_log(
 
     if outcome == Outcome.REFERRED:
         _follow_up_open(contact=contact, actor=actor)
-    if outcome == Outcome.CALLBACK_SCHEDULED:
+    if outcome == Outcome.CALLBACK_SCHEDULED and callback_list:
         number = callback_number or caller_number or _primary_number(citizen)
         _callback_schedule(contact=contact, due_at=callback_at, number=number, assigned_to=actor)
     _record_quick_answers(contact=contact, given=quick_answers, to_text=sms_quick_answers, actor=actor)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "apps.contacts",
     "apps.escalations",
     "apps.appointments",
+    "apps.campaigns",
 ]
 
 MIDDLEWARE = [
@@ -337,6 +338,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # grace period, every ten minutes.
     "appointments.remind": {"task": "appointments.remind", "schedule": crontab(minute=5, hour="8-20")},
     "appointments.mark_no_shows": {"task": "appointments.mark_no_shows", "schedule": 600.0},
+    # Campaigns: targets held by an agent for over 30 minutes go back on the call list.
+    "campaigns.release_stale": {"task": "campaigns.release_stale", "schedule": 300.0},
 }
 
 PHONENUMBER_DEFAULT_REGION = "BH"
