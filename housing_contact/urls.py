@@ -32,6 +32,7 @@ urlpatterns = [
     path("portal/", include("apps.portal.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("api/v1/", include((api_v1, "api"))),
+    path("", include("apps.chat.urls")),
     path("", include("apps.contacts.urls")),
     path("", include("apps.core.urls")),
 ]

@@ -56,6 +56,9 @@ _CITIZEN_DESK = frozenset({"citizens.add_citizen", "citizens.change_citizen", "c
 # itself, and resending a failed message, are for supervisors and administrators.
 _CITIZEN_MESSAGES = frozenset({"notifications.view_citizen_messages"})
 _OUTBOX = frozenset({"notifications.view_outbox", "notifications.resend_notification"})
+# Live chat (apps/chat): agents answer chats; supervisors also watch and take over any chat.
+_CHAT = frozenset({"chat.use_chat_workspace"})
+_CHAT_SUPERVISE = frozenset({"chat.use_chat_workspace", "chat.supervise_chat"})
 # The deadlines dashboard (apps/sla): every department's figures, for those who watch them.
 _SLA_DASHBOARD = frozenset({"sla.view_sla_dashboard"})
 
@@ -64,7 +67,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | _TICKET_DESK
     | _CITIZEN_DESK
     | _CITIZEN_MESSAGES
-    | _ESCALATE,
+    | _ESCALATE
+    | _CHAT,
     Role.SUPERVISOR: frozenset(
         {"accounts.use_agent_console", "accounts.view_supervisor_dashboard", "accounts.view_citizen_identity"}
     )
@@ -73,7 +77,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | _CITIZEN_MESSAGES
     | _OUTBOX
     | _SLA_DASHBOARD
-    | _ESCALATE,
+    | _ESCALATE
+    | _CHAT_SUPERVISE,
     Role.DEPARTMENT_OFFICER: frozenset(
         {
             "accounts.work_department_queue",

@@ -632,3 +632,18 @@ def messages_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> l
         )
         for row in rows
     ]
+
+
+def active_purposes() -> QuerySet[Purpose]:
+    """The purposes a form offers (the live chat's topics among them), in their order."""
+    return Purpose.objects.filter(is_active=True).order_by("order", "code")
+
+
+def purpose_by_code(*, code: str) -> Purpose | None:
+    return Purpose.objects.filter(code=str(code or "")[:40], is_active=True).first()
+
+
+def quick_answers_for(*, purpose_id: int | None) -> list[QuickAnswer]:
+    if not purpose_id:
+        return []
+    return list(QuickAnswer.objects.filter(purpose_id=purpose_id, is_active=True).order_by("order", "id"))
