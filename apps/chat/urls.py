@@ -14,6 +14,7 @@ urlpatterns = [
     path("portal/chat/t/<str:token>/", views.transcript, name="transcript"),
     path("chat/files/<int:message_id>/", views.attachment, name="attachment"),
     # The agents' and supervisors' side.
+    path("chat/healthz", views.health, name="health"),
     path("chat/", views.workspace, name="workspace"),
     path("chat/availability/", views.availability, name="availability"),
     path("chat/<int:chat_id>/side/", views.side, name="side"),

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
 from django.http import FileResponse, Http404, JsonResponse
@@ -26,7 +25,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.chat import conf, selectors, services, tokens, video
-from apps.chat.models import Chat, ChatMessage, VideoCall
+from apps.chat.models import ChatMessage, VideoCall
 from apps.citizens import selectors as citizen_selectors
 from apps.citizens import timeline
 from apps.contacts import selectors as contact_selectors
@@ -452,9 +451,19 @@ def video_action(request, call_id: int, action: str):
     return redirect("chat:video_list")
 
 
-def is_chat_status(value: str) -> bool:
-    return value in Chat.Status.values
+@never_cache
+@require_GET
+def health(request):
+    """The chat server's own check: a message goes round the channel layer (Redis)."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
 
-
-def portal_settings() -> dict:
-    return {"ws_port": conf.ws_port(), "base": settings.HOUSING_PUBLIC_BASE_URL}
+    layer = get_channel_layer()
+    try:
+        name = async_to_sync(layer.new_channel)("health.")
+        async_to_sync(layer.send)(name, {"type": "health.ping"})
+        received = async_to_sync(layer.receive)(name)
+    except Exception as exc:  # Redis down or misconfigured: say so, never a 500 page
+        return JsonResponse({"status": "down", "channel_layer": exc.__class__.__name__}, status=503)
+    ok = received.get("type") == "health.ping"
+    return JsonResponse({"status": "ok" if ok else "down"}, status=200 if ok else 503)
