@@ -385,8 +385,12 @@ def chat_end_by_agent(*, chat_id: int, actor, now: datetime | None = None) -> Ch
 
 
 def _ensure_holder(chat: Chat, actor) -> None:
+    """Only the agent holding a chat acts on it; to anyone who may not even read it, the
+    chat does not exist (a supervisor takes it over first)."""
     if chat.agent_id == actor.pk:
         return
+    if not can_supervise(actor):
+        raise NotFound(_("This chat does not exist."), code="chat_not_found")
     raise PermissionDenied(_("This chat is not yours."), code="not_your_chat")
 
 

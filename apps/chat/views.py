@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -51,7 +52,11 @@ def _data(request) -> dict:
     return request.POST.dict()
 
 
-def _language(request) -> str:
+def _language(request, data: dict | None = None) -> str:
+    """The panel sends its page's language (the embedded frame's may differ from the cookie)."""
+    asked = (data or {}).get("language")
+    if asked in ("ar", "en"):
+        return asked
     return translation.get_language() if translation.get_language() in ("ar", "en") else "ar"
 
 
@@ -76,6 +81,9 @@ def _limit_starts(request) -> None:
 def panel(request):
     """The chat panel: on the portal, or (``?embed=1``) framed by the ministry's web site."""
     embedded = request.GET.get("embed") == "1"
+    if request.GET.get("lang") in ("ar", "en"):  # the snippet says the host page's language
+        translation.activate(request.GET["lang"])
+        request.LANGUAGE_CODE = request.GET["lang"]
     response = render(
         request,
         "chat/embed.html" if embedded else "chat/panel.html",
@@ -97,6 +105,7 @@ def panel(request):
 @require_POST
 def start(request):
     data = _data(request)
+    translation.activate(_language(request, data))
     try:
         _limit_starts(request)
         chat = services.chat_start(
@@ -105,7 +114,7 @@ def start(request):
             cpr=data.get("cpr", ""),
             email=data.get("email", ""),
             purpose_code=data.get("purpose", ""),
-            language=_language(request),
+            language=_language(request, data),
         )
     except ApplicationError as error:
         return _error(error)
@@ -116,6 +125,7 @@ def start(request):
 @require_POST
 def leave_message(request):
     data = _data(request)
+    translation.activate(_language(request, data))
     try:
         _limit_starts(request)
         chat = services.chat_leave_message(
@@ -125,7 +135,7 @@ def leave_message(request):
             email=data.get("email", ""),
             purpose_code=data.get("purpose", ""),
             body=data.get("body", ""),
-            language=_language(request),
+            language=_language(request, data),
         )
     except ApplicationError as error:
         return _error(error)
@@ -208,6 +218,7 @@ def attachment(request, message_id: int):
 @require_POST
 def video_request(request):
     data = _data(request)
+    translation.activate(_language(request, data))
     try:
         _limit_starts(request)
         call = video.video_request(
@@ -216,7 +227,7 @@ def video_request(request):
             cpr=data.get("cpr", ""),
             purpose_code=data.get("purpose", ""),
             preferred_time=data.get("preferred_time", ""),
-            language=_language(request),
+            language=_language(request, data),
         )
     except ApplicationError as error:
         return _error(error)
@@ -255,6 +266,7 @@ def workspace(request):
 @require_POST
 def availability(request):
     data = _data(request)
+    translation.activate(_language(request, data))
     try:
         max_chats = int(data["max_chats"]) if str(data.get("max_chats") or "").strip() else None
     except ValueError:
@@ -294,6 +306,7 @@ def side(request, chat_id: int):
 
 def _staff_action(request, chat_id: int, action):
     data = _data(request)
+    translation.activate(_language(request, data))
     try:
         chat = action(data)
     except ApplicationError as error:
@@ -365,6 +378,13 @@ def open_ticket(request, chat_id: int):
 @supervisor_required
 @require_POST
 def take_over(request, chat_id: int):
+    if request.content_type != "application/json":  # the live view's button: go and answer it
+        try:
+            services.chat_take_over(chat_id=chat_id, actor=request.user)
+        except ApplicationError as error:
+            messages.error(request, str(error.message))
+            return redirect("chat:supervisor")
+        return redirect("chat:workspace")
     return _staff_action(
         request, chat_id, lambda d: services.chat_take_over(chat_id=chat_id, actor=request.user)
     )
@@ -422,9 +442,6 @@ def _when(value: str) -> datetime | None:
 @workspace_required
 @require_POST
 def video_action(request, call_id: int, action: str):
-    from django.contrib import messages
-    from django.shortcuts import redirect
-
     data = request.POST
     try:
         if action == "schedule":
