@@ -7,6 +7,7 @@
 | HOUSING_CHAT_MESSAGES_PER_MINUTE | 30 | messages one connection may send in a minute |
 | HOUSING_CHAT_STARTS_PER_HOUR | 10 | chats (and left messages) one address may start in an hour |
 | HOUSING_CHAT_HANDLING_MINUTES | 6 | mean chat length used for the expected wait before today has its own |
+| HOUSING_CHAT_OPEN_ALWAYS | False | chat staffed round the clock (else the business calendar's working hours) |
 | HOUSING_CHAT_WS_PORT | 0 | the websocket port when it is not the page's (0: same origin) |
 | HOUSING_VIDEO_MEETING_URL | https://meet.housing.gov.bh/{room} | the meeting service; {room} is replaced |
 | HOUSING_CHAT_EMBED_ORIGINS | [] | web sites allowed to frame the embeddable panel |
@@ -37,6 +38,10 @@ def starts_per_hour() -> int:
 
 def handling_minutes() -> float:
     return float(_get("HOUSING_CHAT_HANDLING_MINUTES", 6))
+
+
+def open_always() -> bool:
+    return bool(_get("HOUSING_CHAT_OPEN_ALWAYS", False))
 
 
 def ws_port() -> int:

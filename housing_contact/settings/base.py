@@ -375,6 +375,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # runserver on 8000); 0 = the page's own origin (production: the proxy routes /ws/ to chat).
 HOUSING_CHAT_WS_PORT = envconfig.get_int("HOUSING_CHAT_WS_PORT", 0)
 HOUSING_CHAT_AGENT_MAX_CHATS = envconfig.get_int("HOUSING_CHAT_AGENT_MAX_CHATS", 3)
+# Staffed round the clock; otherwise chat opens in the business calendar's working hours.
+HOUSING_CHAT_OPEN_ALWAYS = envconfig.get_bool("HOUSING_CHAT_OPEN_ALWAYS", False)
 HOUSING_VIDEO_MEETING_URL = envconfig.get_str(
     "HOUSING_VIDEO_MEETING_URL", "https://meet.housing.gov.bh/{room}"
 )

@@ -2,10 +2,10 @@
  *
  * No inline script or style: everything is wired here from data- attributes, and every
  * text a person writes is put in the page with textContent (shown as text, never HTML).
- * The chat's signed token is kept in localStorage, with the id of the last message seen:
- * after a reload or a lost connection the panel says hello again with that id and gets
- * exactly what it missed. Messages not yet acknowledged are sent again with the same
- * client id, which the server stores once.
+ * The chat's signed token is kept in localStorage, so a reload finds the chat again (and
+ * gets it whole); after a lost connection the panel says hello again with the id of the
+ * last message it shows and gets exactly what it missed. Messages not yet acknowledged
+ * are sent again with the same client id, which the server stores once.
  */
 (function () {
   "use strict";
@@ -19,6 +19,7 @@
   var pending = {};  // client id -> body, until the server says "ok"
   var saved = load();
   var chatStatus = "";
+  var lastId = 0;  // the last message this page shows (a reload starts from nothing)
 
   function $(sel) { return root.querySelector(sel); }
   function t(name) { return root.getAttribute("data-t-" + name) || ""; }
@@ -97,7 +98,7 @@
     }
     $("[data-role=log]").appendChild(li);
     li.scrollIntoView({block: "nearest"});
-    if (message.id > (saved.last || 0)) { saved.last = message.id; save(); }
+    if (message.id > lastId) lastId = message.id;
   }
   function cssEscape(value) { return String(value).replace(/["\\]/g, "\\$&"); }
 
@@ -148,7 +149,7 @@
     ws.onopen = function () {
       retry = 0;
       $("[data-role=status]").hidden = true;
-      ws.send(JSON.stringify({type: "hello", token: saved.token, last_id: saved.last || 0}));
+      ws.send(JSON.stringify({type: "hello", token: saved.token, last_id: lastId}));
     };
     ws.onmessage = function (event) {
       var frame;
@@ -204,6 +205,7 @@
     save();
     seen = {};
     pending = {};
+    lastId = 0;
     if (ws) { var old = ws; ws = null; old.onclose = null; old.close(); }
     $("[data-role=log]").textContent = "";
     show("prechat");
@@ -226,7 +228,7 @@
         show("left");
         return;
       }
-      saved = {token: res.body.token, last: 0};
+      saved = {token: res.body.token};
       save();
       show("conversation");
       connect();

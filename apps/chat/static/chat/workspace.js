@@ -237,7 +237,10 @@
   }
   $("[data-action=end]").addEventListener("click", function () { action("end", null); });
   $("[data-role=transfer]").addEventListener("submit", function (e) { e.preventDefault(); action("transfer", e.currentTarget, function (id) { remove(id); }); });
-  $("[data-role=ticket]").addEventListener("submit", function (e) { e.preventDefault(); action("ticket", e.currentTarget); });
+  $("[data-role=ticket]").addEventListener("submit", function (e) {
+    e.preventDefault();
+    action("ticket", e.currentTarget, function (id) { if (current === id) select(id); });  // the citizen may be on file now
+  });
   $("[data-role=close]").addEventListener("submit", function (e) {
     e.preventDefault();
     var form = e.currentTarget;
