@@ -38,6 +38,20 @@ def db(fn):
     return database_sync_to_async(fn, thread_sensitive=False)
 
 
+def _collecting(fn, kwargs):
+    with realtime.collected() as sends:
+        result = fn(**kwargs)
+    return result, list(sends)
+
+
+async def write(layer, fn, **kwargs):
+    """Call a service in a worker thread, then send what it published from this loop."""
+    result, sends = await db(_collecting)(fn, kwargs)
+    for group, payload in sends:
+        await layer.group_send(group, payload)
+    return result
+
+
 class _Base(AsyncJsonWebsocketConsumer):
     language = "ar"
 
@@ -73,12 +87,15 @@ class _Base(AsyncJsonWebsocketConsumer):
                 }
             )
 
+    def _send_limit(self) -> int:
+        return conf.messages_per_minute()
+
     def _count_send(self):
         """Messages per connection per minute: past the limit each one is refused."""
         now = time.monotonic()
         while self.sent_at and now - self.sent_at[0] > 60:
             self.sent_at.popleft()
-        if len(self.sent_at) >= conf.messages_per_minute():
+        if len(self.sent_at) >= self._send_limit():
             raise RateLimited(code="too_many_messages")
         self.sent_at.append(now)
 
@@ -103,7 +120,9 @@ class CitizenConsumer(_Base):
         with translation.override(self.language):
             if kind == "message":
                 self._count_send()
-                message = await db(services.chat_citizen_post)(
+                message = await write(
+                    self.channel_layer,
+                    services.chat_citizen_post,
                     chat_id=self.chat_id,
                     key=self.key,
                     body=content.get("body"),
@@ -111,9 +130,13 @@ class CitizenConsumer(_Base):
                 )
                 await self.send_json({"type": "ok", "client_id": message.client_id, "id": message.pk})
             elif kind == "end":
-                await db(services.chat_end_by_citizen)(chat_id=self.chat_id, key=self.key)
+                await write(
+                    self.channel_layer, services.chat_end_by_citizen, chat_id=self.chat_id, key=self.key
+                )
             elif kind == "rate":
-                await db(services.chat_rate)(
+                await write(
+                    self.channel_layer,
+                    services.chat_rate,
                     chat_id=self.chat_id,
                     key=self.key,
                     rating=content.get("rating"),
@@ -226,6 +249,10 @@ class AgentConsumer(_Base):
         self.joined.discard(chat_id)
         await self.channel_layer.group_discard(realtime.chat_group(chat_id), self.channel_name)
 
+    def _send_limit(self) -> int:
+        # An agent answers several chats on one connection: the limit is per chat held.
+        return conf.messages_per_minute() * max(1, len(self.joined))
+
     def _chat_id(self, content) -> int:
         try:
             return int(content.get("chat"))
@@ -236,7 +263,9 @@ class AgentConsumer(_Base):
         with translation.override(self.language):
             if kind == "message":
                 self._count_send()
-                message = await db(services.chat_agent_post)(
+                message = await write(
+                    self.channel_layer,
+                    services.chat_agent_post,
                     chat_id=self._chat_id(content),
                     actor=self.user,
                     body=content.get("body"),

@@ -9,6 +9,8 @@ Groups: ``chat.<id>`` (the citizen, the agent holding it, supervisors watching i
 from __future__ import annotations
 
 import logging
+import threading
+from contextlib import contextmanager
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -35,6 +37,29 @@ def _send(group: str, payload: dict) -> None:
         log.exception("chat: could not publish %s to %s", payload.get("type"), group)
 
 
+_local = threading.local()
+
+
 def publish(group: str, payload: dict) -> None:
-    """Send ``payload`` to ``group`` once the current transaction commits."""
-    transaction.on_commit(lambda: _send(group, payload))
+    """Send ``payload`` to ``group`` once the current transaction commits.
+
+    Inside ``collected()`` (a consumer calling a service from its worker thread) the sends
+    are handed back instead, and the consumer awaits them on its own event loop: one
+    less hop across threads on the path every message takes.
+    """
+    buffer = getattr(_local, "buffer", None)
+    if buffer is not None:
+        transaction.on_commit(lambda: buffer.append((group, payload)))
+    else:
+        transaction.on_commit(lambda: _send(group, payload))
+
+
+@contextmanager
+def collected():
+    """Collect what the services publish (after their commits) into the yielded list."""
+    previous = getattr(_local, "buffer", None)
+    _local.buffer = []
+    try:
+        yield _local.buffer
+    finally:
+        _local.buffer = previous
