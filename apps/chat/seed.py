@@ -48,7 +48,7 @@ def seed(stdout) -> None:
     for contact in contacts:
         citizen = contact.citizen
         rated = rng.random() < 0.62
-        rating = (rng.choice([4, 5, 5]) if rng.random() < 0.83 else rng.choice([1, 2, 3])) if rated else None
+        rating = (rng.choice([4, 5, 5]) if rng.random() < 0.80 else rng.choice([1, 2, 3])) if rated else None
         chat = Chat(
             key=tokens.new_key(),
             status=Chat.Status.CLOSED,
