@@ -145,11 +145,13 @@ class Tally:
         self.received[(message["chat"], sender)].append(message.get("client_id", ""))
 
 
-async def _citizen(port, chat_id, token, tally, stop_at, offset):
+async def _citizen(port, chat_id, token, tally, clock, offset, gate, ready):
     import websockets
 
     uri = f"ws://127.0.0.1:{port}/ws/chat/"
-    async with websockets.connect(uri, origin=f"http://127.0.0.1:{port}", max_queue=None) as ws:
+    async with gate:  # a few handshakes at a time, as browsers arriving would
+        ws = await websockets.connect(uri, origin=f"http://127.0.0.1:{port}", max_queue=None, open_timeout=60)
+    async with ws:
         await ws.send(json.dumps({"type": "hello", "token": token, "last_id": 0}))
 
         async def reader():
@@ -163,8 +165,10 @@ async def _citizen(port, chat_id, token, tally, stop_at, offset):
                     tally.errors.append(f"citizen {chat_id}: {frame.get('code')}")
 
         task = asyncio.create_task(reader())
+        ready()
+        await clock.go.wait()
         await asyncio.sleep(offset)
-        while time.monotonic() < stop_at:
+        while time.monotonic() < clock.stop_at:
             client_id = uuid.uuid4().hex
             tally.sent[(chat_id, "citizen")].add(client_id)
             await ws.send(json.dumps({"type": "message", "body": f"c|{time.time()}", "client_id": client_id}))
@@ -173,13 +177,19 @@ async def _citizen(port, chat_id, token, tally, stop_at, offset):
         task.cancel()
 
 
-async def _agent(port, cookie, tally, stop_at, offset, ready):
+async def _agent(port, cookie, tally, clock, offset, gate, ready):
     import websockets
 
     uri = f"ws://127.0.0.1:{port}/ws/chat/agent/"
-    async with websockets.connect(
-        uri, origin=f"http://127.0.0.1:{port}", additional_headers={"Cookie": cookie}, max_queue=None
-    ) as ws:
+    async with gate:
+        ws = await websockets.connect(
+            uri,
+            origin=f"http://127.0.0.1:{port}",
+            additional_headers={"Cookie": cookie},
+            max_queue=None,
+            open_timeout=60,
+        )
+    async with ws:
         chats: list[int] = []
         got_list = asyncio.Event()
 
@@ -200,8 +210,9 @@ async def _agent(port, cookie, tally, stop_at, offset, ready):
         task = asyncio.create_task(reader())
         await got_list.wait()
         ready()
+        await clock.go.wait()
         await asyncio.sleep(offset)
-        while time.monotonic() < stop_at:
+        while time.monotonic() < clock.stop_at:
             for chat_id in chats:
                 client_id = uuid.uuid4().hex
                 tally_chat[client_id] = chat_id
@@ -221,29 +232,48 @@ async def _agent(port, cookie, tally, stop_at, offset, ready):
         task.cancel()
 
 
+class Clock:
+    """Nobody sends until every client is connected; then the load runs for SECONDS."""
+
+    def __init__(self):
+        self.go = asyncio.Event()
+        self.stop_at = 0.0
+
+
 async def _load(port, chats, cookies, tally):
-    start = time.monotonic() + 2
-    stop_at = start + SECONDS
-    ready_count = 0
-    all_ready = asyncio.Event()
+    gate = asyncio.Semaphore(10)  # a few handshakes at a time, as browsers arriving would
+    clock = Clock()
+    expected = len(chats) + len(cookies)
+    connected = 0
 
     def ready():
-        nonlocal ready_count
-        ready_count += 1
-        if ready_count == len(cookies):
-            all_ready.set()
+        nonlocal connected
+        connected += 1
+        if connected == expected:
+            clock.stop_at = time.monotonic() + SECONDS
+            clock.go.set()
 
     tasks = []
     for i, cookie in enumerate(cookies.values()):
         tasks.append(
-            asyncio.create_task(_agent(port, cookie, tally, stop_at, (i % 50) * INTERVAL / 50, ready))
+            asyncio.create_task(_agent(port, cookie, tally, clock, (i % 50) * INTERVAL / 50, gate, ready))
         )
-    await asyncio.wait_for(all_ready.wait(), timeout=60)
     for i, (chat_id, token) in enumerate(chats):
         tasks.append(
-            asyncio.create_task(_citizen(port, chat_id, token, tally, stop_at, (i % 50) * INTERVAL / 50))
+            asyncio.create_task(
+                _citizen(port, chat_id, token, tally, clock, (i % 50) * INTERVAL / 50, gate, ready)
+            )
         )
+
+    async def start_anyway():  # a client that never connects must not hold the others forever
+        await asyncio.sleep(300)
+        if not clock.go.is_set():
+            clock.stop_at = time.monotonic() + SECONDS
+            clock.go.set()
+
+    watchdog = asyncio.create_task(start_anyway())
     results = await asyncio.gather(*tasks, return_exceptions=True)
+    watchdog.cancel()
     return [r for r in results if isinstance(r, Exception)]
 
 
