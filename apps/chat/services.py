@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -223,35 +223,61 @@ def message_payload(message: ChatMessage) -> dict:
     return data
 
 
+_INSERT_ONCE = """
+    INSERT INTO chat_chatmessage
+        (chat_id, sender, author_id, body, client_id, created_at,
+         attachment_name, attachment_path, attachment_type, attachment_size)
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+    ON CONFLICT (chat_id, client_id) WHERE NOT (client_id = '') DO NOTHING
+    RETURNING id
+"""
+
+
 def _store_message(
     *, chat: Chat, sender: str, body: str, client_id: str, now: datetime, author=None, attachment=None
 ) -> tuple[ChatMessage, bool]:
+    """Insert the message once per client id; return it and whether it is new.
+
+    One statement (INSERT … ON CONFLICT DO NOTHING on the partial unique index) rather than
+    a look-up and a savepoint: this is the path every message takes.
+    """
     client_id = str(client_id or "")[:64]
-    if client_id:
-        existing = ChatMessage.objects.filter(chat=chat, client_id=client_id).first()
-        if existing is not None:
-            return existing, False
-    fields = {}
-    if attachment is not None:
-        fields = {
-            "attachment_name": attachment["name"],
-            "attachment_path": attachment["path"],
-            "attachment_type": attachment["type"],
-            "attachment_size": attachment["size"],
-        }
-    try:
-        with transaction.atomic():
-            message = ChatMessage.objects.create(
-                chat=chat,
-                sender=sender,
-                author=author,
-                body=body,
-                client_id=client_id,
-                created_at=now,
-                **fields,
-            )
-    except IntegrityError:  # the same retry on two connections at once
-        return ChatMessage.objects.get(chat=chat, client_id=client_id), False
+    attachment = attachment or {}
+    message = ChatMessage(
+        chat=chat,
+        sender=sender,
+        author=author,
+        body=body,
+        client_id=client_id,
+        created_at=now,
+        attachment_name=attachment.get("name", ""),
+        attachment_path=attachment.get("path", ""),
+        attachment_type=attachment.get("type", ""),
+        attachment_size=attachment.get("size"),
+    )
+    if not client_id:
+        message.save()
+        return message, True
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_ONCE,
+            [
+                chat.pk,
+                sender,
+                author.pk if author else None,
+                body,
+                client_id,
+                now,
+                message.attachment_name,
+                message.attachment_path,
+                message.attachment_type,
+                message.attachment_size,
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:  # sent before: the stored one
+        return ChatMessage.objects.select_related("author").get(chat=chat, client_id=client_id), False
+    message.pk = row[0]
     return message, True
 
 

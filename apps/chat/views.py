@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
@@ -60,6 +61,23 @@ def _language(request, data: dict | None = None) -> str:
     return translation.get_language() if translation.get_language() in ("ar", "en") else "ar"
 
 
+def _allow_websocket(request, response, *, frame_ancestors: list[str] | None = None) -> None:
+    """Let the page's Content-Security-Policy reach the chat's websocket (and, for the
+    panel, be framed by the allowed sites).
+
+    Under django-csp the policy is amended through its response attributes; without it
+    (no site-wide policy) the panel's framing is still limited by a header of its own.
+    """
+    port = conf.ws_port()
+    if port:  # development: Daphne on another port of the same host
+        host = request.get_host().rsplit(":", 1)[0]
+        response._csp_update = {"connect-src": [f"{'wss' if request.is_secure() else 'ws'}://{host}:{port}"]}
+    if frame_ancestors is not None:
+        response._csp_replace = {"frame-ancestors": frame_ancestors}
+        if not any("csp" in name.lower() for name in settings.MIDDLEWARE):
+            response["Content-Security-Policy"] = "frame-ancestors " + " ".join(frame_ancestors)
+
+
 def _limit_starts(request) -> None:
     key = f"chat:start:{client_ip(request)}"
     cache.add(key, 0, timeout=3600)
@@ -95,9 +113,9 @@ def panel(request):
             "title": _("Live chat"),
         },
     )
-    # Only the ministry's own sites may frame the panel; the portal page is framed by none.
-    ancestors = " ".join(conf.embed_origins()) if embedded and conf.embed_origins() else "'self'"
-    response["Content-Security-Policy"] = f"frame-ancestors {ancestors}"
+    # Only the ministry's own sites may frame the panel; the portal page only this site.
+    ancestors = conf.embed_origins() if embedded and conf.embed_origins() else ["'self'"]
+    _allow_websocket(request, response, frame_ancestors=ancestors)
     return response
 
 
@@ -244,7 +262,7 @@ supervisor_required = permission_required("chat.supervise_chat", raise_exception
 @workspace_required
 def workspace(request):
     presence = selectors.presence_of(request.user)
-    return render(
+    response = render(
         request,
         "chat/workspace.html",
         {
@@ -259,6 +277,8 @@ def workspace(request):
             "is_supervisor": services.can_supervise(request.user),
         },
     )
+    _allow_websocket(request, response)
+    return response
 
 
 @login_required
