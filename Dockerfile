@@ -1,5 +1,5 @@
-# The production image: gunicorn by default; the worker and beat run the same image with
-# another command (docker-compose.yml). Settings come from the environment (.env.example).
+# The production image: gunicorn by default; the live chat (Daphne), the worker and beat run
+# the same image with another command (docker-compose.yml). Settings come from the environment (.env.example).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -36,7 +36,7 @@ RUN DEBUG=false \
  && chown -R app:app var
 
 USER app
-EXPOSE 8000
+EXPOSE 8000 8001
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["python", "-m", "housing_contact.healthcheck", "web"]
 CMD ["gunicorn", "-c", "gunicorn.conf.py"]

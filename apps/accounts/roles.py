@@ -57,6 +57,9 @@ _CITIZEN_DESK = frozenset({"citizens.add_citizen", "citizens.change_citizen", "c
 # itself, and resending a failed message, are for supervisors and administrators.
 _CITIZEN_MESSAGES = frozenset({"notifications.view_citizen_messages"})
 _OUTBOX = frozenset({"notifications.view_outbox", "notifications.resend_notification"})
+# Live chat (apps/chat): agents answer chats; supervisors also watch and take over any chat.
+_CHAT = frozenset({"chat.use_chat_workspace"})
+_CHAT_SUPERVISE = frozenset({"chat.use_chat_workspace", "chat.supervise_chat"})
 # The deadlines dashboard (apps/sla): every department's figures, for those who watch them.
 _SLA_DASHBOARD = frozenset({"sla.view_sla_dashboard"})
 # Outbound campaigns (apps/campaigns): agents work the call lists; supervisors also set up
@@ -91,7 +94,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | _CITIZEN_MESSAGES
     | _CAMPAIGN_CALLS
     | _ESCALATE
-    | _APPOINTMENT_BOOKING,
+    | _APPOINTMENT_BOOKING
+    | _CHAT,
     Role.SUPERVISOR: frozenset(
         {"accounts.use_agent_console", "accounts.view_supervisor_dashboard", "accounts.view_citizen_identity"}
     )
@@ -104,7 +108,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | _ESCALATE
     | _APPOINTMENT_BOOKING
     | _APPOINTMENT_DESK
-    | _APPOINTMENT_FIGURES,
+    | _APPOINTMENT_FIGURES
+    | _CHAT_SUPERVISE,
     Role.DEPARTMENT_OFFICER: frozenset(
         {
             "accounts.work_department_queue",

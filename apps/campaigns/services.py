@@ -55,7 +55,10 @@ _EDITABLE = (
 def _purpose_for(kind: str):
     from apps.contacts.selectors import purpose_by_code
 
-    return purpose_by_code(KIND_PURPOSES.get(kind, "other"))
+    purpose = purpose_by_code(code=KIND_PURPOSES.get(kind, "other"))
+    if purpose is None:
+        raise NotFound()
+    return purpose
 
 
 def _check_fields(values: dict) -> dict[str, list[str]]:

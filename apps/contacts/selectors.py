@@ -25,7 +25,7 @@ from apps.contacts.models import (
 )
 from apps.core import confidentiality
 from apps.core.choices import choice_label
-from apps.core.errors import NotFound, ValidationFailed
+from apps.core.errors import ValidationFailed
 from apps.core.templatetags.dates import format_day, format_moment
 from apps.core.text import latin_digits
 
@@ -680,13 +680,16 @@ def messages_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> l
     ]
 
 
-def purpose_by_code(code: str) -> Purpose:
-    """A purpose of the managed taxonomy by its code (another app logging contacts under it)."""
-    purpose = Purpose.objects.filter(code=code).first()
-    if purpose is None:
-        raise NotFound()
-    return purpose
-
-
 def active_purposes() -> QuerySet[Purpose]:
+    """The purposes a form offers (the live chat's topics among them), in their order."""
     return Purpose.objects.filter(is_active=True).order_by("order", "code")
+
+
+def purpose_by_code(*, code: str) -> Purpose | None:
+    return Purpose.objects.filter(code=str(code or "")[:40], is_active=True).first()
+
+
+def quick_answers_for(*, purpose_id: int | None) -> list[QuickAnswer]:
+    if not purpose_id:
+        return []
+    return list(QuickAnswer.objects.filter(purpose_id=purpose_id, is_active=True).order_by("order", "id"))

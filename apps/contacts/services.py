@@ -170,6 +170,7 @@ def contact_log(
     completes_callback: Callback | None = None,
     appointment=None,
     callback_list: bool = True,
+    offered_at: datetime | None = None,
     now: datetime | None = None,
 ) -> Contact:
     """Log a contact the agent handled, with its purpose and outcome.
@@ -223,7 +224,9 @@ def contact_log(
         answered_at = existing.answered_at
     else:
         answered_at = answered_at or now
-    offered_at = existing.offered_at if existing else min(answered_at or now, now)
+    # A live chat knows when it was asked for (``offered_at``); a call without a telephony
+    # record was offered when it was answered.
+    offered_at = existing.offered_at if existing else (offered_at or min(answered_at or now, now))
     ended_at = (existing.ended_at if existing else None) or ended_at or now
     for field_name, _code, reason in rule_errors(
         outcome=outcome,
@@ -286,6 +289,40 @@ def contact_log(
             now=now,
         )
     return contact
+
+
+@transaction.atomic
+def contact_message_received(
+    *,
+    channel: str,
+    received_at: datetime,
+    purpose: Purpose | None,
+    citizen=None,
+    caller_number: str = "",
+    notes: str = "",
+    ticket=None,
+    call_id: str = "",
+) -> Contact:
+    """A message a citizen left with no agent on hand (a chat out of working hours).
+
+    The message was taken in full when it arrived, so the contact is answered then; its
+    outcome is "ticket opened" when a ticket was filed for it, else empty ("not recorded
+    yet") until an agent deals with it.
+    """
+    return Contact.objects.create(
+        channel=channel,
+        citizen=citizen,
+        caller_number=caller_number,
+        purpose=purpose,
+        outcome=Outcome.TICKET_OPENED if ticket is not None else "",
+        offered_at=received_at,
+        answered_at=received_at,
+        ended_at=received_at,
+        notes=(notes or "")[:10_000],
+        ticket=ticket,
+        call_id=call_id or None,
+        recorded_via=Contact.RecordedVia.CONSOLE,
+    )
 
 
 # The ticket channel a contact's channel becomes when the contact opens a ticket.

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "apps.escalations",
     "apps.appointments",
     "apps.campaigns",
+    "channels",
+    "apps.chat",
 ]
 
 MIDDLEWARE = [
@@ -127,6 +129,30 @@ def _cache_location(url: str) -> str:
 # about twice that per call (one retry), and each use falls back to PostgreSQL (permissions,
 # sessions, rate limits: see apps/core/counters.py and README "Redis outage").
 _REDIS_TIMEOUT = envconfig.get_int("REDIS_TIMEOUT_MS", 500) / 1000
+
+
+def _channel_layer_host(url: str) -> str:
+    """channels-redis takes a redis-py URL: the embedded Redis is a unix socket."""
+    parsed = urlparse(url)
+    if parsed.scheme in ("redis+socket", "unix"):
+        return f"unix://{parsed.path}" + (f"?{parsed.query}" if parsed.query else "")
+    return url
+
+
+# Live chat (apps/chat): websockets through Django Channels, served by Daphne beside the
+# WSGI web process; messages between processes go through channels-redis on REDIS_URL.
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {
+            "hosts": [_channel_layer_host(REDIS_URL)],
+            "prefix": envconfig.get_str("HOUSING_CHAT_LAYER_PREFIX", "hc-chat"),
+            "capacity": 1000,
+            "expiry": 60,
+        },
+    }
+}
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -245,7 +271,7 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^chat/healthz$"]
 # Content-Security-Policy on every answer (django-csp): scripts, styles, fonts and images
 # from this site only; no inline script, style or event handler, no eval (htmx runs with
 # allowEval off, see base.html); no plugin, no framing, forms post here only. Bootstrap's
@@ -438,6 +464,19 @@ EMAIL_USE_TLS = envconfig.get_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = envconfig.get_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = envconfig.get_str("DEFAULT_FROM_EMAIL", "Ministry of Housing <no-reply@housing.gov.bh>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Live chat and video calls (apps/chat/conf.py lists every HOUSING_CHAT_* knob and its default).
+# The websocket port when it differs from the page's (development: Daphne on 8001 beside
+# runserver on 8000); 0 = the page's own origin (production: the proxy routes /ws/ to chat).
+HOUSING_CHAT_WS_PORT = envconfig.get_int("HOUSING_CHAT_WS_PORT", 0)
+HOUSING_CHAT_AGENT_MAX_CHATS = envconfig.get_int("HOUSING_CHAT_AGENT_MAX_CHATS", 3)
+# Staffed round the clock; otherwise chat opens in the business calendar's working hours.
+HOUSING_CHAT_OPEN_ALWAYS = envconfig.get_bool("HOUSING_CHAT_OPEN_ALWAYS", False)
+HOUSING_VIDEO_MEETING_URL = envconfig.get_str(
+    "HOUSING_VIDEO_MEETING_URL", "https://meet.housing.gov.bh/{room}"
+)
+# Sites allowed to frame the chat panel of the embeddable snippet (CSP frame-ancestors).
+HOUSING_CHAT_EMBED_ORIGINS = envconfig.get_list("HOUSING_CHAT_EMBED_ORIGINS", [])
 
 # In development, serve static files straight from the apps and packages.
 WHITENOISE_USE_FINDERS = DEBUG

@@ -31,3 +31,7 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+# Each test run its own channel-layer keys on the shared Redis (a browser test's Daphne
+# subprocess is given this run's prefix through the environment).
+if "HOUSING_CHAT_LAYER_PREFIX" not in os.environ:
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"hc-chat-test-{os.getpid()}"  # noqa: F405
