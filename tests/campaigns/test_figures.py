@@ -81,7 +81,7 @@ def test_calls_outbound_counts_each_campaign_in_its_group_and_hand_logged_calls_
     contact_log(
         actor=agent,
         channel=Channel.OUTBOUND_CALL,
-        purpose=purpose_by_code("certificates_contracts"),
+        purpose=purpose_by_code(code="certificates_contracts"),
         outcome=Outcome.RESOLVED,
         answered_at=at(5, 11),
         now=at(5, 11, 5),
@@ -89,7 +89,7 @@ def test_calls_outbound_counts_each_campaign_in_its_group_and_hand_logged_calls_
     contact_log(  # an inbound call is not an outbound call
         actor=agent,
         channel=Channel.INBOUND_CALL,
-        purpose=purpose_by_code("data_update"),
+        purpose=purpose_by_code(code="data_update"),
         outcome=Outcome.RESOLVED,
     )
     figure = selectors.outbound_calls(start=at(1, 0), end=at(1, 0, month=8))

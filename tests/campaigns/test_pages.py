@@ -168,7 +168,7 @@ def test_the_form_creates_a_draft_with_the_purpose_chosen(supervisor, login):
         {
             "name_ar": "حملة مخصصة",
             "kind": "custom",
-            "purpose": purpose_by_code("request_status").pk,
+            "purpose": purpose_by_code(code="request_status").pk,
             "starts_on": "2026-07-01",
             "ends_on": "2026-07-31",
             "calling_days": ["6", "0", "1"],
