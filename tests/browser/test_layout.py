@@ -26,7 +26,8 @@ pytestmark = pytest.mark.browser
 
 AMBIGUOUS_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b")
 
-# Elements outside the viewport, ignoring what is not shown (closed menus, the skip link).
+# Elements outside the viewport, ignoring what is not shown (closed menus, the skip link, the
+# portal's robot trap, which sits off-screen on purpose and is hidden from assistive tech).
 OUTSIDE = """() => {
   const width = document.documentElement.clientWidth;
   const out = [];
@@ -35,7 +36,7 @@ OUTSIDE = """() => {
     if (rect.width < 2 || rect.height < 2) continue;
     const style = getComputedStyle(el);
     if (style.visibility === 'hidden' || style.display === 'none') continue;
-    if (el.closest('.dropdown-menu:not(.show), .visually-hidden-focusable, .collapse:not(.show)')) continue;
+    if (el.closest('.dropdown-menu:not(.show), .visually-hidden-focusable, .collapse:not(.show), [aria-hidden=true]')) continue;
     if (rect.right > width + 1 || rect.left < -1) {
       out.push(el.tagName + '.' + el.className + ' ' + Math.round(rect.left) + '..' + Math.round(rect.right));
     }
@@ -49,7 +50,7 @@ TEXTS = """() => {
   while (walker.nextNode()) {
     const node = walker.currentNode;
     const parent = node.parentElement;
-    if (!parent || parent.closest('script, style, [lang=en], kbd, code')) continue;
+    if (!parent || parent.closest('script, style, [lang=en], kbd, code, [aria-hidden=true]')) continue;
     const text = node.textContent.trim();
     if (text && parent.getClientRects().length) texts.push(text);
   }
