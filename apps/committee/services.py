@@ -169,7 +169,7 @@ def normalize_reference(value: str) -> str:
     """``cr ٢٠٢٦ ٠٠٠١٢٣`` → ``CR-2026-000123``; anything else comes back cleaned but unparsed."""
     cleaned = "".join(latin_digits(str(value or "")).upper().split())
     cleaned = cleaned.replace("_", "-").replace(LRI, "").replace(PDI, "")  # as isolate_ltr wraps it
-    digits = "".join(ch for ch in cleaned if ch.isdigit())
+    digits = "".join(ch for ch in cleaned if "0" <= ch <= "9")  # not isdigit(): "²" is one
     if cleaned.startswith("CR") and len(digits) == 10:
         return f"CR-{digits[:4]}-{digits[4:]}"
     return cleaned

@@ -94,7 +94,7 @@ def parse(raw: str) -> ReviewNumber:
     digits = _SEPARATORS.sub("", latin_digits(str(raw or "")))
     if (
         not digits.isascii()
-        or not digits.isdigit()
+        or not digits.isdecimal()
         or not 4 + SEQUENCE_DIGITS + 1 <= len(digits) <= 4 + 9 + 1
     ):
         raise MalformedReviewNumber(details={"review_number": [MalformedReviewNumber.default_message]})
