@@ -22,6 +22,7 @@ CACHES["default"]["KEY_PREFIX"] = f"hc-test-{os.getpid()}"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+LANGUAGE_COOKIE_SECURE = False
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 HOUSING_ATTACHMENTS_ROOT = BASE_DIR / "var" / "test-private" / "attachments"  # noqa: F405
 # Mismatch answers keep their equal floor, shortened so the suite stays quick.
