@@ -439,7 +439,9 @@ def supervisor_report(*, start: datetime, end: datetime, now: datetime | None = 
 def follow_up_queue(*, viewer, department_id: int | None = None, status: str = "open") -> QuerySet[FollowUp]:
     """A department's follow-ups: an officer sees their own department's only; a supervisor
     may look at any department's."""
-    qs = FollowUp.objects.select_related("contact__purpose", "contact__agent", "citizen", "department")
+    qs = FollowUp.objects.select_related(
+        "contact__purpose", "contact__agent", "contact__ticket", "citizen", "department"
+    )
     if can_supervise(viewer) or _has(viewer, "accounts.administer"):
         if department_id:
             qs = qs.filter(department_id=department_id)
@@ -495,7 +497,7 @@ def earlier_contacts_from_number(*, number: str, viewer, limit: int = 10) -> lis
     """For a caller we cannot identify: what came from this number before."""
     rows = list(
         Contact.objects.filter(caller_number=number)
-        .select_related("purpose", "agent")
+        .select_related("purpose", "agent", "ticket")
         .order_by("-offered_at")[:limit]
     )
     for contact in rows:
