@@ -26,6 +26,7 @@ from apps.appointments import conf, notify, selectors, services
 from apps.appointments.availability import free_slots
 from apps.appointments.forms import PortalCodeForm, PortalStartForm
 from apps.appointments.models import Channel, Status
+from apps.citizens import selectors as citizen_selectors
 from apps.core import otp
 from apps.core.clients import client_ip
 from apps.core.errors import ApplicationError
@@ -40,15 +41,13 @@ def _masked(mobile: str) -> str:
 
 def _signed_in(request):
     data = request.session.get(_SIGNED_IN)
-    if not data:
+    if not data or not data.get("cpr"):
         return None, ""
     until = parse_datetime(data.get("until") or "")
     if until is None or until <= timezone.now():
         request.session.pop(_SIGNED_IN, None)
         return None, ""
-    from apps.citizens.models import Citizen
-
-    return Citizen.objects.filter(pk=data["citizen"]).first(), data.get("mobile", "")
+    return citizen_selectors.citizen_by_cpr(cpr=data.get("cpr", "")), data.get("mobile", "")
 
 
 def _choice(request):
@@ -137,6 +136,7 @@ def code(request):
     minutes = conf.get("HOUSING_APPOINTMENTS_PORTAL_SESSION_MINUTES")
     request.session[_SIGNED_IN] = {
         "citizen": citizen.pk,
+        "cpr": citizen.cpr,
         "mobile": draft["mobile"],
         "until": (timezone.now() + timedelta(minutes=minutes)).isoformat(),
     }

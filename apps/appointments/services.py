@@ -20,6 +20,7 @@ from apps.appointments.errors import (
     NoShowRestricted,
     NotReschedulable,
     ServiceNotOffered,
+    SlotRefused,
     SlotTaken,
 )
 from apps.appointments.models import (
@@ -566,16 +567,20 @@ def closure_reschedule(*, closure: BranchClosure, actor, now: datetime | None = 
                     reason=reason,
                     now=now,
                 )
-            except (SlotTaken, AlreadyBooked):
-                continue
+            except (SlotTaken, AlreadyBooked, SlotRefused):
+                continue  # taken meanwhile (or refused): try the next free slot
+            except NotReschedulable:
+                break  # attended or cancelled meanwhile: nothing to move
             result.moved.append(appointment.reference)
             done = True
             break
         if not done:
-            appointment_cancel(
-                appointment=appointment, actor=actor, reason=reason, channel="closure", now=now
-            )
-            result.cancelled.append(appointment.reference)
+            appointment.refresh_from_db(fields=["status"])
+            if appointment.status == Status.BOOKED:
+                appointment_cancel(
+                    appointment=appointment, actor=actor, reason=reason, channel="closure", now=now
+                )
+                result.cancelled.append(appointment.reference)
     return result
 
 

@@ -138,3 +138,27 @@ def test_the_no_show_command_and_tasks_run_the_same_services(catalogue, frozen):
     appointment.refresh_from_db()
     assert appointment.status == Status.NO_SHOW
     assert Appointment.objects.filter(status=Status.NO_SHOW).count() == 1
+
+
+def test_a_booking_with_no_free_slot_left_is_cancelled_and_the_citizen_told(catalogue, supervisor, frozen):
+    # Inspection campaigns are held at the head office only: closing it for the whole
+    # booking horizon leaves nowhere to move to.
+    appointment = services.appointment_book(
+        citizen=make_citizen(),
+        service=catalogue["inspection"],
+        branch=catalogue["hq"],
+        slot_start=at(8, 9, 0),
+        channel="phone",
+    )
+    closure = services.branch_closure_create(
+        branch=catalogue["hq"],
+        start_date=date(2026, 6, 7),
+        end_date=date(2026, 7, 31),
+        reason_ar="ترميم المبنى",
+        actor=supervisor,
+    )
+    result = services.closure_reschedule(closure=closure, actor=supervisor, now=NOW)
+    assert result.cancelled == [appointment.reference] and result.moved == []
+    appointment.refresh_from_db()
+    assert appointment.status == Status.CANCELLED
+    assert "ترميم المبنى" in Notification.objects.get(event="appointment.cancelled").body
