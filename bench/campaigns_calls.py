@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import threading
 import time
@@ -100,7 +101,7 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=3, help="import rounds")
     parser.add_argument("--claims", type=int, default=10_000)
     parser.add_argument("--dispositions", type=int, default=300)
     args = parser.parse_args()
@@ -116,16 +117,21 @@ def main() -> None:
     data = _csv(TARGETS)
 
     # 1. Import: 100,000 rows into a fresh campaign, each round.
-    import_seconds = []
+    import_seconds, import_cpu = [], []
     for round_no in range(args.rounds):
         campaign = _campaign(supervisor, f"bench-import-{round_no}")
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         report = imports.targets_import_file(
             campaign=campaign, data=data, actor=supervisor, filename="list.csv"
         )
         import_seconds.append(time.perf_counter() - started)
+        import_cpu.append(time.process_time() - cpu)
         assert report.added == TARGETS, report.as_dict()["summary"]
-        print(f"import round {round_no + 1}: {import_seconds[-1]:.2f} s ({report.added} targets)", flush=True)
+        print(
+            f"import round {round_no + 1}: {import_seconds[-1]:.2f} s wall, {import_cpu[-1]:.2f} s CPU of this "
+            f"process ({report.added} targets; load average {os.getloadavg()[0]:.1f})",
+            flush=True,
+        )
 
     # 2. Claims: the last imported campaign (100,000 targets), running; 20 agents at once.
     calendar = get_calendar()
@@ -212,6 +218,9 @@ def main() -> None:
         "git_commit": ld._git_commit(),
         "import_100k_seconds": [round(s, 2) for s in import_seconds],
         "import_100k_median_seconds": round(statistics.median(import_seconds), 2),
+        "import_100k_cpu_seconds_this_process": [round(s, 2) for s in import_cpu],
+        "load_average_at_end": os.getloadavg(),
+        "cpus": os.cpu_count(),
         "next_call": claims,
         "disposition": dispositions,
     }
