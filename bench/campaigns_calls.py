@@ -8,8 +8,8 @@ Targets (issue 15): importing 100,000 targets < 30 s (a CSV through
 and the COPY, in one transaction); with 20 agents on a campaign of 100,000 targets,
 "next call" p95 < 30 ms and no target handed to two agents, counted over 10,000 claims.
 
-The claims are timed at the service (``services.target_claim_next``), each agent a thread with
-its own database connection; after each claim the agent's call ends with one UPDATE that
+The claims are timed at the service (``services.target_claim_next``), each agent a process
+with its own database connection; after each claim the agent's call ends with one UPDATE that
 takes the target off the list (the disposition itself is not part of "next call" and is timed
 apart, on 300 calls, with ``--dispositions``). Figures go to bench/results/campaigns_calls.json.
 """
@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import statistics
-import threading
 import time
 from collections import Counter
 from datetime import date, timedelta
@@ -94,6 +94,39 @@ def _clean() -> None:
         cursor.execute("DELETE FROM campaigns_campaign WHERE id = ANY(%s)", [ids])
 
 
+def _agent_loop(
+    campaign_id: int, agent_id: int, when, remaining, start_gate
+) -> tuple[list[float], list[int]]:
+    """One agent: claim, end the call (one UPDATE takes the target off the list), repeat."""
+    from django.db import connection
+
+    from apps.accounts.models import User
+    from apps.campaigns import services
+    from apps.campaigns.models import Campaign
+    from apps.sla.selectors import get_calendar
+
+    campaign = Campaign.objects.get(pk=campaign_id)
+    user = User.objects.get(pk=agent_id)
+    calendar = get_calendar()
+    latencies, claimed = [], []
+    start_gate.wait()
+    while True:
+        with remaining.get_lock():
+            if remaining.value <= 0:
+                break
+            remaining.value -= 1
+        started = time.perf_counter()
+        target = services.target_claim_next(campaign=campaign, actor=user, now=when, calendar=calendar)
+        latencies.append((time.perf_counter() - started) * 1000)
+        if target is None:
+            break
+        claimed.append(target.pk)
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE campaigns_target SET status = 'done' WHERE id = %s", [target.pk])
+    connection.close()
+    return latencies, claimed
+
+
 def _percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
@@ -142,45 +175,28 @@ def main() -> None:
     when = hours.next_calling_instant(campaign, timezone.now(), calendar) + timedelta(minutes=1)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE campaigns_target")
-    latencies: list[list[float]] = [[] for _ in agents]
-    claimed: list[list[int]] = [[] for _ in agents]
-    errors: list[BaseException] = []
-    remaining = [args.claims]
-    lock = threading.Lock()
-    barrier = threading.Barrier(len(agents))
-
-    def agent_loop(index: int, user) -> None:
-        try:
-            barrier.wait()
-            while True:
-                with lock:
-                    if remaining[0] <= 0:
-                        break
-                    remaining[0] -= 1
-                started = time.perf_counter()
-                target = services.target_claim_next(
-                    campaign=campaign, actor=user, now=when, calendar=calendar
-                )
-                latencies[index].append((time.perf_counter() - started) * 1000)
-                if target is None:
-                    break
-                claimed[index].append(target.pk)
-                with connection.cursor() as cursor:  # the call ends: off the list
-                    cursor.execute("UPDATE campaigns_target SET status = 'done' WHERE id = %s", [target.pk])
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=agent_loop, args=(i, user)) for i, user in enumerate(agents)]
+    # Each agent is its own process with its own connection (threads would queue on the
+    # GIL of one client and time that instead of the claim); forked after closing ours.
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    remaining = context.Value("i", args.claims)
+    start_gate = context.Barrier(len(agents))
+    out = context.Queue()
+    processes = [
+        context.Process(target=_agent_loop, args=(campaign.pk, user.pk, when, remaining, start_gate, out))
+        for user in agents
+    ]
     started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    for process in processes:
+        process.start()
+    results = [out.get() for _ in processes]
+    for process in processes:
+        process.join()
     elapsed = time.perf_counter() - started
-    if errors:
-        raise errors[0]
+    if any(isinstance(r, str) for r in results):
+        raise RuntimeError(next(r for r in results if isinstance(r, str)))
+    latencies = [r[0] for r in results]
+    claimed = [r[1] for r in results]
     flat = [ms for per_agent in latencies for ms in per_agent]
     handed = Counter(pk for per_agent in claimed for pk in per_agent)
     doubles = sum(1 for count in handed.values() if count > 1)
