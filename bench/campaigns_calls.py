@@ -94,10 +94,16 @@ def _clean() -> None:
         cursor.execute("DELETE FROM campaigns_campaign WHERE id = ANY(%s)", [ids])
 
 
-def _agent_loop(
-    campaign_id: int, agent_id: int, when, remaining, start_gate
-) -> tuple[list[float], list[int]]:
-    """One agent: claim, end the call (one UPDATE takes the target off the list), repeat."""
+def _agent_loop(campaign_id: int, agent_id: int, when, remaining, start_gate, out) -> None:
+    """One agent: claim, end the call (one UPDATE takes the target off the list), repeat;
+    puts ``(latencies, claimed ids)`` (or the error's text) on ``out``."""
+    try:
+        out.put(_claims(campaign_id, agent_id, when, remaining, start_gate))
+    except BaseException as exc:  # reported by the parent
+        out.put(repr(exc))
+
+
+def _claims(campaign_id, agent_id, when, remaining, start_gate) -> tuple[list[float], list[int]]:
     from django.db import connection
 
     from apps.accounts.models import User
