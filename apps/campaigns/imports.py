@@ -268,19 +268,58 @@ def _cell(value) -> str:
 # ---------------------------------------------------------------- checking rows
 
 
-@lru_cache(maxsize=65_536)
+_BAHRAINI = re.compile(r"(?:\+973|00973)?([0-9]{8})")
+_SPACING = re.compile(r"[\s\-.()\u200e\u200f\u2066-\u2069]")
+_NAME_SPACES = re.compile(r"\s+")
+_PHONE_SPLIT = re.compile(r"[;,،/]")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DIGITS9 = re.compile(r"[0-9]{9}")
+
+
+@lru_cache(maxsize=16_384)
+def _bahraini_prefix_valid(prefix: str) -> bool:
+    """Whether Bahraini numbers starting with these 4 digits exist: every pattern of the
+    BH metadata is a prefix of at most 4 digits followed by free digits (8 in all), so
+    the first 4 decide (``test_the_fast_phone_check_agrees_with_phonenumbers`` keeps it
+    honest)."""
+    try:
+        normalize_phone(prefix + "0000")
+    except ValidationFailed:
+        return False
+    return True
+
+
 def _phone(value: str) -> str:
+    """E.164 of a number in a row: Bahraini 8-digit numbers (with or without +973 / 00973)
+    by the prefix table above — a 100,000-row list would otherwise spend most of its time
+    in phonenumbers — and anything else through ``normalize_phone``."""
+    compact = _SPACING.sub("", value if value.isascii() else latin_digits(value))
+    match = _BAHRAINI.fullmatch(compact)
+    if match is not None:
+        national = match.group(1)
+        if _bahraini_prefix_valid(national[:4]):
+            return "+973" + national
+        raise ValidationFailed(code="invalid_phone")
     return normalize_phone(value)
 
 
+@lru_cache(maxsize=4_096)
 def _draw_date(value: str) -> str:
     text = latin_digits(value).strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d"):
+    if _ISO_DATE.fullmatch(text):
+        return date.fromisoformat(text).isoformat()
+    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d"):
         try:
             return datetime.strptime(text, fmt).date().isoformat()
         except ValueError:
             continue
     raise ValueError(text)
+
+
+def _cpr(value: str) -> str:
+    if len(value) == 9 and value.isascii() and _DIGITS9.fullmatch(value):
+        return value
+    return normalize_cpr(value)
 
 
 def clean_row(line: int, record: dict) -> tuple[CleanRow | None, list[dict]]:
@@ -303,20 +342,25 @@ def clean_row(line: int, record: dict) -> tuple[CleanRow | None, list[dict]]:
         return None, errors
     cpr = name = ""
     try:
-        cpr = normalize_cpr(str(record.get("cpr") or ""))
+        cpr = _cpr(record.get("cpr") or "")
     except ValidationFailed:
         reject("cpr", "invalid_cpr", _("A CPR number is exactly 9 digits."))
-    name = re.sub(r"\s+", " ", str(record.get("name") or "")).strip()
+    name = record.get("name") or ""
+    name = (
+        _NAME_SPACES.sub(" ", name).strip() if "  " in name or "\t" in name or "\n" in name else name.strip()
+    )
     if not name:
         reject("name", "name_required", _("The name is required."))
     elif len(name) > 200:
         reject("name", "name_too_long", _("The name is limited to 200 characters."))
     phones: list[str] = []
     for column in PHONE_COLUMNS:
-        raw = str(record.get(column) or "").strip()
+        raw = (record.get(column) or "").strip()
         if not raw:
             continue
-        for part in re.split(r"[;,،/]", raw):
+        for part in (
+            _PHONE_SPLIT.split(raw) if ("," in raw or ";" in raw or "/" in raw or "،" in raw) else (raw,)
+        ):
             if not part.strip():
                 continue
             try:
@@ -334,7 +378,10 @@ def clean_row(line: int, record: dict) -> tuple[CleanRow | None, list[dict]]:
         reject("phone", "phone_required", _("At least one phone number is required."))
     fields = {}
     for column in FIELD_COLUMNS:
-        value = str(record.get(column) or "").strip()
+        value = record.get(column)
+        if not value:
+            continue
+        value = value.strip()
         if not value:
             continue
         if len(value) > 300:
@@ -403,9 +450,13 @@ def _add_clean(*, campaign: Campaign, rows: list[CleanRow], report: ImportReport
 
     existing = {}
     cprs = list(first)
-    for start in range(0, len(cprs), 10_000):
-        chunk = cprs[start : start + 10_000]
-        for target in Target.objects.filter(campaign=campaign, cpr__in=chunk).only("id", "cpr", "phones"):
+    # A first import into an empty campaign (the usual case) has nothing to merge with.
+    if cprs and Target.objects.filter(campaign=campaign).exists():
+        # One array parameter, not one placeholder per CPR: fast for a hundred thousand.
+        for target in Target.objects.raw(
+            "SELECT id, cpr, phones FROM campaigns_target WHERE campaign_id = %s AND cpr = ANY(%s)",
+            [campaign.pk, cprs],
+        ):
             existing[target.cpr] = target
     changed = []
     for cpr, target in existing.items():
@@ -447,7 +498,7 @@ def _add_clean(*, campaign: Campaign, rows: list[CleanRow], report: ImportReport
                 row.cpr,
                 row.name,
                 phones,
-                json.dumps(row.fields, ensure_ascii=False),
+                _json(row.fields),
                 status,
                 exclusion,
                 detail[:200],
@@ -463,31 +514,50 @@ def _add_clean(*, campaign: Campaign, rows: list[CleanRow], report: ImportReport
     report.added = len(out) - len(report.excluded)
 
 
+def _json(fields: dict) -> str:
+    return json.dumps(fields, ensure_ascii=False) if fields else "{}"
+
+
 def _opted_out(campaign: Campaign, cprs: list[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for start in range(0, len(cprs), 10_000):
-        chunk = cprs[start : start + 10_000]
-        for cpr, reason in OptOut.objects.filter(cpr__in=chunk, kind__in=[campaign.kind, ""]).values_list(
-            "cpr", "reason"
-        ):
-            found[cpr] = reason or ""
-    return found
+    if not cprs or not OptOut.objects.exists():
+        return {}
+    with connection.cursor() as cursor:
+        # One array parameter, not one placeholder per CPR: fast for a hundred thousand.
+        cursor.execute(
+            f"SELECT cpr, reason FROM {OptOut._meta.db_table} WHERE kind IN (%s, '') AND cpr = ANY(%s)",
+            [campaign.kind, cprs],
+        )
+        return {cpr: reason or "" for cpr, reason in cursor.fetchall()}
 
 
 def _wrong_numbers(numbers: set[str]) -> set[str]:
-    listed = list(numbers)
-    found: set[str] = set()
-    for start in range(0, len(listed), 10_000):
-        found.update(
-            WrongNumber.objects.filter(number__in=listed[start : start + 10_000]).values_list(
-                "number", flat=True
-            )
+    if not numbers or not WrongNumber.objects.exists():
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT number FROM {WrongNumber._meta.db_table} WHERE number = ANY(%s)", [list(numbers)]
         )
-    return found
+        return {row[0] for row in cursor.fetchall()}
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value) -> str:
+    """One value in COPY's text format (NULL is ``\\N``)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, list):  # the phones: E.164 strings need no quoting inside {…}
+        return "{" + ",".join(value) + "}"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value).translate(_COPY_ESCAPES)
 
 
 def _copy_targets(rows: list[tuple]) -> None:
-    """Write the rows with PostgreSQL's COPY: a hundred thousand targets in seconds."""
+    """Write the rows with PostgreSQL's COPY, as text built here and sent in large chunks:
+    a hundred thousand targets in a few seconds (psycopg's per-row adaptation of lists and
+    JSON would take most of the import)."""
     if not rows:
         return
     columns = (
@@ -497,8 +567,9 @@ def _copy_targets(rows: list[tuple]) -> None:
     with connection.cursor() as cursor:
         raw = cursor.cursor
         with raw.copy(f"COPY campaigns_target ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+            for start in range(0, len(rows), 5_000):
+                chunk = rows[start : start + 5_000]
+                copy.write("".join("\t".join(map(_copy_text, row)) + "\n" for row in chunk))
 
 
 # ---------------------------------------------------------------- from filters

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -183,22 +183,29 @@ def _status_label(value: str) -> str:
 
 # ---------------------------------------------------------------- the call list
 
-# One statement claims the oldest due target: the inner SELECT locks one row and skips
-# rows other agents are locking at that instant (SKIP LOCKED), so twenty agents pressing
-# "next call" together each get a different target without waiting on each other; the
-# outer UPDATE marks it claimed in the same statement. It is served by the partial index
-# target_due_queue (pending rows only).
+# One statement, one round trip: the target the agent already holds, else the oldest due
+# one. The inner SELECT locks one due row and skips rows other agents are locking at that
+# instant (SKIP LOCKED), so twenty agents pressing "next call" together each get a different
+# target without waiting on each other; the UPDATE marks it claimed in the same statement.
+# Served by the partial indexes target_claimed and target_due_queue (pending rows only).
 _CLAIM_SQL = """
-UPDATE campaigns_target SET status = 'claimed', claimed_by_id = %(agent)s, claimed_at = %(now)s
-WHERE id = (
-    SELECT id FROM campaigns_target
-    WHERE campaign_id = %(campaign)s AND status = 'pending' AND next_due_at <= %(now)s
-      AND (callback_for_id IS NULL OR callback_for_id = %(agent)s)
-    ORDER BY next_due_at, id
-    LIMIT 1
-    FOR UPDATE SKIP LOCKED
+WITH held AS (
+    SELECT * FROM campaigns_target
+    WHERE campaign_id = %(campaign)s AND status = 'claimed' AND claimed_by_id = %(agent)s
+    ORDER BY claimed_at LIMIT 1
+), claimed AS (
+    UPDATE campaigns_target SET status = 'claimed', claimed_by_id = %(agent)s, claimed_at = %(now)s
+    WHERE NOT EXISTS (SELECT 1 FROM held) AND id = (
+        SELECT id FROM campaigns_target
+        WHERE campaign_id = %(campaign)s AND status = 'pending' AND next_due_at <= %(now)s
+          AND (callback_for_id IS NULL OR callback_for_id = %(agent)s)
+        ORDER BY next_due_at, id
+        LIMIT 1
+        FOR UPDATE SKIP LOCKED
+    )
+    RETURNING *
 )
-RETURNING id
+SELECT * FROM held UNION ALL SELECT * FROM claimed
 """
 
 
@@ -210,7 +217,8 @@ def target_claim_next(
     1. The campaign must be running and ``now`` inside its calling hours.
     2. A target the agent already holds (a page reloaded, a browser closed) comes back
        first: an agent holds at most one target of a campaign at a time.
-    3. Otherwise the oldest due target is claimed in one statement (``_CLAIM_SQL``).
+    3. Otherwise the oldest due target is claimed — both in one statement (``_CLAIM_SQL``),
+       which commits on its own (or with the caller's transaction).
     Returns ``None`` when nothing is due now.
     """
     now = now or timezone.now()
@@ -222,19 +230,12 @@ def target_claim_next(
         calendar = get_calendar()
     if not hours.is_calling_time(campaign, now, calendar):
         raise Conflict(_("It is outside this campaign's calling hours."), code="outside_calling_hours")
-    held = (
-        Target.objects.filter(campaign=campaign, status=Target.Status.CLAIMED, claimed_by=actor)
-        .order_by("claimed_at")
-        .first()
-    )
-    if held is not None:
-        return held
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_CLAIM_SQL, {"agent": actor.pk, "now": now, "campaign": campaign.pk})
-        row = cursor.fetchone()
-    if row is None:
+    rows = list(Target.objects.raw(_CLAIM_SQL, {"agent": actor.pk, "now": now, "campaign": campaign.pk}))
+    if not rows:
         return None
-    return Target.objects.select_related("campaign", "citizen").get(pk=row[0])
+    target = rows[0]
+    target.campaign = campaign
+    return target
 
 
 @transaction.atomic
