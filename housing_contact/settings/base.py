@@ -122,7 +122,14 @@ CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {
-            "hosts": [_channel_layer_host(REDIS_URL)],
+            # redis-py's pools stop at 100 connections by default; a chat server with a few
+            # hundred open websockets needs more at once (group_add / group_send / receive).
+            "hosts": [
+                {
+                    "address": _channel_layer_host(REDIS_URL),
+                    "max_connections": envconfig.get_int("HOUSING_CHAT_REDIS_MAX_CONNECTIONS", 1000),
+                }
+            ],
             "prefix": envconfig.get_str("HOUSING_CHAT_LAYER_PREFIX", "hc-chat"),
             "capacity": 1000,
             "expiry": 60,
