@@ -163,6 +163,15 @@ async def _citizen(port, chat_id, token, tally, clock, offset, gate, ready):
                     tally.acked[(chat_id, "citizen")].add(frame["client_id"])
                 elif frame["type"] == "error":
                     tally.errors.append(f"citizen {chat_id}: {frame.get('code')}")
+                    if frame.get("code") == "unavailable" and frame.get("client_id") in bodies:
+                        asyncio.get_running_loop().call_later(1, resend, frame["client_id"])
+
+        bodies: dict[str, str] = {}
+
+        def resend(client_id):  # as the panel does when the server answers "unavailable"
+            asyncio.ensure_future(
+                ws.send(json.dumps({"type": "message", "body": bodies[client_id], "client_id": client_id}))
+            )
 
         task = asyncio.create_task(reader())
         ready()
@@ -171,7 +180,8 @@ async def _citizen(port, chat_id, token, tally, clock, offset, gate, ready):
         while time.monotonic() < clock.stop_at:
             client_id = uuid.uuid4().hex
             tally.sent[(chat_id, "citizen")].add(client_id)
-            await ws.send(json.dumps({"type": "message", "body": f"c|{time.time()}", "client_id": client_id}))
+            bodies[client_id] = f"c|{time.time()}"
+            await ws.send(json.dumps({"type": "message", "body": bodies[client_id], "client_id": client_id}))
             await asyncio.sleep(INTERVAL)
         await asyncio.sleep(GRACE)
         task.cancel()
@@ -205,8 +215,15 @@ async def _agent(port, cookie, tally, clock, offset, gate, ready):
                     tally.acked[(tally_chat.get(frame["client_id"]), "agent")].add(frame["client_id"])
                 elif frame["type"] == "error":
                     tally.errors.append(f"agent: {frame.get('code')}")
+                    if frame.get("code") == "unavailable" and frame.get("client_id") in sent_frames:
+                        asyncio.get_running_loop().call_later(1, resend, sent_frames[frame["client_id"]])
 
         tally_chat: dict[str, int] = {}
+        sent_frames: dict[str, str] = {}
+
+        def resend(text):
+            asyncio.ensure_future(ws.send(text))
+
         task = asyncio.create_task(reader())
         await got_list.wait()
         ready()
@@ -217,16 +234,10 @@ async def _agent(port, cookie, tally, clock, offset, gate, ready):
                 client_id = uuid.uuid4().hex
                 tally_chat[client_id] = chat_id
                 tally.sent[(chat_id, "agent")].add(client_id)
-                await ws.send(
-                    json.dumps(
-                        {
-                            "type": "message",
-                            "chat": chat_id,
-                            "body": f"a|{time.time()}",
-                            "client_id": client_id,
-                        }
-                    )
+                sent_frames[client_id] = json.dumps(
+                    {"type": "message", "chat": chat_id, "body": f"a|{time.time()}", "client_id": client_id}
                 )
+                await ws.send(sent_frames[client_id])
             await asyncio.sleep(INTERVAL)
         await asyncio.sleep(GRACE)
         task.cancel()
@@ -314,6 +325,9 @@ def main() -> None:
         lost += len(set(ids) - set(received))
         duplicated += len(received) - len(set(received))
         duplicated += len(ids) - len(set(ids))
+    if os.environ.get("HC_BENCH_DEBUG"):
+        for key, ids in sorted(stored.items()):
+            print(key, len(ids), "received", len(tally.received.get(key, [])))
     for key, ids in tally.sent.items():
         unacked += len(ids - tally.acked.get(key, set()))
     p50, p95, p99 = (_percentile(tally.latencies, f) for f in (0.5, 0.95, 0.99))

@@ -17,16 +17,27 @@ Agent → server: ``resume {chat, last_id}``, ``message {chat, body, client_id}`
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections import deque
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from apps.chat import conf, realtime, selectors, services, tokens
 from apps.chat.models import Chat
 from apps.core.errors import ApplicationError, NotFound, PermissionDenied, RateLimited, ValidationFailed
+
+log = logging.getLogger(__name__)
+
+
+class Unavailable(ApplicationError):
+    code = "unavailable"
+    status = 503
+    default_message = _("The chat is busy. Your message was not lost: it is sent again.")
+
 
 # Bigger frames are refused before parsing: a message is at most a few thousand characters.
 MAX_FRAME = 16_000
@@ -74,6 +85,9 @@ class _Base(AsyncJsonWebsocketConsumer):
             await self.handle(str(content.get("type") or ""), content)
         except ApplicationError as error:
             await self._error(error, content)
+        except Exception:  # the database or Redis failed us: say so, keep the connection
+            log.exception("chat: %s frame failed", content.get("type"))
+            await self._error(Unavailable(), content)
 
     async def _error(self, error: ApplicationError, content: dict):
         with translation.override(self.language):

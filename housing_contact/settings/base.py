@@ -145,7 +145,21 @@ CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {
-            "hosts": [_channel_layer_host(REDIS_URL)],
+            # redis-py's pools stop at 100 connections by default; a chat server with a few
+            # hundred open websockets needs more at once (group_add / group_send / receive).
+            "hosts": [
+                {
+                    "address": _channel_layer_host(REDIS_URL),
+                    "max_connections": envconfig.get_int("HOUSING_CHAT_REDIS_MAX_CONNECTIONS", 1000),
+                    # Longer than channels-redis' 5 s blocking read (BZPOPMIN): redis-py 8's
+                    # default of 5 s made every consumer idle for 5 s die of a read timeout.
+                    "socket_timeout": 30,
+                    "socket_connect_timeout": 5,
+                    # RESP2: under redis-py 8's default RESP3 channels-redis 4.3 delivered a
+                    # consumer's messages late and out of order (measured by bench/chat_load).
+                    "protocol": 2,
+                }
+            ],
             "prefix": envconfig.get_str("HOUSING_CHAT_LAYER_PREFIX", "hc-chat"),
             "capacity": 1000,
             "expiry": 60,

@@ -340,3 +340,22 @@ def test_a_closed_chat_refuses_new_messages(open_hours, agent):
         await comm.disconnect()
 
     run(scenario)
+
+
+def test_every_message_of_a_conversation_reaches_the_other_side(open_hours, agent):
+    async def scenario():
+        await db(services.agent_set_availability)(actor=agent, available=True)
+        chat, token = await db(start_chat)()
+        citizen = await citizen_socket(token)
+        await until(citizen, "messages")
+        ws, _, _ = await agent_socket(agent)
+        await until(ws, "chats")
+        for i in range(3):
+            await citizen.send_json_to({"type": "message", "body": f"c{i}", "client_id": f"c{i}"})
+            assert (await until(ws, "message", message__sender="citizen"))["message"]["body"] == f"c{i}"
+            await ws.send_json_to({"type": "message", "chat": chat.pk, "body": f"a{i}", "client_id": f"a{i}"})
+            assert (await until(citizen, "message", message__sender="agent"))["message"]["body"] == f"a{i}"
+        await citizen.disconnect()
+        await ws.disconnect()
+
+    run(scenario)

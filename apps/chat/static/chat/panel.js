@@ -176,7 +176,10 @@
         }
       } else if (frame.type === "error") {
         if (frame.code === "bad_token") { forget(); return; }
-        if (frame.client_id && frame.code !== "too_many_messages") {
+        if (frame.code === "unavailable" && pending[frame.client_id]) {  // the server was busy: again shortly
+          var again = {type: "message", body: pending[frame.client_id], client_id: frame.client_id};
+          window.setTimeout(function () { send(again); }, 3000);
+        } else if (frame.client_id && frame.code !== "too_many_messages") {
           delete pending[frame.client_id];
           var temp = root.querySelector('[data-client="' + cssEscape(frame.client_id) + '"] small');
           if (temp) temp.textContent = t("failed");
