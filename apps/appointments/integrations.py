@@ -15,7 +15,14 @@ def connect() -> None:
     notify.register_events()
     timeline.register("appointment", selectors.appointments_for_timeline)
     register(
-        NavEntry("appointments:desk", _("Front desk"), "appointments:desk", selectors.DESK_PERMISSION, 40)
+        NavEntry(
+            "appointments:desk",
+            _("Front desk"),
+            "appointments:desk",
+            selectors.DESK_PERMISSION,
+            40,
+            group="desk",
+        )
     )
     register(
         NavEntry(
@@ -24,5 +31,6 @@ def connect() -> None:
             "appointments:figures",
             selectors.FIGURES_PERMISSION,
             41,
+            group="management",
         )
     )

@@ -21,6 +21,7 @@ class CampaignsConfig(AppConfig):
                 "campaigns:list",
                 lambda user: selectors.can_work(user) or selectors.can_manage(user),
                 15,
+                group="desk",
             )
         )
 

@@ -13,13 +13,32 @@ class ChatConfig(AppConfig):
 
         notify.register_events()
         register(
-            NavEntry("chat:workspace", _("Live chat"), "chat:workspace", "chat.use_chat_workspace", order=22)
-        )
-        register(
             NavEntry(
-                "chat:supervisor", _("Live chat now"), "chat:supervisor", "chat.supervise_chat", order=23
+                "chat:workspace",
+                _("Live chat"),
+                "chat:workspace",
+                "chat.use_chat_workspace",
+                order=22,
+                group="desk",
             )
         )
         register(
-            NavEntry("chat:video", _("Video calls"), "chat:video_list", "chat.use_chat_workspace", order=24)
+            NavEntry(
+                "chat:supervisor",
+                _("Live chat now"),
+                "chat:supervisor",
+                "chat.supervise_chat",
+                order=23,
+                group="management",
+            )
+        )
+        register(
+            NavEntry(
+                "chat:video",
+                _("Video calls"),
+                "chat:video_list",
+                "chat.use_chat_workspace",
+                order=24,
+                group="desk",
+            )
         )
