@@ -201,9 +201,9 @@ def seed(stdout) -> None:
         kind = ["complaint", "inquiry", "inquiry", "maintenance", "suggestion", "complaint"][index % 6]
         subject, description = rng.choice(TOPICS[kind])
         path = PATHS[index % len(PATHS)]
-        # A real Tuesday: answered work spreads over four months; open work is recent, and
+        # A real Tuesday: closed work spreads over four months; open work is recent, and
         # only a handful (one in twenty-five) has gone past its deadline.
-        if path and path[-1] in ("responded", "closed"):
+        if path and path[-1] == "closed":
             age = timedelta(days=rng.randint(3, 120), minutes=rng.randint(0, 600))
         elif index % 25 == 0:
             age = timedelta(days=rng.randint(12, 30), minutes=rng.randint(0, 600))
