@@ -209,6 +209,8 @@ def seed(stdout) -> None:
             age = timedelta(days=rng.randint(12, 30), minutes=rng.randint(0, 600))
         elif not path:
             age = timedelta(minutes=rng.randint(5, 600))
+        elif kind in ("complaint", "maintenance"):  # first response due in 2 working days / 24 h
+            age = timedelta(hours=rng.randint(1, 20))
         else:
             age = timedelta(days=rng.randint(0, 3), minutes=rng.randint(0, 600))
         received = now - age
