@@ -201,14 +201,16 @@ def seed(stdout) -> None:
         kind = ["complaint", "inquiry", "inquiry", "maintenance", "suggestion", "complaint"][index % 6]
         subject, description = rng.choice(TOPICS[kind])
         path = PATHS[index % len(PATHS)]
-        # A real Tuesday: answered work spreads over four months; open work is recent, and
+        # A real Tuesday: closed work spreads over four months; open work is recent, and
         # only a handful (one in twenty-five) has gone past its deadline.
-        if path and path[-1] in ("responded", "closed"):
+        if path and path[-1] == "closed":
             age = timedelta(days=rng.randint(3, 120), minutes=rng.randint(0, 600))
         elif index % 25 == 0:
             age = timedelta(days=rng.randint(12, 30), minutes=rng.randint(0, 600))
         elif not path:
             age = timedelta(minutes=rng.randint(5, 600))
+        elif kind in ("complaint", "maintenance"):  # first response due in 2 working days / 24 h
+            age = timedelta(hours=rng.randint(1, 20))
         else:
             age = timedelta(days=rng.randint(0, 3), minutes=rng.randint(0, 600))
         received = now - age
