@@ -91,6 +91,7 @@ class CitizenListCreateAPI(IdempotencyMixin, APIView):
         summary="Find citizens by CPR or by any of their phone numbers",
         parameters=[OpenApiParameter("q", str, required=True, description="A CPR or a phone number.")],
         responses={200: page_schema("CitizenSearchPage", CitizenSerializer, next_field=None)},
+        operation_id="citizens_list",
     )
     def get(self, request):
         found = selectors.citizen_search(query=request.query_params.get("q", ""), viewer=request.user)

@@ -139,6 +139,7 @@ class PoolView(APIView):
             OpenApiParameter("source", str),
         ],
         responses=page_schema("ReferralPage", ReferralSerializer, next_field="next_cursor"),
+        operation_id="committee_referrals_list",
     )
     def get(self, request):
         committee = selectors.default_committee(request.user)

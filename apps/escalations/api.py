@@ -301,6 +301,7 @@ class CaseListAPI(_Management):
             OpenApiParameter("page_size", int, description="1 to 100 (default 25)."),
         ],
         responses={200: page_schema("UycCasePage", UycCaseSummarySerializer)},
+        operation_id="uyc_cases_list",
     )
     def get(self, request):
         form = QueueFilterForm(request.query_params, viewer=request.user)

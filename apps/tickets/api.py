@@ -424,6 +424,7 @@ class TicketListCreateAPI(IdempotencyMixin, APIView):
             OpenApiParameter("page_size", int, description="1 to 100 (default 25)."),
         ],
         responses={200: page_schema("TicketPage", TicketSummarySerializer)},
+        operation_id="tickets_list",
     )
     def get(self, request):
         form = TicketFilterForm(request.query_params, viewer=request.user)
