@@ -1,32 +1,48 @@
 // The console's booking panel (apps/appointments), inside the log form.
-// - Choosing the outcome "appointment booked" puts the focus on the service list.
-// - Once free slots arrive the focus goes to the first one (after the console's own
-//   after-swap focus, hence the timeout), so Enter books it.
+// - The panel is fetched only when the outcome "appointment booked" is chosen, so it never
+//   moves the agent's focus while they pick a purpose and an outcome.
+// - The console puts the focus back on the purposes after every swap; once a swap of the
+//   panel has settled, the focus goes to the service list, then to the first free slot.
 // - Once a booking is confirmed the outcome becomes "appointment booked": the hidden
 //   "appointment" input already sits inside the log form, so saving links the two.
 (function () {
   "use strict";
 
+  function chosen() {
+    var outcome = document.getElementById("outcome-appointment_booked");
+    return outcome && outcome.checked;
+  }
+
+  function openPanel() {
+    var panel = document.getElementById("appointment-panel");
+    if (panel && chosen() && window.htmx) window.htmx.trigger(panel, "appointments-open");
+  }
+
   document.addEventListener("change", function (event) {
-    var target = event.target;
-    if (target && target.name === "outcome" && target.value === "appointment_booked" && target.checked) {
-      var service = document.getElementById("appt-service");
-      if (service) window.setTimeout(function () { service.focus(); }, 0);
-    }
+    if (event.target && event.target.name === "outcome") openPanel();
   });
 
-  document.body.addEventListener("htmx:afterSwap", function (event) {
+  document.body.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail.target;
-    if (!target || target.id !== "appt-slots") return;
-    if (target.querySelector("[data-testid='appt-booked']")) {
-      var outcome = document.getElementById("outcome-appointment_booked");
-      if (outcome && !outcome.checked) {
-        outcome.checked = true;
-        outcome.dispatchEvent(new Event("change", { bubbles: true }));
-      }
+    if (!target) return;
+    if (target.id === "appointment-panel") {
+      var service = document.getElementById("appt-service");
+      if (service) service.focus();
       return;
     }
-    var first = target.querySelector("[data-testid='appt-slot']");
-    if (first) window.setTimeout(function () { first.focus(); }, 0);
+    if (target.id === "appt-slots") {
+      if (target.querySelector("[data-testid='appt-booked']")) {
+        var outcome = document.getElementById("outcome-appointment_booked");
+        if (outcome && !outcome.checked) {
+          outcome.checked = true;
+          outcome.dispatchEvent(new Event("change", { bubbles: true }));
+        }
+        return;
+      }
+      var first = target.querySelector("[data-testid='appt-slot']");
+      if (first) first.focus();
+      return;
+    }
+    openPanel();  // the workspace was redrawn with the outcome already chosen
   });
 })();
