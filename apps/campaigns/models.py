@@ -371,3 +371,8 @@ class DataChange(models.Model):
 
     def __str__(self):
         return f"{self.what} {self.at:%Y-%m-%d %H:%M}"
+
+
+# Module-level names for the OpenAPI enum overrides (settings.SPECTACULAR_SETTINGS).
+CampaignStatus = Campaign.Status
+TargetStatus = Target.Status

@@ -342,6 +342,11 @@ SPECTACULAR_SETTINGS = {
         "NotificationChannelEnum": "apps.notifications.choices.Channel.choices",
         "NotificationStateEnum": "apps.notifications.choices.State.choices",
         "NotificationLanguageEnum": "apps.notifications.choices.Language.choices",
+        "TicketKindEnum": "apps.sla.keys.KINDS",
+        "CampaignKindEnum": "apps.campaigns.models.Kind.choices",
+        "CampaignStatusEnum": "apps.campaigns.models.CampaignStatus.choices",
+        "CampaignTargetStatusEnum": "apps.campaigns.models.TargetStatus.choices",
+        "CampaignDispositionEnum": "apps.campaigns.models.Disposition.choices",
     },
 }
 
