@@ -47,7 +47,7 @@ def _names_read_by_the_code() -> set[str]:
 
 
 def test_compose_has_the_five_services_and_a_one_shot_migration(compose):
-    assert set(compose["services"]) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
+    assert set(compose["services"]) == {"postgres", "redis", "migrate", "web", "chat", "worker", "beat"}
     assert compose["services"]["migrate"]["command"][-2:] == ["migrate", "--noinput"]
 
 
@@ -62,6 +62,7 @@ def test_every_long_running_service_has_a_healthcheck(compose):
 def test_the_health_checks_are_the_right_ones(compose):
     services = compose["services"]
     assert services["web"]["healthcheck"]["test"][-2:] == ["housing_contact.healthcheck", "web"]
+    assert services["chat"]["healthcheck"]["test"][-2:] == ["housing_contact.healthcheck", "chat"]
     assert "inspect ping" in services["worker"]["healthcheck"]["test"][-1]
     assert services["beat"]["healthcheck"]["test"][-2:] == ["housing_contact.healthcheck", "beat"]
     assert "pg_isready" in services["postgres"]["healthcheck"]["test"][-1]
