@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import LineField
+
 
 class LoginForm(AuthenticationForm):
     # One message for every failure: it never says whether the username exists.
@@ -21,7 +23,7 @@ class LoginForm(AuthenticationForm):
 class TwoFactorCodeForm(forms.Form):
     """A code from the authenticator app, or a recovery code."""
 
-    code = forms.CharField(
+    code = LineField(
         label=_("Code"),
         max_length=32,
         widget=forms.TextInput(

@@ -20,6 +20,7 @@ from apps.appointments.availability import free_slots
 from apps.appointments.models import Appointment, Channel, Service
 from apps.citizens import selectors as citizen_selectors
 from apps.citizens.validation import normalize_cpr, normalize_phone
+from apps.core.api import LineField, page_schema
 from apps.core.errors import NotFound, ValidationFailed
 from apps.core.idempotency import IdempotencyMixin
 
@@ -31,18 +32,18 @@ class CanBook(permissions.BasePermission):
 
 class BranchSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField(source="display_name")
-    address = serializers.CharField()
-    map_url = serializers.CharField()
+    code = LineField()
+    name = LineField(source="display_name")
+    address = LineField()
+    map_url = LineField()
 
 
 class ServiceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField(source="display_name")
+    code = LineField()
+    name = LineField(source="display_name")
     slot_minutes = serializers.IntegerField()
-    documents = serializers.ListField(child=serializers.CharField())
+    documents = serializers.ListField(child=LineField())
     branches = serializers.SerializerMethodField()
 
     def get_branches(self, service) -> list[dict]:
@@ -51,39 +52,39 @@ class ServiceSerializer(serializers.Serializer):
 
 class SlotSerializer(serializers.Serializer):
     branch = serializers.IntegerField()
-    branch_name = serializers.CharField()
+    branch_name = LineField()
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
     free = serializers.IntegerField()
 
 
 class BookSerializer(serializers.Serializer):
-    cpr = serializers.CharField(max_length=20)
-    service = serializers.CharField(max_length=40, help_text="The service's code or id.")
-    branch = serializers.CharField(max_length=40, help_text="The branch's code or id.")
+    cpr = LineField(max_length=20)
+    service = LineField(max_length=40, help_text="The service's code or id.")
+    branch = LineField(max_length=40, help_text="The branch's code or id.")
     slot_start = serializers.DateTimeField(help_text="The slot's start, with its offset (from availability).")
-    mobile = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    mobile = LineField(max_length=30, required=False, allow_blank=True, default="")
 
 
 class RescheduleSerializer(serializers.Serializer):
     slot_start = serializers.DateTimeField()
-    branch = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    branch = LineField(max_length=40, required=False, allow_blank=True, default="")
 
 
 class CancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    reason = LineField(max_length=300, required=False, allow_blank=True, default="")
 
 
 class AppointmentSerializer(serializers.Serializer):
-    reference = serializers.CharField()
-    status = serializers.CharField()
-    service = serializers.CharField(source="service.code")
-    branch = serializers.CharField(source="branch.code")
+    reference = LineField()
+    status = LineField()
+    service = LineField(source="service.code")
+    branch = LineField(source="branch.code")
     slot_start = serializers.DateTimeField()
     slot_end = serializers.DateTimeField()
-    channel = serializers.CharField()
+    channel = LineField()
     booked_at = serializers.DateTimeField()
-    documents = serializers.ListField(source="service.documents", child=serializers.CharField())
+    documents = serializers.ListField(source="service.documents", child=LineField())
 
 
 def _valid(serializer_class, request) -> dict:
@@ -127,7 +128,7 @@ class ServicesAPI(APIView):
 
     @extend_schema(
         summary="The services, the branches offering each, and what to bring",
-        responses={200: ServiceSerializer(many=True)},
+        responses={200: page_schema("AppointmentServicePage", ServiceSerializer, next_field=None)},
     )
     def get(self, request):
         return Response({"results": ServiceSerializer(selectors.active_services(), many=True).data})

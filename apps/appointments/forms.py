@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from apps.appointments.models import Branch, ServedOutcome, Service
-from apps.core.forms import LatinDigitsCharField
+from apps.core.forms import LatinDigitsCharField, LineField
 
 _SMALL = {"class": "form-control form-control-sm"}
 _SELECT = {"class": "form-select form-select-sm"}
@@ -39,9 +39,7 @@ class ServeForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=ServedOutcome.choices, widget=forms.Select(attrs=_SELECT)
     )
-    note = forms.CharField(
-        label=_("Note"), max_length=500, required=False, widget=forms.TextInput(attrs=_SMALL)
-    )
+    note = LineField(label=_("Note"), max_length=500, required=False, widget=forms.TextInput(attrs=_SMALL))
 
 
 class RangeForm(forms.Form):
@@ -73,10 +71,8 @@ class ClosureForm(forms.Form):
         label=_("First day"), widget=forms.DateInput(attrs={**_SMALL, "type": "date"})
     )
     end_date = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={**_SMALL, "type": "date"}))
-    reason_ar = forms.CharField(
-        label=_("Reason in Arabic"), max_length=200, widget=forms.TextInput(attrs=_SMALL)
-    )
-    reason_en = forms.CharField(
+    reason_ar = LineField(label=_("Reason in Arabic"), max_length=200, widget=forms.TextInput(attrs=_SMALL))
+    reason_en = LineField(
         label=_("Reason in English"), max_length=200, required=False, widget=forms.TextInput(attrs=_SMALL)
     )
 
@@ -115,8 +111,9 @@ class PortalStartForm(forms.Form):
         ),
     )
     # Left empty by people; filled in by form-filling robots.
-    website = forms.CharField(
+    website = LineField(
         required=False,
+        max_length=200,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off", "class": "visually-hidden"}),
     )
 

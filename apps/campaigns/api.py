@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from apps.campaigns import imports, selectors, services
 from apps.campaigns.models import Attempt, Campaign, Disposition, Kind, Target
+from apps.core.api import FreeTextField, LineField
 from apps.core.errors import ValidationFailed
 from apps.core.idempotency import IdempotencyMixin
 
@@ -62,8 +63,8 @@ class CampaignSerializer(serializers.ModelSerializer):
 
 
 class CampaignInSerializer(serializers.Serializer):
-    name_ar = serializers.CharField(max_length=200)
-    name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    name_ar = LineField(max_length=200)
+    name_en = LineField(max_length=200, required=False, allow_blank=True)
     kind = serializers.ChoiceField(choices=Kind.choices)
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
@@ -76,10 +77,10 @@ class CampaignInSerializer(serializers.Serializer):
     calling_closes = serializers.TimeField(required=False)
     max_attempts = serializers.IntegerField(required=False)
     min_gap_minutes = serializers.IntegerField(required=False)
-    script_ar = serializers.CharField(required=False, allow_blank=True)
-    script_en = serializers.CharField(required=False, allow_blank=True)
-    fallback_sms_ar = serializers.CharField(required=False, allow_blank=True)
-    fallback_sms_en = serializers.CharField(required=False, allow_blank=True)
+    script_ar = FreeTextField(required=False, allow_blank=True)
+    script_en = FreeTextField(required=False, allow_blank=True)
+    fallback_sms_ar = FreeTextField(required=False, allow_blank=True)
+    fallback_sms_en = FreeTextField(required=False, allow_blank=True)
 
 
 class TargetSerializer(serializers.ModelSerializer):
@@ -107,23 +108,23 @@ class TargetSerializer(serializers.ModelSerializer):
 class TargetRowSerializer(serializers.Serializer):
     """One row of a bulk add (the same columns as a file; checked by the import pipeline)."""
 
-    cpr = serializers.CharField()
-    name = serializers.CharField()
-    phone = serializers.CharField()
-    phone2 = serializers.CharField(required=False)
-    phone3 = serializers.CharField(required=False)
-    project = serializers.CharField(required=False)
-    draw_date = serializers.CharField(required=False, help_text="YYYY-MM-DD or DD/MM/YYYY")
-    draw_time = serializers.CharField(required=False)
-    place = serializers.CharField(required=False)
-    branch = serializers.CharField(required=False)
-    document = serializers.CharField(required=False)
-    notes = serializers.CharField(required=False)
+    cpr = LineField()
+    name = LineField()
+    phone = LineField()
+    phone2 = LineField(required=False)
+    phone3 = LineField(required=False)
+    project = LineField(required=False)
+    draw_date = LineField(required=False, help_text="YYYY-MM-DD or DD/MM/YYYY")
+    draw_time = LineField(required=False)
+    place = LineField(required=False)
+    branch = LineField(required=False)
+    document = LineField(required=False)
+    notes = FreeTextField(required=False)
 
 
 class DispositionInSerializer(serializers.Serializer):
     disposition = serializers.ChoiceField(choices=Disposition.choices)
-    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    notes = FreeTextField(required=False, allow_blank=True, max_length=5000)
     callback_at = serializers.DateTimeField(required=False, allow_null=True)
     callback_mine = serializers.BooleanField(required=False, default=True)
     answer = serializers.ChoiceField(choices=Target.Answer.choices, required=False, allow_blank=True)
@@ -171,9 +172,9 @@ ReportSerializer = inline_serializer(
                 "CampaignImportReject",
                 {
                     "line": serializers.IntegerField(),
-                    "field": serializers.CharField(),
-                    "code": serializers.CharField(),
-                    "reason": serializers.CharField(),
+                    "field": LineField(),
+                    "code": LineField(),
+                    "reason": LineField(),
                 },
             )
         ),
@@ -233,7 +234,7 @@ class CampaignTransition(IdempotencyMixin, APIView):
             "CampaignTransitionIn",
             {
                 "to_status": serializers.ChoiceField(choices=Campaign.Status.choices),
-                "reason": serializers.CharField(required=False),
+                "reason": LineField(required=False),
             },
         ),
         responses=CampaignSerializer,
@@ -308,7 +309,7 @@ class CampaignTargetImport(IdempotencyMixin, APIView):
         request={
             "multipart/form-data": inline_serializer(
                 "CampaignTargetFile",
-                {"file": serializers.FileField(), "encoding": serializers.CharField(required=False)},
+                {"file": serializers.FileField(), "encoding": LineField(required=False)},
             )
         },
         responses=ReportSerializer,
@@ -412,8 +413,8 @@ class OutboundCalls(APIView):
         responses=inline_serializer(
             "OutboundCallsFigure",
             {
-                "code": serializers.CharField(),
-                "month": serializers.CharField(),
+                "code": LineField(),
+                "month": LineField(),
                 "total": serializers.IntegerField(),
                 "groups": serializers.DictField(child=serializers.IntegerField()),
                 "campaigns": serializers.ListField(child=serializers.DictField()),

@@ -7,14 +7,15 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from apps.campaigns.models import DEFAULT_CALLING_DAYS, Disposition, Kind, Target
+from apps.core.forms import FreeTextField, LineField
 
 # Sunday first, as the week is read in Bahrain.
 _DAY_ORDER = [6, 0, 1, 2, 3, 4, 5]
 
 
 class CampaignForm(forms.Form):
-    name_ar = forms.CharField(label=_("Name in Arabic"), max_length=200)
-    name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
+    name_ar = LineField(label=_("Name in Arabic"), max_length=200)
+    name_en = LineField(label=_("Name in English"), max_length=200, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
     purpose = forms.ModelChoiceField(
         label=_("Purpose in the contact log"),
@@ -42,21 +43,21 @@ class CampaignForm(forms.Form):
     min_gap_minutes = forms.IntegerField(
         label=_("Minimum gap between attempts (minutes)"), min_value=0, max_value=43_200, initial=120
     )
-    script_ar = forms.CharField(
+    script_ar = FreeTextField(
         label=_("Call script in Arabic"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Placeholders: {name}, {agent}, {campaign}, {project}, {draw_date}, {place}, {branch}."),
     )
-    script_en = forms.CharField(
+    script_en = FreeTextField(
         label=_("Call script in English"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    fallback_sms_ar = forms.CharField(
+    fallback_sms_ar = FreeTextField(
         label=_("SMS after the last attempt, in Arabic"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    fallback_sms_en = forms.CharField(
+    fallback_sms_en = FreeTextField(
         label=_("SMS after the last attempt, in English"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -80,14 +81,14 @@ class ImportForm(forms.Form):
 
 class SelectForm(forms.Form):
     housing_status = forms.ChoiceField(label=_("Housing file status"), required=False)
-    service = forms.CharField(label=_("Housing service contains"), required=False, max_length=100)
+    service = LineField(label=_("Housing service contains"), required=False, max_length=100)
     applied_from = forms.DateField(
         label=_("Applied from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     applied_to = forms.DateField(
         label=_("Applied until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    area = forms.CharField(label=_("Area contains"), required=False, max_length=100)
+    area = LineField(label=_("Area contains"), required=False, max_length=100)
 
     def __init__(self, *args, **kwargs):
         from apps.citizens.models import HousingFile
@@ -114,20 +115,20 @@ class DispositionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     do_not_call = forms.BooleanField(label=_("Do not call again for this kind of campaign"), required=False)
-    slot = forms.CharField(label=_("Hand-over appointment"), required=False, max_length=80)
-    notes = forms.CharField(
+    slot = LineField(label=_("Hand-over appointment"), required=False, max_length=80)
+    notes = FreeTextField(
         label=_("Notes"), required=False, max_length=5_000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class PhoneForm(forms.Form):
-    number = forms.CharField(label=_("New number"), max_length=30)
+    number = LineField(label=_("New number"), max_length=30)
     make_primary = forms.BooleanField(label=_("Make it the primary number"), required=False, initial=True)
 
 
 class AddressForm(forms.Form):
-    flat = forms.CharField(label=_("Flat"), required=False, max_length=10)
-    building = forms.CharField(label=_("Building"), required=False, max_length=10)
-    road = forms.CharField(label=_("Road"), required=False, max_length=10)
-    block = forms.CharField(label=_("Block"), required=False, max_length=10)
-    area = forms.CharField(label=_("Area"), required=False, max_length=100)
+    flat = LineField(label=_("Flat"), required=False, max_length=10)
+    building = LineField(label=_("Building"), required=False, max_length=10)
+    road = LineField(label=_("Road"), required=False, max_length=10)
+    block = LineField(label=_("Block"), required=False, max_length=10)
+    area = LineField(label=_("Area"), required=False, max_length=100)
