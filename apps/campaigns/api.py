@@ -20,6 +20,7 @@ from apps.campaigns.models import Attempt, Campaign, Disposition, Kind, Target
 from apps.core.api import FreeTextField, LineField
 from apps.core.errors import ValidationFailed
 from apps.core.idempotency import IdempotencyMixin
+from apps.sla.api import HourMinuteField
 
 MAX_BATCH = 10_000
 
@@ -36,6 +37,9 @@ class CanWork(permissions.BasePermission):
 
 class CampaignSerializer(serializers.ModelSerializer):
     purpose = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # HH:MM, documented as such: OpenAPI's "time" format would demand seconds and an offset.
+    calling_opens = HourMinuteField()
+    calling_closes = HourMinuteField()
 
     class Meta:
         model = Campaign
