@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.campaigns.models import Campaign, OptOut, Target, WrongNumber
 from apps.citizens.validation import normalize_cpr, normalize_phone
+from apps.core import textfiles
 from apps.core.errors import Conflict, ValidationFailed
 from apps.core.text import latin_digits
 
@@ -52,7 +53,6 @@ ALIASES = {
     "المستند": "document",
     "ملاحظات": "notes",
 }
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _REQUIRED = gettext_lazy("Required.")
 
 
@@ -110,29 +110,17 @@ def read_file(data: bytes, *, filename: str = "", encoding: str | None = None) -
 
 
 def decode(data: bytes, encoding: str | None = None) -> str:
-    """UTF-8 (with or without a BOM) when the bytes are valid UTF-8, else Windows-1256."""
-    codecs = {"utf-8": "utf-8-sig", "utf8": "utf-8-sig", "windows-1256": "cp1256", "cp1256": "cp1256"}
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
-        raise _encoding_error()
-    if encoding:
-        codec = codecs.get(encoding.strip().lower())
-        if codec is None:
-            raise ValidationFailed(
-                _("Only UTF-8 and Windows-1256 files are accepted."),
-                code="file_encoding",
-                details={"encoding": [_("Use utf-8 or windows-1256.")]},
-            )
-        candidates = [codec]
-    else:
-        candidates = ["utf-8-sig", "cp1256"]
-    for codec in candidates:
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        if not _CONTROL.search(text):
-            return text
-    raise _encoding_error()
+    """The file's text (``apps.core.textfiles.decode_text``), or this app's bilingual error."""
+    try:
+        return textfiles.decode_text(data, encoding)
+    except textfiles.UnknownEncoding:
+        raise ValidationFailed(
+            _("Only UTF-8 and Windows-1256 files are accepted."),
+            code="file_encoding",
+            details={"encoding": [_("Use utf-8 or windows-1256.")]},
+        ) from None
+    except textfiles.NotText:
+        raise _encoding_error() from None
 
 
 def _encoding_error() -> ValidationFailed:

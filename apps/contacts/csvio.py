@@ -6,41 +6,26 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 
 from django.utils.translation import gettext as _
 
 from apps.contacts.validation import COLUMNS, REQUIRED_COLUMNS, RowError
+from apps.core import textfiles
 from apps.core.errors import ValidationFailed
-
-ENCODINGS = {"utf-8": "utf-8-sig", "utf8": "utf-8-sig", "windows-1256": "cp1256", "cp1256": "cp1256"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def decode(data: bytes, encoding: str | None = None) -> str:
-    """The file's text. Without an explicit ``encoding``: UTF-8 (a BOM is dropped) when the
-    bytes are valid UTF-8, else Windows-1256, the usual Arabic export encoding."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
-        raise _encoding_error()
-    if encoding:
-        codec = ENCODINGS.get(encoding.strip().lower())
-        if codec is None:
-            raise ValidationFailed(
-                _("Only UTF-8 and Windows-1256 files are accepted."),
-                code="csv_encoding",
-                details={"encoding": [_("Use utf-8 or windows-1256.")]},
-            )
-        candidates = [codec]
-    else:
-        candidates = ["utf-8-sig", "cp1256"]
-    for codec in candidates:
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        if not _CONTROL.search(text):
-            return text
-    raise _encoding_error()
+    """The file's text (``apps.core.textfiles.decode_text``), or this app's bilingual error."""
+    try:
+        return textfiles.decode_text(data, encoding)
+    except textfiles.UnknownEncoding:
+        raise ValidationFailed(
+            _("Only UTF-8 and Windows-1256 files are accepted."),
+            code="csv_encoding",
+            details={"encoding": [_("Use utf-8 or windows-1256.")]},
+        ) from None
+    except textfiles.NotText:
+        raise _encoding_error() from None
 
 
 def _encoding_error() -> ValidationFailed:
