@@ -3,10 +3,11 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Department, User
+from apps.core import admin as core_admin
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(core_admin.TextRulesMixin, DjangoUserAdmin):
     fieldsets = DjangoUserAdmin.fieldsets + (
         (_("Ministry"), {"fields": ("full_name_ar", "department", "language")}),
     )
@@ -31,6 +32,6 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(core_admin.ModelAdmin):
     list_display = ("code", "name_ar", "name_en", "head", "is_active")
     search_fields = ("code", "name_ar", "name_en")

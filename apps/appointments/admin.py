@@ -14,33 +14,34 @@ from apps.appointments.models import (
     OpeningHours,
     Service,
 )
+from apps.core import admin as core_admin
 
 
-class OpeningHoursInline(admin.TabularInline):
+class OpeningHoursInline(core_admin.TabularInline):
     model = OpeningHours
     extra = 0
 
 
-class BranchClosureInline(admin.TabularInline):
+class BranchClosureInline(core_admin.TabularInline):
     model = BranchClosure
     extra = 0
     fields = ("start_date", "end_date", "reason_ar", "reason_en")
 
 
-class OfferingInline(admin.TabularInline):
+class OfferingInline(core_admin.TabularInline):
     model = Offering
     extra = 0
 
 
 @admin.register(Branch)
-class BranchAdmin(admin.ModelAdmin):
+class BranchAdmin(core_admin.ModelAdmin):
     list_display = ("code", "name_ar", "name_en", "is_active")
     search_fields = ("code", "name_ar", "name_en")
     inlines = [OpeningHoursInline, OfferingInline, BranchClosureInline]
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(core_admin.ModelAdmin):
     list_display = (
         "code",
         "name_ar",
@@ -53,27 +54,27 @@ class ServiceAdmin(admin.ModelAdmin):
     search_fields = ("code", "name_ar", "name_en")
 
 
-class CapacityChangeInline(admin.TabularInline):
+class CapacityChangeInline(core_admin.TabularInline):
     model = CapacityChange
     extra = 0
 
 
 @admin.register(Offering)
-class OfferingAdmin(admin.ModelAdmin):
+class OfferingAdmin(core_admin.ModelAdmin):
     list_display = ("branch", "service", "counters", "is_active")
     list_filter = ("branch", "service")
     inlines = [CapacityChangeInline]
 
 
 @admin.register(BranchStaff)
-class BranchStaffAdmin(admin.ModelAdmin):
+class BranchStaffAdmin(core_admin.ModelAdmin):
     list_display = ("user", "branch")
     list_filter = ("branch",)
     autocomplete_fields = ("user",)
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(core_admin.ModelAdmin):
     list_display = ("reference", "branch", "service", "slot_start", "status", "channel")
     list_filter = ("status", "channel", "branch", "service")
     search_fields = ("reference",)

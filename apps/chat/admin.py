@@ -1,17 +1,18 @@
 from django.contrib import admin
 
 from apps.chat.models import AgentPresence, Chat, VideoCall
+from apps.core import admin as core_admin
 
 
 @admin.register(AgentPresence)
-class AgentPresenceAdmin(admin.ModelAdmin):
+class AgentPresenceAdmin(core_admin.ModelAdmin):
     list_display = ["user", "is_available", "max_chats", "changed_at"]
     fields = ["user", "max_chats"]  # availability is the agent's own switch, in the workspace
     readonly_fields = ["user"]
 
 
 @admin.register(Chat)
-class ChatAdmin(admin.ModelAdmin):
+class ChatAdmin(core_admin.ModelAdmin):
     """Read-only: chats change through the workspace, never here."""
 
     list_display = ["id", "status", "purpose", "agent", "requested_at", "answered_at", "rating"]
@@ -29,7 +30,7 @@ class ChatAdmin(admin.ModelAdmin):
 
 
 @admin.register(VideoCall)
-class VideoCallAdmin(admin.ModelAdmin):
+class VideoCallAdmin(core_admin.ModelAdmin):
     list_display = ["id", "status", "name", "scheduled_for", "started_at", "ended_at"]
     list_filter = ["status"]
 

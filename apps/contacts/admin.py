@@ -1,16 +1,17 @@
 from django.contrib import admin
 
 from apps.contacts.models import Callback, Contact, FollowUp, Purpose, QuickAnswer
+from apps.core import admin as core_admin
 from apps.core.confidentiality import ConfidentialAdminMixin
 
 
-class QuickAnswerInline(admin.StackedInline):
+class QuickAnswerInline(core_admin.StackedInline):
     model = QuickAnswer
     extra = 0
 
 
 @admin.register(Purpose)
-class PurposeAdmin(admin.ModelAdmin):
+class PurposeAdmin(core_admin.ModelAdmin):
     list_display = ("code", "name_ar", "name_en", "order", "is_active")
     list_editable = ("order", "is_active")
     search_fields = ("code", "name_ar", "name_en")
@@ -18,13 +19,13 @@ class PurposeAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuickAnswer)
-class QuickAnswerAdmin(admin.ModelAdmin):
+class QuickAnswerAdmin(core_admin.ModelAdmin):
     list_display = ("title_ar", "title_en", "purpose", "order", "is_active")
     list_filter = ("purpose", "is_active")
     search_fields = ("title_ar", "title_en", "body_ar", "body_en")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(core_admin.ModelAdmin):
     """Contacts, follow-ups and callbacks are daily work: written by the console and the
     API through services, only looked at here."""
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from apps.core import admin as core_admin
 from apps.core.confidentiality import ConfidentialAdminMixin
 from apps.notifications import events, services
 from apps.notifications.forms import MessageTemplateForm
@@ -20,7 +21,7 @@ from apps.notifications.models import MessageTemplate, Notification, Notificatio
 
 
 @admin.register(MessageTemplate)
-class MessageTemplateAdmin(admin.ModelAdmin):
+class MessageTemplateAdmin(core_admin.ModelAdmin):
     form = MessageTemplateForm
     list_display = ("event", "event_label", "channel", "language", "updated_at", "updated_by")
     list_filter = ("channel", "language", "event")
@@ -116,7 +117,7 @@ def render_preview(*, event, channel, language, subject, body) -> str:
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(core_admin.ModelAdmin):
     list_display = ("key", "opted_out", "updated_at", "updated_by")
     list_filter = ("opted_out",)
     search_fields = ("key",)
@@ -128,7 +129,7 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ConfidentialAdminMixin, admin.ModelAdmin):
+class NotificationAdmin(ConfidentialAdminMixin, core_admin.ModelAdmin):
     """Read-only: rows are written by the services and the workers, never by hand."""
 
     list_display = (

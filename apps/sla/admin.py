@@ -15,6 +15,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from apps.core import admin as core_admin
 from apps.core.errors import ApplicationError
 from apps.core.forms import FreeTextField
 from apps.sla import selectors, services
@@ -22,7 +23,7 @@ from apps.sla.clocks import TARGET_LABELS, Target
 from apps.sla.models import Closure, Holiday, Policy, PolicyVersion, ShortenedHours
 
 
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(core_admin.ModelAdmin):
     """Turn a refusal raised while saving or deleting into a message instead of an error page."""
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -296,7 +297,7 @@ class PolicyForm(forms.ModelForm):
         return data
 
 
-class PolicyVersionInline(admin.TabularInline):
+class PolicyVersionInline(core_admin.TabularInline):
     model = PolicyVersion
     extra = 0
     can_delete = False
@@ -399,7 +400,7 @@ class PolicyAdmin(ServiceAdmin):
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(admin.ModelAdmin):
+class PolicyVersionAdmin(core_admin.ModelAdmin):
     """Read-only: look a version up by the id a ticket holds."""
 
     list_display = ("id", "policy", "number", "effective_from", "retired", "created_by")

@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 
+from apps.core import admin as core_admin
 from apps.core.confidentiality import ConfidentialAdminMixin
 from apps.tickets.models import Category, Ticket, TrackingLockout
 
 
-class ChildInline(admin.TabularInline):
+class ChildInline(core_admin.TabularInline):
     model = Category
     fk_name = "parent"
     extra = 0
@@ -14,7 +15,7 @@ class ChildInline(admin.TabularInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(core_admin.ModelAdmin):
     list_display = ("code", "name_ar", "name_en", "parent", "default_department", "position", "is_active")
     list_filter = ("is_active", "parent")
     search_fields = ("code", "name_ar", "name_en")
@@ -25,7 +26,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ticket)
-class TicketAdmin(ConfidentialAdminMixin, admin.ModelAdmin):
+class TicketAdmin(ConfidentialAdminMixin, core_admin.ModelAdmin):
     """Read-only, for looking things up; every change goes through the staff pages."""
 
     list_display = ("review_number", "kind", "channel", "status", "department", "received_at")
@@ -45,7 +46,7 @@ class TicketAdmin(ConfidentialAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(TrackingLockout)
-class TrackingLockoutAdmin(admin.ModelAdmin):
+class TrackingLockoutAdmin(core_admin.ModelAdmin):
     list_display = ("at", "scope", "value")
     list_filter = ("scope",)
 
