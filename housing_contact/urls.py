@@ -5,7 +5,9 @@ from apps.core import api as core_api
 from apps.core import views as core_views
 
 # Outside a DRF view (a URL nobody routes, a failure in a middleware) the API still answers
-# in its JSON error format; other pages get Django's usual ones.
+# in its JSON error format; other pages get the bilingual ones in templates/ (400, 403, 404, 500).
+handler400 = "apps.core.api.handler400"
+handler403 = "apps.core.api.handler403"
 handler404 = "apps.core.api.handler404"
 handler500 = "apps.core.api.handler500"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.encoding import force_str
@@ -82,6 +83,35 @@ def api_server_error(request):
         error_body("server_error", _("Something went wrong on our side. Please try again shortly.")),
         status=500,
     )
+
+
+def handler400(request, exception=None):
+    """A request Django refused before any view: too large a body (``RequestDataTooBig``,
+    answered 413), too many fields, a malformed multipart body or cookie."""
+    too_large = isinstance(exception, RequestDataTooBig)
+    status = 413 if too_large else 400
+    if _is_api(request):
+        if too_large:
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+            body = error_body(
+                "request_too_large", _("The request is too large (at most %(limit)s MB).") % {"limit": limit}
+            )
+        else:
+            body = error_body("bad_request", _("The request could not be read."))
+        return JsonResponse(body, status=status)
+    from django.views.defaults import bad_request
+
+    response = bad_request(request, exception)
+    response.status_code = status
+    return response
+
+
+def handler403(request, exception=None):
+    if _is_api(request):
+        return JsonResponse(error_body("forbidden", _("You do not have permission to do this.")), status=403)
+    from django.views.defaults import permission_denied
+
+    return permission_denied(request, exception)
 
 
 def handler404(request, exception=None):

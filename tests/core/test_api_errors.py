@@ -52,3 +52,35 @@ def test_an_unexpected_failure_under_the_api_is_a_json_500(client, monkeypatch):
     assert response["Content-Type"].startswith("application/json")
     assert response.json()["code"] == "server_error"
     assert "boom" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_body_over_the_upload_limit_is_a_413_in_the_error_format(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    body = json.dumps({"review_number": "x" * (2 * 1024 * 1024), "phone_last4": "1234"})
+    client.cookies["hc_language"] = "en"
+    response = client.post("/api/v1/public/track/", body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
+    assert "1 MB" in response.json()["message"]
+
+
+@pytest.mark.django_db
+def test_a_form_over_the_upload_limit_on_a_page_is_a_bilingual_413_page(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    response = client.post("/portal/track/", {"review_number": "x" * (2 * 1024 * 1024)})
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "طلب غير صالح" in page and "Bad request" in page
+    assert 'lang="en"' in page
+
+
+@pytest.mark.django_db
+def test_an_unknown_page_is_a_bilingual_404_and_a_server_error_page_renders_without_a_request():
+    from django.template.loader import render_to_string
+    from django.test import Client
+
+    page = Client().get("/no-such-page/").content.decode()
+    assert "الصفحة غير موجودة" in page and "Page not found" in page
+    failure = render_to_string("500.html")
+    assert "حدث خطأ من جهتنا" in failure and "Something went wrong on our side" in failure
