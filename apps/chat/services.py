@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.chat import conf, realtime, selectors, tokens
+from apps.chat import conf, realtime, selectors, tokens, transcript
 from apps.chat.models import AgentPresence, Chat, ChatEvent, ChatMessage
 from apps.citizens import selectors as citizen_selectors
 from apps.citizens.validation import is_mobile, normalize_cpr, normalize_phone
@@ -499,7 +499,8 @@ def transcript_text(chat: Chat) -> str:
 def chat_open_ticket(
     *, chat_id: int, actor, kind: str, subject: str, cpr: str = "", now: datetime | None = None
 ) -> Chat:
-    """File a ticket from the chat with its transcript, and tell the citizen its review
+    """File a ticket from the chat with its transcript (in the description, and as a PDF
+    attached to the ticket), and tell the citizen its review
     number in the chat. A citizen not on file is added from the CPR (given in the pre-chat
     form, or by the agent now)."""
     from apps.tickets import services as ticket_services
@@ -545,6 +546,9 @@ def chat_open_ticket(
         contact_phone=chat.mobile,
         language=chat.language,
         now=now,
+    )
+    ticket_services.ticket_attach(
+        ticket=ticket, upload=transcript.transcript_upload(chat), actor=actor, now=now
     )
     chat.ticket = ticket
     chat.citizen = ticket.citizen

@@ -2,6 +2,8 @@
 channels-redis on the test Redis and the rows in PostgreSQL (committed: each service runs
 in a worker thread with its own connection, hence transactional tests)."""
 
+import subprocess
+
 import pytest
 from asgiref.sync import async_to_sync
 
@@ -159,6 +161,14 @@ def test_closing_records_the_live_chat_contact_with_offered_answered_and_ended_t
     run(scenario)
 
 
+def _pdf_text(attachment) -> str:
+    with attachment.file.open("rb") as handle:
+        data = handle.read()
+    return subprocess.run(
+        ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+
+
 def test_a_ticket_from_the_chat_carries_the_transcript_and_the_citizen_reads_its_review_number(
     open_hours, agent
 ):
@@ -175,6 +185,12 @@ def test_a_ticket_from_the_chat_carries_the_transcript_and_the_citizen_reads_its
         )
         ticket = await db(lambda: updated.ticket)()
         assert "الصيانة متأخرة" in ticket.description and ticket.channel == "chat"
+        attached = await db(lambda: list(ticket.attachments.all()))()
+        assert [(a.content_type, a.original_name) for a in attached] == [
+            ("application/pdf", f"chat-{chat.pk}-transcript.pdf")
+        ]
+        text = await db(_pdf_text)(attached[0])
+        assert "الصيانة متأخرة" in text and "سأفتح لك شكوى" in text
         note = await until(citizen, "message", message__sender="system")
         assert ticket.review_number in note["message"]["body"]
         closed = await db(services.chat_close)(
