@@ -142,4 +142,4 @@ def test_a_token_client_gets_errors_in_its_accounts_language(pbx_client, telepho
     arabic = pbx_client.post("/api/v1/contacts/", [1, 2], format="json")
 
     assert arabic["Content-Language"] == "ar"
-    assert "أرسل سجل تواصل واحداً ككائن JSON." in arabic.content.decode()
+    assert "أرسل سجل اتصال واحداً ككائن JSON." in arabic.content.decode()
