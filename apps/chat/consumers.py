@@ -21,8 +21,10 @@ import logging
 import time
 from collections import deque
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.db import InterfaceError, OperationalError, connection
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -50,14 +52,32 @@ def db(fn):
 
 
 def _collecting(fn, kwargs):
-    with realtime.collected() as sends:
-        result = fn(**kwargs)
-    return result, list(sends)
+    """``fn`` with what it publishes collected, in a worker thread that keeps its connection
+    as Django's request cycle would (closed when broken or past ``CONN_MAX_AGE``), without the
+    health check the cycle adds before each use: a connection that has just answered needs no
+    ``SELECT 1`` before the next frame, and that round trip was on every message. A connection
+    found broken is closed and the call made once more, which the services allow (a message is
+    stored once per client id; the rest is transactional)."""
+    try:
+        for attempt in (1, 2):
+            try:
+                with realtime.collected() as sends:
+                    result = fn(**kwargs)
+                return result, list(sends)
+            except (InterfaceError, OperationalError):
+                if attempt == 2 or (connection.connection is not None and connection.is_usable()):
+                    raise
+                connection.close()
+        raise AssertionError("unreachable")
+    finally:
+        connection.close_if_unusable_or_obsolete()
+        if connection.connection is not None and not connection.errors_occurred:
+            connection.health_check_done = True
 
 
 async def write(layer, fn, **kwargs):
     """Call a service in a worker thread, then send what it published from this loop."""
-    result, sends = await db(_collecting)(fn, kwargs)
+    result, sends = await sync_to_async(_collecting, thread_sensitive=False)(fn, kwargs)
     for group, payload in sends:
         await layer.group_send(group, payload)
     return result

@@ -293,13 +293,82 @@ def _refuse_closed(chat: Chat) -> None:
         raise Conflict(_("This chat has ended: it takes no more messages."), code="chat_closed")
 
 
-@transaction.atomic
+# The path nearly every message takes, in one statement and one round trip: insert the message
+# if the chat is open and the sender may write in it. FOR SHARE waits for a concurrent end or
+# close (which lock the row FOR UPDATE) and re-checks the chat's state after it, so no message
+# is stored after the chat has ended; the citizen's and the agent's messages don't block each
+# other. Anything else (a repeated client id, a closed chat, a wrong key, the first answer)
+# goes the long way, which says precisely what is wrong.
+_INSERT_IF_OPEN = """
+    INSERT INTO chat_chatmessage
+        (chat_id, sender, author_id, body, client_id, created_at,
+         attachment_name, attachment_path, attachment_type, attachment_size)
+    SELECT c.id, %s, %s, %s, %s, %s, '', '', '', NULL
+    FROM (
+        SELECT id FROM chat_chat
+        WHERE id = %s AND status IN ('waiting', 'active') AND {who}
+        FOR SHARE
+    ) c
+    ON CONFLICT (chat_id, client_id) WHERE NOT (client_id = '') DO NOTHING
+    RETURNING id
+"""
+_CITIZEN_INSERT = _INSERT_IF_OPEN.format(who="key = %s")
+_AGENT_INSERT = _INSERT_IF_OPEN.format(who="agent_id = %s AND answered_at IS NOT NULL")
+
+
+def _insert_if_open(sql: str, *, chat_id: int, sender: str, author, text: str, client_id: str, who, now):
+    """The message stored by the one-statement path, or None when the long way must decide."""
+    if not client_id:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [sender, author.pk if author else None, text, client_id, now, chat_id, who])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    message = ChatMessage(
+        pk=row[0],
+        chat_id=chat_id,
+        sender=sender,
+        author=author,
+        body=text,
+        client_id=client_id,
+        created_at=now,
+    )
+    realtime.publish(
+        realtime.chat_group(chat_id), {"type": "chat.message", "message": message_payload(message)}
+    )
+    return message
+
+
 def chat_citizen_post(
     *, chat_id: int, key: str, body: str, client_id: str = "", attachment=None, now: datetime | None = None
 ) -> ChatMessage:
     """A citizen's message, saved as it arrives (a repeat of ``client_id`` is one row)."""
     now = now or timezone.now()
     text = _check_body(body) if attachment is None else str(body or "").strip()[: conf.message_max_chars()]
+    client_id = str(client_id or "")[:64]
+    if attachment is None:
+        message = _insert_if_open(
+            _CITIZEN_INSERT,
+            chat_id=chat_id,
+            sender=ChatMessage.Sender.CITIZEN,
+            author=None,
+            text=text,
+            client_id=client_id,
+            who=str(key or ""),
+            now=now,
+        )
+        if message is not None:
+            return message
+    return _citizen_post_checked(
+        chat_id=chat_id, key=key, text=text, client_id=client_id, attachment=attachment, now=now
+    )
+
+
+@transaction.atomic
+def _citizen_post_checked(
+    *, chat_id: int, key: str, text: str, client_id: str, attachment, now
+) -> ChatMessage:
     chat = _lock(chat_id)
     if chat.key != key:
         raise PermissionDenied()
@@ -319,13 +388,30 @@ def chat_citizen_post(
     return message
 
 
-@transaction.atomic
 def chat_agent_post(
     *, chat_id: int, actor, body: str, client_id: str = "", now: datetime | None = None
 ) -> ChatMessage:
     """An agent's message; the first one is the chat's answer time (first response)."""
     now = now or timezone.now()
     text = _check_body(body)
+    client_id = str(client_id or "")[:64]
+    message = _insert_if_open(
+        _AGENT_INSERT,
+        chat_id=chat_id,
+        sender=ChatMessage.Sender.AGENT,
+        author=actor,
+        text=text,
+        client_id=client_id,
+        who=actor.pk,
+        now=now,
+    )
+    if message is not None:
+        return message
+    return _agent_post_checked(chat_id=chat_id, actor=actor, text=text, client_id=client_id, now=now)
+
+
+@transaction.atomic
+def _agent_post_checked(*, chat_id: int, actor, text: str, client_id: str, now) -> ChatMessage:
     chat = _lock(chat_id)
     if chat.agent_id != actor.pk:
         raise PermissionDenied(_("This chat is not yours."), code="not_your_chat")
