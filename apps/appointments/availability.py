@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import connection
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from apps.appointments.errors import ServiceNotOffered, SlotRefused
@@ -236,7 +236,11 @@ def check_slot(
     if slot_start < earliest_bookable(service, now):
         hours = max(1, round(service.min_notice_minutes / 60))
         raise SlotRefused(
-            _("Appointments for this service must be booked at least %(hours)s hour(s) ahead.")
+            ngettext(
+                "Appointments for this service must be booked at least %(hours)s hour ahead.",
+                "Appointments for this service must be booked at least %(hours)s hours ahead.",
+                hours,
+            )
             % {"hours": hours},
             code="slot_too_soon",
             details={"slot_start": [_("Choose a later time.")]},

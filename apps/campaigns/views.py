@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.campaigns import imports, selectors, services
@@ -305,7 +306,7 @@ def _export(campaign: Campaign, params: dict, kind: str):
         from openpyxl import Workbook
 
         book = Workbook(write_only=True)
-        sheet = book.create_sheet(title=_("Targets")[:31])
+        sheet = book.create_sheet(title=pgettext("people a campaign calls", "Targets")[:31])
         sheet.append(header)
         for row in rows:
             sheet.append(row)
