@@ -64,7 +64,7 @@ def test_a_supervisor_sees_deadlines_in_arabic(
     expect(rows.first.get_by_test_id("sla-badge")).to_have_text("متأخر")
     page.goto(f"{live_server.url}/tickets/")
     expect(page.get_by_test_id("sla-badge")).to_have_count(3)
-    expect(page.locator("[data-sla=at_risk]")).to_contain_text("معرض للتأخر")
+    expect(page.locator("[data-sla=at_risk]")).to_contain_text("معرّض للتأخر")
     screenshot(page, "sla-badges-ar")
 
     page.goto(f"{live_server.url}/tickets/{late.pk}/")

@@ -66,7 +66,7 @@ def test_a_citizen_writes_to_senior_management_who_decide_and_the_citizen_reads_
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     page.fill("#id_code", wrong)
     page.get_by_test_id("uyc-verify").click()
-    expect(page.get_by_test_id("uyc-code-error")).to_contain_text("محاولة")
+    expect(page.get_by_test_id("uyc-code-error")).to_contain_text("محاولتان")
     assert not Escalation.objects.exists()
     page.fill("#id_code", code.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")))
     page.get_by_test_id("uyc-verify").click()
