@@ -8,7 +8,8 @@ calendar shortens the day). Its capacity is the offering's counters, or a capaci
 covering the date; what is taken is the slot's ``SlotCounter`` row.
 
 ``Plan`` loads everything for one service over a date range in five queries, whatever the
-number of days or bookings, then works in memory.
+number of days or bookings, then works in memory; ``Plan.one_day`` (a booking's check of one
+slot) loads one branch's day in one.
 """
 
 from __future__ import annotations
@@ -115,6 +116,49 @@ class Plan:
             for branch, epoch, booked in cursor.fetchall():
                 self.taken[(branch, epoch)] = booked
 
+    @classmethod
+    def one_day(cls, *, service: Service, branch_id: int, day: date, calendar) -> Plan:
+        """The same plan for one branch on one day, read in one query instead of five: what a
+        booking's check needs (``check_slot``), on the hot path of every booking."""
+        plan = cls.__new__(cls)
+        plan.service, plan.first, plan.last = service, day, day
+        plan.calendar, plan.tz = calendar, calendar.tz
+        plan.offerings, plan.hours, plan.taken = {}, {}, {}
+        plan.closures, plan.changes = defaultdict(list), defaultdict(list)
+        since = datetime.combine(day, time.min, tzinfo=plan.tz)
+        until = datetime.combine(day + timedelta(days=1), time.min, tzinfo=plan.tz)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _ONE_DAY_SQL,
+                {
+                    "service": service.pk,
+                    "branch": branch_id,
+                    "day": day,
+                    "weekday": day.weekday(),
+                    "since": since,
+                    "until": until,
+                },
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return plan
+        offering_id, counters, opens, closes, closure_ids, change_ids, change_counters, epochs, booked = row
+        offering = Offering(id=offering_id, branch_id=branch_id, service_id=service.pk, counters=counters)
+        plan.offerings[branch_id] = offering
+        if opens is not None:
+            plan.hours[(branch_id, day.weekday())] = (opens, closes)
+        if closure_ids:  # rare: read the rows themselves for their reason
+            plan.closures[branch_id] = list(BranchClosure.objects.filter(pk__in=closure_ids))
+        for change_id, change_counters_ in zip(change_ids or (), change_counters or (), strict=True):
+            plan.changes[offering_id].append(
+                CapacityChange(
+                    id=change_id, offering=offering, start_date=day, end_date=day, counters=change_counters_
+                )
+            )
+        for epoch, count in zip(epochs or (), booked or (), strict=True):
+            plan.taken[(branch_id, epoch)] = count
+        return plan
+
     # --- one day at one branch ------------------------------------------------------------
 
     def closure_on(self, branch_id: int, day: date) -> BranchClosure | None:
@@ -166,6 +210,32 @@ class Plan:
                     result.append(Slot(branch_id, start, end, capacity, booked))
         result.sort(key=lambda s: (s.start, s.branch_id))
         return result
+
+
+# Plan.one_day: the offering (active, at an active branch), that weekday's hours, the
+# closures and capacity changes covering the day (changes by start, so the latest wins), and
+# the day's taken seats — each a scalar subquery of the one offering row.
+_ONE_DAY_SQL = """
+SELECT o.id, o.counters, h.opens, h.closes,
+    (SELECT array_agg(c.id) FROM appointments_branchclosure c
+     WHERE c.branch_id = o.branch_id AND c.start_date <= %(day)s AND c.end_date >= %(day)s),
+    (SELECT array_agg(x.id ORDER BY x.start_date, x.id) FROM appointments_capacitychange x
+     WHERE x.offering_id = o.id AND x.start_date <= %(day)s AND x.end_date >= %(day)s),
+    (SELECT array_agg(x.counters ORDER BY x.start_date, x.id) FROM appointments_capacitychange x
+     WHERE x.offering_id = o.id AND x.start_date <= %(day)s AND x.end_date >= %(day)s),
+    t.epochs, t.booked
+FROM appointments_offering o
+JOIN appointments_branch b ON b.id = o.branch_id
+LEFT JOIN appointments_openinghours h ON h.branch_id = o.branch_id AND h.weekday = %(weekday)s
+LEFT JOIN LATERAL (
+    SELECT array_agg(extract(epoch FROM s.slot_start)::bigint ORDER BY s.slot_start) AS epochs,
+           array_agg(s.booked ORDER BY s.slot_start) AS booked
+    FROM appointments_slotcounter s
+    WHERE s.service_id = o.service_id AND s.branch_id = o.branch_id
+      AND s.slot_start >= %(since)s AND s.slot_start < %(until)s AND s.booked > 0
+) t ON true
+WHERE o.service_id = %(service)s AND o.branch_id = %(branch)s AND o.is_active AND b.is_active
+"""
 
 
 def earliest_bookable(service: Service, now: datetime) -> datetime:
@@ -224,7 +294,7 @@ def check_slot(
     day = local.date()
     if not service.is_active:
         raise ServiceNotOffered(details={"service": [_("This service is not offered at the moment.")]})
-    plan = Plan(service=service, first=day, last=day, branch_id=branch.pk, calendar=calendar)
+    plan = Plan.one_day(service=service, branch_id=branch.pk, day=day, calendar=calendar)
     if branch.pk not in plan.offerings:
         raise ServiceNotOffered(details={"branch": [str(ServiceNotOffered.default_message)]})
     if slot_start <= now:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,22 +73,23 @@ def _event(appointment, *, kind, actor, now, channel="", reason="", **fields) ->
 def _take_seat(*, service: Service, branch: Branch, slot: Slot, now: datetime) -> None:
     """Take one seat of the slot or refuse with ``SlotTaken`` and the next free slots.
 
-    The counter row is created if missing, then incremented only while under capacity in
-    one ``UPDATE``: concurrent bookings queue on the row lock and PostgreSQL re-checks the
-    condition on the newest row version, so a slot never goes over capacity.
+    The counter row is created with the first seat, or incremented only while under capacity,
+    in one ``INSERT … ON CONFLICT DO UPDATE``: concurrent bookings queue on the row lock and
+    PostgreSQL re-checks the condition on the newest row version, so a slot never goes over
+    capacity.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO appointments_slotcounter (branch_id, service_id, slot_start, booked)"
-            " VALUES (%s, %s, %s, 0) ON CONFLICT DO NOTHING",
-            [branch.pk, service.pk, slot.start],
-        )
-        cursor.execute(
-            "UPDATE appointments_slotcounter SET booked = booked + 1"
-            " WHERE service_id = %s AND branch_id = %s AND slot_start = %s AND booked < %s",
-            [service.pk, branch.pk, slot.start, slot.capacity],
-        )
-        taken = cursor.rowcount == 1
+    taken = False
+    if slot.capacity > 0:
+        with connection.cursor() as cursor:
+            # One statement: the first seat creates the row; later ones take the update path,
+            # which waits on a concurrent booking's row lock and re-checks on its result.
+            cursor.execute(
+                "INSERT INTO appointments_slotcounter AS c (branch_id, service_id, slot_start, booked)"
+                " VALUES (%s, %s, %s, 1) ON CONFLICT (service_id, branch_id, slot_start)"
+                " DO UPDATE SET booked = c.booked + 1 WHERE c.booked < %s",
+                [branch.pk, service.pk, slot.start, slot.capacity],
+            )
+            taken = cursor.rowcount == 1
     if not taken:
         raise SlotTaken(
             details={"next_slots": alternatives(service=service, branch=branch, after=slot.start, now=now)}
@@ -126,10 +127,18 @@ def no_shows_recently(*, citizen, now: datetime) -> int:
     ).count()
 
 
-def _check_no_show_rule(*, citizen, channel: str, now: datetime) -> None:
-    limit = conf.get("HOUSING_APPOINTMENTS_NO_SHOW_LIMIT")
-    if limit and channel in SELF_SERVICE and no_shows_recently(citizen=citizen, now=now) >= limit:
-        raise NoShowRestricted()
+def _standing(*, citizen, service, now: datetime) -> tuple[int, str]:
+    """The citizen's no-shows within the rule's window and the reference of their active
+    appointment for ``service`` ("" if none): one query over the citizen's appointments."""
+    days = conf.get("HOUSING_APPOINTMENTS_NO_SHOW_DAYS")
+    row = Appointment.objects.filter(citizen=citizen).aggregate(
+        no_shows=Count(
+            "pk",
+            filter=Q(status=Status.NO_SHOW, slot_start__gte=now - timedelta(days=days), slot_start__lt=now),
+        ),
+        active=Max("reference", filter=Q(service=service, status=Status.BOOKED)),
+    )
+    return row["no_shows"], row["active"] or ""
 
 
 def _active(citizen, service) -> Appointment | None:
@@ -168,10 +177,12 @@ def appointment_book(
     if channel not in Channel.values or channel == Channel.WALK_IN:
         raise ValidationFailed(_("Unknown booking channel."), code="unknown_channel", details={"channel": []})
     slot, _plan = check_slot(service=service, branch=branch, slot_start=slot_start, now=now)
-    _check_no_show_rule(citizen=citizen, channel=channel, now=now)
-    existing = _active(citizen, service)
-    if existing is not None:
-        raise AlreadyBooked(details={"reference": existing.reference})
+    no_shows, existing = _standing(citizen=citizen, service=service, now=now)
+    limit = conf.get("HOUSING_APPOINTMENTS_NO_SHOW_LIMIT")
+    if limit and channel in SELF_SERVICE and no_shows >= limit:
+        raise NoShowRestricted()
+    if existing:
+        raise AlreadyBooked(details={"reference": existing})
     _take_seat(service=service, branch=branch, slot=slot, now=now)
     appointment = Appointment(
         reference=next_reference(),
