@@ -22,6 +22,7 @@ api_v1 = [
     path("uyc/", include("apps.escalations.api_urls")),
     path("", include("apps.appointments.api_urls")),
     path("", include("apps.campaigns.api_urls")),
+    path("reports/", include("apps.reports.api")),
 ]
 
 urlpatterns = [

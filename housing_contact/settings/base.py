@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "apps.campaigns",
     "channels",
     "apps.chat",
+    "apps.reports",
 ]
 
 MIDDLEWARE = [
