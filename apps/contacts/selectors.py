@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -724,7 +724,8 @@ def statement_figures(*, start: datetime, end: datetime) -> dict:
     "answered", "abandoned", "by_purpose": {code or "": n}, "by_outcome": {outcome or "": n}}}``
     where the breakdowns count *answered* inbound calls only.
     """
-    with connection.cursor() as cursor:
+    # The router sends a report's reads to the replica when there is one (apps.reports.routers).
+    with connections[router.db_for_read(Contact)].cursor() as cursor:
         cursor.execute(_STATEMENT_SQL, [start, end, [str(c) for c in STATEMENT_CHANNELS]])
         rows = cursor.fetchall()
     inbound = {"offered": 0, "answered": 0, "abandoned": 0, "by_purpose": {}, "by_outcome": {}}
@@ -746,7 +747,8 @@ def statement_figures(*, start: datetime, end: datetime) -> dict:
 def inbound_calls_by_day(*, start: datetime, end: datetime) -> dict[date, int]:
     """Inbound calls offered per day (Bahrain time) of ``[start, end)``, one grouped query."""
     zone = timezone.get_current_timezone_name()
-    with connection.cursor() as cursor:
+    # The router sends a report's reads to the replica when there is one (apps.reports.routers).
+    with connections[router.db_for_read(Contact)].cursor() as cursor:
         cursor.execute(
             """
             SELECT (offered_at AT TIME ZONE %s)::date AS day, COUNT(*)

@@ -8,6 +8,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Monthly statement")
 
     def ready(self):
-        from apps.reports import navigation
+        from apps.reports import navigation, notify
 
         navigation.register_entries()
+        notify.register_events()

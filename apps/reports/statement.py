@@ -24,6 +24,7 @@ from apps.committee import selectors as committee_selectors
 from apps.contacts import selectors as contact_selectors
 from apps.escalations import selectors as escalation_selectors
 from apps.reports import figures as defs
+from apps.reports.routers import for_reports
 from apps.tickets import selectors as ticket_selectors
 
 SETTLED_OUTCOMES = ("resolved_first_contact", "appointment_booked", "ticket_opened")
@@ -296,9 +297,11 @@ def monthly_statement(month: date, *, now: datetime | None = None) -> Statement:
     now = now or timezone.now()
     month = month.replace(day=1)
     before = previous_month(month)
-    this, ytd = _month_values(month, now)
-    prior, _prior_ytd = _month_values(before, now)
-    chat_this, chat_prior = _chat_video(month)
+    with for_reports():
+        this, ytd = _month_values(month, now)
+        prior, _prior_ytd = _month_values(before, now)
+        chat_this, chat_prior = _chat_video(month)
+        labels = _keyed_labels()
     this.update(chat_this)
     prior.update(chat_prior)
     # Keyed figures present in either month are listed in both (0 where absent); a rate
@@ -307,7 +310,6 @@ def monthly_statement(month: date, *, now: datetime | None = None) -> Statement:
         this[code] = 0
     for code in set(this) - set(prior):
         prior[code] = 0
-    labels = _keyed_labels()
     statement = Statement(month=month, previous_month=before, computed_at=now)
     for code in _order(set(this), this):
         d = defs.definition_for(code)

@@ -81,6 +81,10 @@ def _chat(requested, *, answered_after=None, rating=None, mobile="36000001", sta
 
 @pytest.fixture
 def fixture_month(db, department, secretary):
+    return build_fixture_month(department=department, secretary=secretary)
+
+
+def build_fixture_month(*, department, secretary):
     # --- contacts, July (Bahrain time) ----------------------------------------------------
     ib = Channel.INBOUND_CALL
     # 23:30 UTC on 30 June is 00:30 on 1 July in Bahrain: a July call.
