@@ -13,6 +13,8 @@ import itertools
 import pytest
 from django.utils import timezone
 
+from apps.appointments import services as appointment_services
+from apps.appointments.models import Appointment, Branch, Service
 from apps.chat.models import Chat, VideoCall
 from apps.committee import services as committee_services
 from apps.committee.models import Decision, Meeting, MeetingStatus, Outcome
@@ -21,6 +23,7 @@ from apps.escalations.models import Escalation
 from apps.sla.models import Clock
 from apps.tickets.models import Ticket
 from tests.committee.factories import ReferralFactory
+from tests.contacts.factories import CitizenFactory as ContactCitizenFactory
 from tests.tickets.factories import TicketFactory
 
 BAHRAIN = dt.timezone(dt.timedelta(hours=3))
@@ -194,6 +197,31 @@ def build_fixture_month(*, department, secretary):
         recorded_by=secretary,
         is_final=True,
     )
+
+    # --- appointments -------------------------------------------------------------------
+    appointment_services.catalogue_ensure()
+    branches = {b.code: b for b in Branch.objects.all()}
+    services_ = {v.code: v for v in Service.objects.all()}
+
+    def appointment(branch, service, booked, slot, status="booked", channel="phone"):
+        Appointment.objects.create(
+            reference=f"FX{next(_serial):06d}",
+            citizen=ContactCitizenFactory(),
+            branch=branches[branch],
+            service=services_[service],
+            slot_start=slot,
+            slot_end=slot + dt.timedelta(minutes=20),
+            status=status,
+            channel=channel,
+            booked_at=booked,
+        )
+
+    appointment("hq", "new-application", at(7, 2), at(7, 10, 9), status="served")
+    appointment("hq", "new-application", at(7, 3), at(7, 10, 10), status="no_show")
+    appointment("hq", "new-application", at(7, 4), at(7, 10, 11), status="cancelled")
+    appointment("bank-moayyed", "mazaya", at(7, 5), at(8, 3, 9))
+    appointment("hq", "mazaya", at(6, 28), at(7, 2, 9), status="served")
+    appointment("hq", "new-application", at(7, 10, 12), at(7, 10, 12), status="served", channel="walk_in")
     return timezone.now()
 
 
@@ -253,9 +281,19 @@ EXPECTED = {
     "tawasul.received.suggestion": (0, 0, None, 1),
     "tawasul.ytd": (5, 2, 150.0, None),
     "tawasul.complaints_answered_pct": (50.0, 100.0, -50.0, None),
-    "appointments.attended": (0, 0, None, None),
-    "appointments.no_show": (0, 0, None, None),
-    "appointments.cancelled": (0, 0, None, None),
+    # booked in July (by booked_at, walk-ins aside): 3 new applications at HQ (one later
+    # cancelled: it was booked), 1 Mazaya at Al Moayyed (dated August); June: 1 Mazaya at HQ
+    "appointments.booked.hq.new-application": (3, 0, None, None),
+    "appointments.booked.bank-moayyed.mazaya": (1, 0, None, None),
+    "appointments.booked.bank-danat.new-application": (0, 0, None, None),
+    "appointments.booked.hq.data-update": (0, 0, None, None),
+    "appointments.booked.hq.handover": (0, 0, None, None),
+    "appointments.booked.hq.inspection": (0, 0, None, None),
+    "appointments.booked.hq.mazaya": (0, 1, -100.0, None),
+    # dated in July: served 10 July (booked July) and 2 July (booked June); 1 no-show; 1 cancelled
+    "appointments.attended": (2, 0, None, None),
+    "appointments.no_show": (1, 0, None, None),
+    "appointments.cancelled": (1, 0, None, None),
     "tickets.received.complaint": (3, 1, 200.0, None),
     "tickets.received.complaint.tawasul": (2, 1, 100.0, None),
     "tickets.received.complaint.phone": (1, 0, None, None),

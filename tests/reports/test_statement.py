@@ -17,7 +17,6 @@ def test_every_figure_of_the_fixture_month_matches_the_hand_computation(fixture_
     rows = _rows(monthly_statement(JULY))
     for code, expected in EXPECTED.items():
         assert rows.get(code) == expected, code
-    # Nothing else is reported but the appointment pairs (none offered here).
     assert set(rows) - set(EXPECTED) == set()
 
 
@@ -43,6 +42,12 @@ def test_it_takes_the_same_bounded_number_of_queries_whatever_the_data(fixture_m
     # empty IN list): the count varies by that one query, never with the number of rows.
     assert len(empty.captured_queries) <= len(first.captured_queries) <= len(empty.captured_queries) + 2
     assert len(first.captured_queries) <= 60
+
+
+def test_appointment_pairs_are_listed_largest_first(fixture_month):
+    codes = [f.code for f in monthly_statement(JULY).figures if f.code.startswith("appointments.booked.")]
+    assert codes[:2] == ["appointments.booked.hq.new-application", "appointments.booked.bank-moayyed.mazaya"]
+    assert len(codes) == 7
 
 
 def test_topics_are_listed_largest_first(fixture_month):
