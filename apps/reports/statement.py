@@ -167,8 +167,10 @@ def _uyc_committee(month: date, now: datetime) -> dict:
     }
 
 
-def _tickets(start: datetime, end: datetime) -> tuple[dict, dict]:
-    year_start = month_bounds(timezone.localtime(start).date().replace(month=1))[0]
+def _tickets(start: datetime, end: datetime, *, ytd_query: bool = True) -> tuple[dict, dict]:
+    """The ticket figures; the Tawasul year to date by its own query only when asked (the
+    previous month's, in the same year, is this month's less this month's tickets)."""
+    year_start = month_bounds(timezone.localtime(start).date().replace(month=1))[0] if ytd_query else None
     t = ticket_selectors.statement_figures(start=start, end=end, year_start=year_start)
     values: dict = {}
     tawasul = {kind: 0 for kind in ("complaint", "inquiry", "suggestion")}
@@ -183,21 +185,23 @@ def _tickets(start: datetime, end: datetime) -> tuple[dict, dict]:
     values["tawasul.received"] = sum(tawasul.values())
     for kind, n in tawasul.items():
         values[f"tawasul.received.{kind}"] = n
-    values["tawasul.ytd"] = sum(t["tawasul_ytd"].values())
     values["tawasul.complaints_answered_pct"] = rate(
         t["tawasul_complaints_answered"], t["tawasul_complaints"]
     )
-    ytd = {"tawasul.received": values["tawasul.ytd"]}
-    for kind in tawasul:
-        ytd[f"tawasul.received.{kind}"] = t["tawasul_ytd"].get(kind, 0)
+    ytd = {}
+    if t["tawasul_ytd"] is not None:
+        values["tawasul.ytd"] = sum(t["tawasul_ytd"].values())
+        ytd["tawasul.received"] = values["tawasul.ytd"]
+        for kind in tawasul:
+            ytd[f"tawasul.received.{kind}"] = t["tawasul_ytd"].get(kind, 0)
     return values, ytd
 
 
-def _month_values(month: date, now: datetime) -> tuple[dict, dict]:
+def _month_values(month: date, now: datetime, *, ytd_query: bool = True) -> tuple[dict, dict]:
     start, end = month_bounds(month)
     values = _contact_centre(start, end)
     values.update(_uyc_committee(month, now))
-    ticket_values, ytd = _tickets(start, end)
+    ticket_values, ytd = _tickets(start, end, ytd_query=ytd_query)
     values.update(ticket_values)
     values.update(appointment_selectors.statement_figures(start=start, end=end))
     return values, ytd
@@ -299,7 +303,10 @@ def monthly_statement(month: date, *, now: datetime | None = None) -> Statement:
     before = previous_month(month)
     with for_reports():
         this, ytd = _month_values(month, now)
-        prior, _prior_ytd = _month_values(before, now)
+        # In January the previous month closes last year: its year to date is a query of its own.
+        prior, _prior_ytd = _month_values(before, now, ytd_query=month.month == 1)
+        if month.month != 1:
+            prior["tawasul.ytd"] = this["tawasul.ytd"] - this["tawasul.received"]
         chat_this, chat_prior = _chat_video(month)
         labels = _keyed_labels()
     this.update(chat_this)

@@ -505,11 +505,12 @@ def citizen_may_reopen(ticket: Ticket, *, now: datetime | None = None) -> bool:
 # --- the monthly statement ---------------------------------------------------------
 
 
-def statement_figures(*, start: datetime, end: datetime, year_start: datetime) -> dict:
+def statement_figures(*, start: datetime, end: datetime, year_start: datetime | None) -> dict:
     """The ticket figures of the monthly statement for ``[start, end)``, in three queries.
 
     - ``received``: ``{(kind, channel): n}`` of the tickets received in the period;
-    - ``tawasul_ytd``: ``{kind: n}`` of the Tawasul tickets received from ``year_start`` to ``end``;
+    - ``tawasul_ytd``: ``{kind: n}`` of the Tawasul tickets received from ``year_start`` to ``end``
+      (``None`` when ``year_start`` is: the caller derives it);
     - ``tawasul_complaints`` / ``tawasul_complaints_answered``: the period's Tawasul complaints,
       and those of them with a public reply sent to the citizen (``first_response_at``);
     - ``response_clocks_ended`` / ``response_clocks_met``: first-response clocks whose verdict
@@ -526,10 +527,12 @@ def statement_figures(*, start: datetime, end: datetime, year_start: datetime) -
         .annotate(n=Count("id"))
         .order_by()
     }
-    tawasul = Ticket.objects.filter(
-        channel=Ticket.Channel.TAWASUL, received_at__gte=year_start, received_at__lt=end
-    )
-    ytd = dict(tawasul.values("kind").annotate(n=Count("id")).order_by().values_list("kind", "n"))
+    ytd = None
+    if year_start is not None:
+        tawasul = Ticket.objects.filter(
+            channel=Ticket.Channel.TAWASUL, received_at__gte=year_start, received_at__lt=end
+        )
+        ytd = dict(tawasul.values("kind").annotate(n=Count("id")).order_by().values_list("kind", "n"))
     complaints = Ticket.objects.filter(
         channel=Ticket.Channel.TAWASUL,
         kind=Ticket.Kind.COMPLAINT,

@@ -54,3 +54,10 @@ def test_topics_are_listed_largest_first(fixture_month):
     codes = [f.code for f in monthly_statement(JULY).figures if f.code.startswith("calls.topic.")]
     assert codes[0] == "calls.topic.new_application"
     assert codes[-2:] == ["calls.topic.complaint", "calls.topic.eligibility"]
+
+
+def test_in_january_the_previous_year_to_date_is_last_years(fixture_month):
+    rows = _rows(monthly_statement(dt.date(2026, 1, 1)))
+    # The only Tawasul ticket of 2025 was received on 20 December.
+    assert rows["tawasul.ytd"][:2] == (0, 1)
+    assert rows["tawasul.received"] == (0, 1, -100.0, 0)
