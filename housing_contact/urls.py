@@ -24,6 +24,7 @@ api_v1 = [
     path("uyc/", include("apps.escalations.api_urls")),
     path("", include("apps.appointments.api_urls")),
     path("", include("apps.campaigns.api_urls")),
+    path("reports/", include("apps.reports.api")),
 ]
 
 urlpatterns = [
@@ -43,6 +44,7 @@ urlpatterns = [
     path("appointments/", include("apps.appointments.urls")),
     path("portal/appointments/", include("apps.appointments.public_urls")),
     path("campaigns/", include("apps.campaigns.urls")),
+    path("reports/", include("apps.reports.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("", include("apps.chat.urls")),
     path("", include("apps.contacts.urls")),

@@ -87,6 +87,11 @@ _APPOINTMENT_CONFIG = frozenset(
     for action in ("view", "add", "change", "delete")
 ) | {"appointments.view_appointment"}
 
+# The monthly statement (apps/reports): supervisors and administrators read it; senior
+# management also edits, approves and publishes the press statement.
+_STATEMENT = frozenset({"reports.view_statement"})
+_STATEMENT_OFFICE = frozenset({"reports.view_statement", "reports.approve_statement"})
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.AGENT: frozenset({"accounts.use_agent_console", "accounts.view_citizen_identity"})
     | _TICKET_DESK
@@ -109,7 +114,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | _APPOINTMENT_BOOKING
     | _APPOINTMENT_DESK
     | _APPOINTMENT_FIGURES
-    | _CHAT_SUPERVISE,
+    | _CHAT_SUPERVISE
+    | _STATEMENT,
     Role.DEPARTMENT_OFFICER: frozenset(
         {
             "accounts.work_department_queue",
@@ -129,7 +135,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     )
     | _CITIZEN_MESSAGES
     | _SLA_DASHBOARD
-    | _UYC_OFFICE,
+    | _UYC_OFFICE
+    | _STATEMENT_OFFICE,
     Role.COMMITTEE_SECRETARY: frozenset({"accounts.manage_committee", "accounts.view_committee"}),
     Role.COMMITTEE_MEMBER: frozenset({"accounts.view_committee"}),
     Role.ADMINISTRATOR: frozenset(
@@ -182,7 +189,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | _OUTBOX
     | _SLA_DASHBOARD
     | _APPOINTMENT_FIGURES
-    | _APPOINTMENT_CONFIG,
+    | _APPOINTMENT_CONFIG
+    | _STATEMENT,
     # The PBX/ACD posts call records with a token; it reads nothing about citizens.
     Role.TELEPHONY: frozenset({"contacts.import_contacts"}),
     # The front desk of a branch (apps/appointments.BranchStaff says which branch).

@@ -409,3 +409,19 @@ def month_figures(*, year: int, month: int, committee: Committee | None = None) 
         median_days_to_decision=float(statistics.median(days)) if days else None,
         deferrals_per_referral=round(deferrals / len(ruled_ids), 2) if ruled_ids else None,
     )
+
+
+def referred_without_decision(*, year: int, month: int) -> int:
+    """The statement's remainder ``committee.pending``: referrals referred in the month that
+    had no decision in force (approved, rejected or deferred, final, not amended) at a
+    meeting dated by the month's last day. One query."""
+    first, last = _month_bounds(year, month)
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(first, datetime.min.time(), tzinfo=tz)
+    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=tz)
+    decided = Decision.objects.filter(is_final=True, amended_by__isnull=True, meeting__date__lte=last).values(
+        "referral_id"
+    )
+    return (
+        Referral.objects.filter(referred_at__gte=start, referred_at__lt=end).exclude(pk__in=decided).count()
+    )

@@ -224,6 +224,11 @@ class Ticket(TimeStampedModel):
                 "external_reference", name="ticket_external_ref", condition=~Q(external_reference="")
             ),
             GinIndex(OpClass(F("search_text"), name="gin_trgm_ops"), name="ticket_search_trgm"),
+            # The monthly statement's Tawasul figures (month and year to date): a few
+            # thousand rows among millions of tickets, read by kind.
+            models.Index(
+                fields=["received_at", "kind"], name="ticket_tawasul_received", condition=Q(channel="tawasul")
+            ),
         ]
         constraints = [
             models.CheckConstraint(

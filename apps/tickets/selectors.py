@@ -500,3 +500,57 @@ def citizen_may_reopen(ticket: Ticket, *, now: datetime | None = None) -> bool:
         return False
     since = ticket.closed_at if ticket.status == Status.CLOSED else ticket.responded_at
     return since is not None and now - since <= REOPEN_WINDOW
+
+
+# --- the monthly statement ---------------------------------------------------------
+
+
+def statement_figures(*, start: datetime, end: datetime, year_start: datetime | None) -> dict:
+    """The ticket figures of the monthly statement for ``[start, end)``, in three queries.
+
+    - ``received``: ``{(kind, channel): n}`` of the tickets received in the period;
+    - ``tawasul_ytd``: ``{kind: n}`` of the Tawasul tickets received from ``year_start`` to ``end``
+      (``None`` when ``year_start`` is: the caller derives it);
+    - ``tawasul_complaints`` / ``tawasul_complaints_answered``: the period's Tawasul complaints,
+      and those of them with a public reply sent to the citizen (``first_response_at``);
+    - ``response_clocks_ended`` / ``response_clocks_met``: first-response clocks whose verdict
+      fell in the period (met, or breached — a clock breached and met later counts as
+      breached, at the breach), and those met in time.
+    """
+    from django.db.models import Count
+    from django.db.models.functions import Coalesce
+
+    received = {
+        (row["kind"], row["channel"]): row["n"]
+        for row in Ticket.objects.filter(received_at__gte=start, received_at__lt=end)
+        .values("kind", "channel")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    ytd = None
+    if year_start is not None:
+        tawasul = Ticket.objects.filter(
+            channel=Ticket.Channel.TAWASUL, received_at__gte=year_start, received_at__lt=end
+        )
+        ytd = dict(tawasul.values("kind").annotate(n=Count("id")).order_by().values_list("kind", "n"))
+    complaints = Ticket.objects.filter(
+        channel=Ticket.Channel.TAWASUL,
+        kind=Ticket.Kind.COMPLAINT,
+        received_at__gte=start,
+        received_at__lt=end,
+    ).aggregate(n=Count("id"), answered=Count("id", filter=Q(first_response_at__isnull=False)))
+    clocks = (
+        Clock.objects.filter(target=Clock.TargetChoices.FIRST_RESPONSE)
+        .exclude(state=Clock.State.STOPPED)
+        .annotate(ended=Coalesce("breached_at", "met_at"))
+        .filter(ended__gte=start, ended__lt=end)
+        .aggregate(n=Count("id"), met=Count("id", filter=Q(breached_at__isnull=True)))
+    )
+    return {
+        "received": received,
+        "tawasul_ytd": ytd,
+        "tawasul_complaints": complaints["n"],
+        "tawasul_complaints_answered": complaints["answered"],
+        "response_clocks_ended": clocks["n"],
+        "response_clocks_met": clocks["met"],
+    }

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "apps.campaigns",
     "channels",
     "apps.chat",
+    "apps.reports",
 ]
 
 MIDDLEWARE = [
@@ -112,6 +113,17 @@ DATABASES = {"default": envconfig.get_database("DATABASE_URL")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", envconfig.get_int("DB_CONN_MAX_AGE", 60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+# Reports (apps/reports) read from a replica when one is given; everything else, and every
+# write, stays on the primary (apps.reports.routers).
+HOUSING_REPORTS_DATABASE = ""
+if envconfig.get_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = envconfig.get_database("DATABASE_REPLICA_URL")
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", envconfig.get_int("DB_CONN_MAX_AGE", 60))
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    HOUSING_REPORTS_DATABASE = "replica"
+DATABASE_ROUTERS = ["apps.reports.routers.ReportsReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = envconfig.get_redis("REDIS_URL")
@@ -385,6 +397,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "appointments.mark_no_shows": {"task": "appointments.mark_no_shows", "schedule": 600.0},
     # Campaigns: targets held by an agent for over 30 minutes go back on the call list.
     "campaigns.release_stale": {"task": "campaigns.release_stale", "schedule": 300.0},
+    # The previous month's statement draft, and the managers told, on the 1st at 07:00.
+    "reports.monthly_draft": {
+        "task": "reports.monthly_draft",
+        "schedule": crontab(day_of_month=1, hour=7, minute=0),
+    },
 }
 
 PHONENUMBER_DEFAULT_REGION = "BH"

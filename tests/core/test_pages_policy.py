@@ -115,6 +115,7 @@ def _staff_pages(world) -> list[str]:
         reverse("notifications:inbox"),
         reverse("notifications:outbox"),
         reverse("citizens:detail", args=[world["ticket"].citizen_id]),
+        reverse("reports:statement"),
     ]
     if world["outbox"] is not None:
         pages.append(reverse("notifications:outbox_detail", args=[world["outbox"].pk]))

@@ -1,0 +1,15 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.forms import FreeTextField
+
+
+class PressTextForm(forms.Form):
+    text_ar = FreeTextField(
+        label=_("Text in Arabic"),
+        widget=forms.Textarea(attrs={"rows": 12, "dir": "rtl", "class": "form-control", "lang": "ar"}),
+    )
+    text_en = FreeTextField(
+        label=_("Text in English"),
+        widget=forms.Textarea(attrs={"rows": 12, "dir": "ltr", "class": "form-control", "lang": "en"}),
+    )
