@@ -13,7 +13,7 @@ from datetime import date
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from fpdf import FPDF
+from fpdf import FPDF, ViewerPreferences
 
 from apps.committee.minutes import FAMILY, _BaseGlyphTextFont, _static_font
 from apps.core.templatetags.dates import hijri_date
@@ -21,9 +21,12 @@ from apps.core.text import isolate_ltr
 
 
 class DaySheet(FPDF):
-    def __init__(self, *, rtl: bool):
+    def __init__(self, *, rtl: bool, language: str):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.rtl = rtl
+        # A screen reader reads the sheet in its language and a viewer shows its title.
+        self.set_lang(language)
+        self.viewer_preferences = ViewerPreferences(display_doc_title=True)
         for style, weight in (("", 400), ("B", 700)):
             key = FAMILY + style
             self.fonts[key] = _BaseGlyphTextFont(self, _static_font(weight), key, style)
@@ -50,14 +53,16 @@ class DaySheet(FPDF):
 def day_sheet_pdf(*, branch, day: date, rows) -> bytes:
     language = translation.get_language() or "ar"
     with translation.override(language):
-        pdf = DaySheet(rtl=language == "ar")
+        pdf = DaySheet(rtl=language == "ar", language=language)
+        title = _("Day sheet — %(branch)s") % {"branch": branch.display_name()}
+        pdf.set_title(title)
         pdf.add_page()
         pdf.set_font(FAMILY, "B", 14)
         align = "R" if pdf.rtl else "L"
         pdf.cell(
             0,
             9,
-            _("Day sheet — %(branch)s") % {"branch": branch.display_name()},
+            title,
             align=align,
             new_x="LMARGIN",
             new_y="NEXT",

@@ -22,7 +22,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from fpdf import FPDF
+from fpdf import FPDF, ViewerPreferences
 from fpdf.fonts import TTFFont
 
 from apps.committee import texts
@@ -150,6 +150,7 @@ class MinutesDocument(FPDF):
         self.set_auto_page_break(True, margin=18)
         self.set_creator("Housing Contact")
         self.set_lang(language)
+        self.viewer_preferences = ViewerPreferences(display_doc_title=True)  # the title, not the file name
         self._widths: dict[tuple[str, str, float], float] = {}
 
     @property

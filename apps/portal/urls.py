@@ -11,4 +11,5 @@ urlpatterns = [
     path("track/", views.track, name="track"),
     path("track/rate/", views.rate, name="rate"),
     path("track/reopen/", views.reopen, name="reopen"),
+    path("accessibility/", views.accessibility, name="accessibility"),
 ]

@@ -32,6 +32,12 @@ def home(request):
     return render(request, "portal/home.html")
 
 
+@require_GET
+def accessibility(request):
+    """The accessibility statement: what is met, the known gaps, how to report a problem."""
+    return render(request, "portal/accessibility.html")
+
+
 def _submission_allowed(ip: str) -> bool:
     count = counters.hit(f"portal:submit:{ip}", window=3600)
     return count <= settings.HOUSING_PORTAL_SUBMISSIONS_PER_HOUR

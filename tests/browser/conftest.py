@@ -22,6 +22,12 @@ Use them like this (and mark the module ``pytestmark = pytest.mark.browser``)::
   inline script, style or handler, an eval, a resource from elsewhere) fails the test at
   its end, listed in ``page.csp_violations``. A test that means to provoke one empties
   that list itself.
+- Every page a test opens is checked for accessibility with axe-core (the WCAG 2.0, 2.1 and
+  2.2 A/AA rules; the copy pinned inside the ``axe-playwright-python`` wheel, so nothing is
+  fetched): an init script runs axe once each page has loaded and htmx has settled, and the
+  page as the test leaves it is checked once more at the end. Any violation fails the test
+  at its end, listed by page, rule and element in ``page.axe_violations``; a test that
+  means to provoke one empties that list itself. New pages are covered by visiting them.
 - ``screenshot(page, name)`` writes ``tests/artifacts/<name>.png`` (ignored by git).
 
 When Chromium is missing every browser test is skipped with a loud reason (``tests/run.py``
@@ -30,6 +36,7 @@ prints a banner too); CI always installs it.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -51,6 +58,92 @@ document.addEventListener("securitypolicyviolation", function (e) {
     + " at " + e.sourceFile + ":" + e.lineNumber + " (" + (e.sample || "") + ")");
 });
 """
+
+
+# axe-core, from the wheel that pins it. The init script and the bindings below are not
+# subject to the page's CSP (DevTools runs them), so the policy stays as strict as served.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# No preload: axe would copy each stylesheet it cannot read into a <style> element of its own
+# (the admin's @import), which the CSP rightly blocks; only css-orientation-lock needs it.
+_AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": AXE_TAGS},
+    "resultTypes": ["violations"],
+    "preload": False,
+}
+_AXE_RUN = """
+window.__hcAxeRun = function () {
+  if (window.__hcAxeRunning) return window.__hcAxeRunning;
+  // Only pages: an htmx fragment or a file opened on its own has no <!doctype>.
+  if (!document.doctype) return Promise.resolve([]);
+  const options = %(options)s;
+  // Transitions run to their end first (a button fading in is not low contrast), and a
+  // vendor's widget marked data-a11y-vendor (Swagger UI on the API docs) is left out.
+  document.getAnimations().forEach(function (a) { try { a.finish(); } catch (e) { /* endless */ } });
+  const context = {exclude: [["[data-a11y-vendor]"]]};
+  window.__hcAxeRunning = axe.run(context, options).then(function (result) {
+    return result.violations.map(function (v) {
+      return {id: v.id, impact: v.impact, help: v.help,
+              nodes: v.nodes.slice(0, 5).map(function (n) {
+                return {target: n.target.join(" "), html: n.html.slice(0, 200),
+                        summary: (n.failureSummary || "").split("\\n").slice(0, 2).join(" ")};
+              }), count: v.nodes.length};
+    });
+  }).finally(function () { window.__hcAxeRunning = null; });
+  return window.__hcAxeRunning;
+};
+"""
+# Each top-level page checks itself once it has loaded and htmx's first requests (and the
+# transitions after them) have settled, then reports through the __hcAxeReport binding.
+_AXE_ON_LOAD = """
+(function () {
+  if (window.top !== window || !/^https?:/.test(location.href)) return;
+  %(axe)s
+  %(run)s
+  function settled() {
+    return document.readyState === "complete" && !document.querySelector(".htmx-request");
+  }
+  function check(tries) {
+    if (!settled() && tries > 0) { setTimeout(function () { check(tries - 1); }, 50); return; }
+    setTimeout(function () {
+      const url = location.href;
+      window.__hcAxeRun().then(function (violations) {
+        return window.__hcAxeReport({url: url, violations: violations});
+      }, function (error) {
+        return window.__hcAxeReport({url: url, error: String(error)});
+      }).finally(function () { window.__hcAxeLoadChecked = true; });
+    }, 250);
+  }
+  window.addEventListener("load", function () { check(40); });
+})();
+"""
+
+
+def _axe_init_script() -> str:
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    run = _AXE_RUN % {"options": json.dumps(_AXE_OPTIONS)}
+    return _AXE_ON_LOAD % {"axe": AXE_SCRIPT, "run": run}
+
+
+def format_axe_violations(url: str, violations: list[dict]) -> list[str]:
+    """One line per rule and element: what a person needs to find the problem."""
+    lines = []
+    for violation in violations:
+        for node in violation["nodes"]:
+            lines.append(
+                f"{url}: {violation['id']} ({violation['impact']}: {violation['help']}) "
+                f"at {node['target']}: {node['html']} -- {node['summary']}"
+            )
+        if violation["count"] > len(violation["nodes"]):
+            lines.append(f"{url}: {violation['id']}: and {violation['count'] - len(violation['nodes'])} more")
+    return lines
+
+
+def axe_check(page) -> list[dict]:
+    """Run axe on the page as it stands now; the violations (empty when it is clean)."""
+    if not page.evaluate("() => typeof window.__hcAxeRun === 'function'"):
+        return []  # a page without the init script: about:blank, a file, a JSON answer
+    return page.evaluate("() => window.__hcAxeRun()")
 
 
 def _chromium_path() -> str | None:
@@ -112,7 +205,28 @@ def page(browser, live_server):
 
     context.route("**/*", keep_it_local)
     context.add_init_script(_REPORT_CSP_VIOLATIONS)
+    axe_violations: list[str] = []
+    axe_checked: list[str] = []
+
+    def axe_report(source, report):
+        axe_checked.append(report["url"])
+        if report.get("error"):
+            axe_violations.append(f"{report['url']}: axe failed: {report['error']}")
+        else:
+            axe_violations.extend(format_axe_violations(report["url"], report["violations"]))
+
+    context.expose_binding("__hcAxeReport", axe_report)
+    context.add_init_script(_axe_init_script())
     tab = context.new_page()
+    tab.axe_violations = axe_violations
+    tab.axe_checked = axe_checked
+    tab.axe_visited = []
+
+    def remember_page(frame):
+        if frame == tab.main_frame and frame.url.startswith("http"):
+            tab.axe_visited.append(frame.url)
+
+    tab.on("framenavigated", remember_page)
     tab.external_requests = external
     violations: list[str] = []
 
@@ -126,9 +240,62 @@ def page(browser, live_server):
     tab.on("console", watch_console)
     tab.csp_violations = violations
     yield tab
+    _axe_check_the_last_page(tab)
+    _axe_check_the_pages_left_too_soon(tab)
     context.close()
+    if tab.axe_violations:
+        pytest.fail(
+            "Accessibility (axe-core, WCAG 2.2 A/AA) violations:\n"
+            + "\n".join(dict.fromkeys(tab.axe_violations)),
+            pytrace=False,
+        )
     if tab.csp_violations:
         pytest.fail("Content-Security-Policy violations:\n" + "\n".join(tab.csp_violations), pytrace=False)
+
+
+def _axe_check_the_last_page(tab) -> None:
+    """The page as the test leaves it (after its clicks and htmx swaps) is checked too."""
+    if tab.is_closed():
+        return
+    try:
+        violations = axe_check(tab)
+    except Exception as error:  # the page navigated or closed under us: nothing left to check
+        if "Execution context was destroyed" in str(error) or "closed" in str(error):
+            return
+        raise
+    tab.axe_checked.append(tab.url)
+    tab.axe_violations.extend(format_axe_violations(tab.url, violations))
+
+
+def _axe_check_the_pages_left_too_soon(tab) -> None:
+    """Open again each page the test left before its own check had reported, and check it.
+
+    A test may move on as soon as a page has loaded; the page it left is then checked here,
+    as a GET of the same address with the same cookies, after the test's own assertions.
+    """
+    if tab.is_closed():
+        return
+    checked = {url.split("#")[0] for url in tab.axe_checked}
+    for url in dict.fromkeys(u.split("#")[0] for u in tab.axe_visited):
+        if url in checked:
+            continue
+        checked.add(url)
+        try:
+            response = tab.goto(url)
+            if (
+                response is None
+                or not response.ok
+                or "text/html" not in response.headers.get("content-type", "")
+            ):
+                continue
+            tab.wait_for_function("() => !document.querySelector('.htmx-request')")
+            violations = axe_check(tab)
+        except Exception as error:  # a page that cannot be opened again (a closed socket …)
+            if "Execution context was destroyed" in str(error) or "net::" in str(error):
+                continue
+            raise
+        tab.axe_checked.append(tab.url)
+        tab.axe_violations.extend(format_axe_violations(url, violations))
 
 
 @pytest.fixture

@@ -92,3 +92,12 @@ def test_the_minutes_name_the_cases_by_reference(decided):
     text = " ".join(page.extract_text() for page in reader.pages)
     for item in decided.agenda.all():
         assert item.referral.reference in text
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_the_minutes_carry_their_language_and_title(decided, language):
+    reader = pypdf.PdfReader(io.BytesIO(minutes_pdf(meeting=decided, language=language)))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == language
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712 (a PDF boolean object)
+    assert decided.label in reader.metadata.title

@@ -1,7 +1,9 @@
 /* The agent console's keyboard: Alt+<letter> jumps to the element marked
    data-shortcut="Key<letter>" (by physical key, so it works on an Arabic layout too);
    inside a group of options a digit (or Q…P) picks the option showing that key;
-   Ctrl+Enter saves the log. Choosing a purpose shows its quick answers; choosing an
+   Ctrl+Enter saves the log. Alt+letter is no screen reader's command key (NVDA and JAWS
+   use Insert/Caps Lock, VoiceOver Ctrl+Option) and the letters avoid the browsers' own
+   Alt+D/E/F; single keys act only while a group of options has the focus (WCAG 2.1.4). Choosing a purpose shows its quick answers; choosing an
    outcome shows the fields it needs. */
 (function () {
   "use strict";
@@ -66,16 +68,25 @@
     }
   });
 
+  // Screen readers announce a control's shortcut from aria-keyshortcuts ("Alt+P").
+  function announceShortcuts(root) {
+    root.querySelectorAll("[data-shortcut]").forEach(function (el) {
+      el.setAttribute("aria-keyshortcuts", "Alt+" + el.dataset.shortcut.replace(/^Key/, ""));
+    });
+  }
+
   document.addEventListener("change", function (event) {
     if (event.target.closest && event.target.closest("#log-form")) syncForm();
   });
   document.addEventListener("htmx:afterSwap", function () {
     syncForm();
+    announceShortcuts(document);
     var group = document.querySelector("#log-form [data-shortcut=KeyP]");
     if (group && !document.querySelector(".is-invalid")) focusTarget(group);
   });
   document.addEventListener("DOMContentLoaded", function () {
     syncForm();
+    announceShortcuts(document);
     if (new URLSearchParams(location.search).get("call_id")) {
       var group = document.querySelector("#log-form [data-shortcut=KeyP]");
       if (group) focusTarget(group);

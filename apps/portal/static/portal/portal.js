@@ -20,5 +20,16 @@
   document.addEventListener("change", function (event) {
     if (event.target.name === "kind" || event.target.name === "anonymous") sync();
   });
-  document.addEventListener("DOMContentLoaded", sync);
+  // A form sent back with errors: the summary takes the focus, so a screen reader reads it
+  // first and the keyboard continues from there to the fields marked below it.
+  function focusErrors() {
+    var summary = document.querySelector("main [role=alert]");
+    if (!summary) return;
+    summary.setAttribute("tabindex", "-1");
+    summary.focus();
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    sync();
+    focusErrors();
+  });
 })();
