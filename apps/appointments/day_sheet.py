@@ -1,9 +1,9 @@
 """The front desk's printable day sheet: one branch's appointments of one day, as an Arabic
 (right-to-left) or English PDF.
 
-It uses the committee minutes' font set-up (fpdf2 with HarfBuzz shaping, Noto Sans Arabic
-instanced once and cached, the glyph-text fix that keeps extracted Arabic whole) rather
-than a second copy of it; CPR numbers are masked as in every list.
+It is drawn on the product's one PDF set-up (``apps.core.pdf``: fpdf2 with HarfBuzz shaping,
+Noto Sans Arabic instanced once and cached, the glyph-text fix that keeps extracted Arabic
+whole); CPR numbers are masked as in every list.
 """
 
 from __future__ import annotations
@@ -13,32 +13,16 @@ from datetime import date
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from fpdf import FPDF, ViewerPreferences
 
-from apps.committee.minutes import FAMILY, _BaseGlyphTextFont, _static_font
+from apps.core.pdf import FAMILY, ArabicDocument
 from apps.core.templatetags.dates import hijri_date
 from apps.core.text import isolate_ltr
 
 
-class DaySheet(FPDF):
+class DaySheet(ArabicDocument):
     def __init__(self, *, rtl: bool, language: str):
-        super().__init__(orientation="P", unit="mm", format="A4")
+        super().__init__(language=language, margins=(12, 12, 12), bottom=14)
         self.rtl = rtl
-        # A screen reader reads the sheet in its language and a viewer shows its title.
-        self.set_lang(language)
-        self.viewer_preferences = ViewerPreferences(display_doc_title=True)
-        for style, weight in (("", 400), ("B", 700)):
-            key = FAMILY + style
-            self.fonts[key] = _BaseGlyphTextFont(self, _static_font(weight), key, style)
-        self.set_text_shaping(
-            use_shaping_engine=True,
-            direction="rtl" if rtl else "ltr",
-            script="arab" if rtl else None,
-            language="ara" if rtl else None,
-        )
-        self.set_margins(12, 12, 12)
-        self.set_auto_page_break(True, margin=14)
-        self.set_creator("Housing Contact")
 
     def row(self, values: list[str], widths: list[float], *, bold: bool = False, height: float = 7) -> None:
         self.set_font(FAMILY, "B" if bold else "", 9.5)

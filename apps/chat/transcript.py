@@ -1,7 +1,7 @@
 """A chat's transcript as a PDF, attached to the ticket opened from the chat.
 
-It is drawn with the committee minutes' document class (fpdf2 with HarfBuzz shaping, Noto
-Sans Arabic, right-to-left in Arabic, page numbers, the document's language and title set),
+It is drawn on the product's one PDF set-up (``apps.core.pdf``: fpdf2 with HarfBuzz shaping,
+Noto Sans Arabic, right-to-left in Arabic, page numbers, the document's language and title set),
 in the chat's language. Review numbers, phone numbers and times are isolated so they keep
 their order inside Arabic lines.
 """
@@ -13,7 +13,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.chat.models import Chat, ChatMessage
-from apps.committee.minutes import MinutesDocument
+from apps.core.pdf import ArabicDocument
 from apps.core.text import isolate_ltr
 
 
@@ -30,7 +30,7 @@ def transcript_pdf(chat: Chat) -> bytes:
     language = chat.language if chat.language in ("ar", "en") else "ar"
     with translation.override(language):
         title = _("Transcript of live chat %(number)s") % {"number": isolate_ltr(str(chat.pk))}
-        pdf = MinutesDocument(language=language, footer_text=_("Housing Contact · live chat"))
+        pdf = ArabicDocument(language=language, footer_text=_("Housing Contact · live chat"))
         pdf.set_title(title)
         pdf.add_page()
         pdf.para(title, size=15, bold=True, after=2)

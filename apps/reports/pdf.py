@@ -6,9 +6,8 @@ extracted Arabic text whole (``apps.committee.minutes``)."""
 from __future__ import annotations
 
 from django.utils import formats, translation
-from fpdf import FPDF
 
-from apps.committee.minutes import FAMILY, _BaseGlyphTextFont, _static_font
+from apps.core.pdf import FAMILY, ArabicDocument
 from apps.core.text import isolate_ltr
 from apps.reports.statement import Statement
 
@@ -46,30 +45,11 @@ def pdf_change(change, unit) -> str:
     return f"{change:+,}"
 
 
-class StatementDocument(FPDF):
+class StatementDocument(ArabicDocument):
     def __init__(self, *, language: str, month_label: str):
-        super().__init__(orientation="L", unit="mm", format="A4")
-        self.language = language
-        self.rtl = language == "ar"
+        super().__init__(language=language, orientation="L", margins=(18, 14, 18), bottom=16)
         self.month_label = month_label
-        for style, weight in (("", 400), ("B", 700)):
-            key = FAMILY + style
-            self.fonts[key] = _BaseGlyphTextFont(self, _static_font(weight), key, style)
-        self.set_text_shaping(
-            use_shaping_engine=True,
-            direction="rtl" if self.rtl else "ltr",
-            script="arab" if self.rtl else None,
-            language="ara" if self.rtl else None,
-        )
-        self.set_margins(18, 14, 18)
-        self.set_auto_page_break(True, margin=16)
-        self.set_creator("Housing Contact")
-        self.set_lang(language)
         self.alias_nb_pages()
-
-    @property
-    def align(self) -> str:
-        return "R" if self.rtl else "L"
 
     def header(self):
         self.set_font(FAMILY, "B", 11)
