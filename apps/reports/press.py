@@ -40,6 +40,36 @@ def render_number(value, style: str) -> str:
     return f"{abs(int(value)):,}"
 
 
+# Arabic counted nouns: (singular, plural for 3–10, accusative singular for 11–99). The form
+# follows the last two digits of the number as written (so "أكثر من 12,500 اتصال").
+AR_NOUNS = {
+    "اتصال": ("اتصال", "اتصالات", "اتصالاً"),
+    "مكالمة": ("مكالمة", "مكالمات", "مكالمة"),
+    "حالة": ("حالة", "حالات", "حالة"),
+    "شكوى": ("شكوى", "شكاوى", "شكوى"),
+    "رسالة": ("رسالة", "رسائل", "رسالة"),
+    "استفسار": ("استفسار", "استفسارات", "استفساراً"),
+    "مقترح": ("مقترح", "مقترحات", "مقترحاً"),
+    "مواطن": ("مواطن", "مواطنين", "مواطناً"),
+    "دقيقة": ("دقيقة", "دقائق", "دقيقة"),
+    "اجتماع": ("اجتماع", "اجتماعات", "اجتماعاً"),
+}
+
+
+def ar_noun(number_text: str, noun: str) -> str:
+    """The form of ``noun`` after the numeral ``number_text`` ("3" → حالات, "14" → حالة)."""
+    singular, plural, accusative = AR_NOUNS[noun]
+    digits = "".join(ch for ch in number_text if ch.isdigit())
+    if not digits:
+        return singular
+    last_two = int(digits) % 100
+    if 3 <= last_two <= 10:
+        return plural
+    if 11 <= last_two <= 99:
+        return accusative
+    return singular
+
+
 QUALIFIERS = {
     "ar": {"more": "أكثر من ", "about": "حوالي ", "": ""},
     "en": {"more": "more than ", "about": "about ", "": ""},
@@ -71,6 +101,11 @@ class _Writer:
         self.trace.append({"code": code, "part": part, "style": style, "text": text})
         return QUALIFIERS[self.language][qualifier] + text
 
+    def counted(self, code: str, noun: str, style: str = EXACT, *, part: str = "value") -> str:
+        """The number of ``code`` followed by ``noun`` in the form Arabic grammar asks for."""
+        text = self.number(code, style, part=part)
+        return f"{text} {ar_noun(text, noun)}"
+
 
 def _month_names(statement: Statement, language: str) -> tuple[str, str]:
     with translation.override(language):
@@ -78,25 +113,25 @@ def _month_names(statement: Statement, language: str) -> tuple[str, str]:
 
 
 def _arabic(w: _Writer, month: str, previous: str) -> list[str]:
-    v, n = w.value, w.number
+    v, n, c = w.value, w.number, w.counted
     paragraphs = []
     text = (
-        f"قالت وزارة الإسكان إنها تلقت {n('contacts.total', ROUNDED)} اتصال في {month} الماضي عبر مركز "
-        f"الاتصال الوطني التابع لها، منها {n('calls.inbound', EXACT)} مكالمة هاتفية واردة"
+        f"قالت وزارة الإسكان إنها تلقت {c('contacts.total', 'اتصال', ROUNDED)} في {month} الماضي عبر مركز "
+        f"الاتصال الوطني التابع لها، منها {c('calls.inbound', 'مكالمة', EXACT)} هاتفية واردة"
     )
     change = w.change("calls.inbound")
     if change:
         verb = "ازدادت" if change > 0 else "انخفضت"
         text += f" {verb} بنسبة {n('calls.inbound', PERCENT, part='change')} مقارنة بشهر {previous}"
     if v("calls.outbound"):
-        text += f"، و{n('calls.outbound', ROUNDED)} مكالمة صادرة عن مركز الاتصال"
+        text += f"، و{c('calls.outbound', 'مكالمة', ROUNDED)} صادرة عن مركز الاتصال"
     paragraphs.append(text + ".")
     if v("calls.inbound_answered"):
         text = (
             "وأضافت أن أغراض الاتصالات جاءت متنوعة لتصل نسبة الاستفسار حول التقدم لخدمة إسكانية جديدة "
             f"{n('calls.purpose_share.new_service', PERCENT)}، ونسبة المكالمات حول تأخر تلبية الطلب الإسكاني "
             f"{n('calls.purpose_share.request_delay', PERCENT)}، وبلغ عدد الشكاوى المقدمة عبر مركز الاتصال "
-            f"{n('calls.complaints')} شكوى بنسبة {n('calls.purpose_share.complaint', PERCENT)}."
+            f"{c('calls.complaints', 'شكوى')} بنسبة {n('calls.purpose_share.complaint', PERCENT)}."
         )
         if v("calls.success_rate") is not None:
             text += (
@@ -106,17 +141,17 @@ def _arabic(w: _Writer, month: str, previous: str) -> list[str]:
         topics = [f for f in w.statement.figures if f.code.startswith("calls.topic.") and f.value][:4]
         if topics:
             parts = [
-                f"{n(f.code, ROUNDED)} مكالمة عن {f.label_ar.removeprefix('مكالمات عن: ')}" for f in topics
+                f"{c(f.code, 'مكالمة', ROUNDED)} عن {f.label_ar.removeprefix('مكالمات عن: ')}" for f in topics
             ]
             text += " وحول طبيعة الاستفسارات، جاءت " + "، و".join(parts) + "."
         paragraphs.append(text)
     if v("chat.sessions"):
         text = (
-            f"وأوضحت الوزارة أن {n('chat.citizens', ROUNDED)} مواطناً تواصلوا معها عبر خدمة المحادثة الكتابية "
+            f"وأوضحت الوزارة أن {c('chat.citizens', 'مواطن', ROUNDED)} تواصلوا معها عبر خدمة المحادثة الكتابية "
             "المباشرة بموقع الوزارة الإلكتروني"
         )
         if v("chat.avg_first_response_min") is not None:
-            text += f" بمتوسط استجابة {n('chat.avg_first_response_min', MINUTES)} دقيقة"
+            text += f" بمتوسط استجابة {c('chat.avg_first_response_min', 'دقيقة', MINUTES)}"
         usage = v("chat.usage_change_pct")
         if usage:
             verb = "ارتفع" if usage > 0 else "انخفض"
@@ -127,7 +162,7 @@ def _arabic(w: _Writer, month: str, previous: str) -> list[str]:
             text += f"، بنسبة رضا {n('chat.csat_pct', PERCENT)}"
         paragraphs.append(text + ".")
     if v("video.calls") or w.change("video.calls"):
-        text = f"وبيّنت الإحصاءات إجراء {n('video.calls')} مكالمة فيديو"
+        text = f"وبيّنت الإحصاءات إجراء {c('video.calls', 'مكالمة')} فيديو"
         diff = w.change("video.calls")
         if diff:
             word = "بزيادة" if diff > 0 else "بانخفاض"
@@ -135,25 +170,25 @@ def _arabic(w: _Writer, month: str, previous: str) -> list[str]:
         paragraphs.append(text + ".")
     if v("uyc.received"):
         paragraphs.append(
-            f"وتسلمت الوزارة {n('uyc.received', ROUNDED)} حالة في صندوق «تحت أمرك»، ووصل القرار إلى المواطن في "
-            f"{n('uyc.decided')} حالة خلال الشهر، فيما تجاوزت {n('uyc.over_30_days')} حالة مفتوحة مهلة الثلاثين يوماً."
+            f"وتسلمت الوزارة {c('uyc.received', 'حالة', ROUNDED)} في صندوق «تحت أمرك»، ووصل القرار إلى المواطن في "
+            f"{c('uyc.decided', 'حالة')} خلال الشهر، فيما تجاوزت {c('uyc.over_30_days', 'حالة')} مفتوحة مهلة الثلاثين يوماً."
             if v("uyc.over_30_days")
-            else f"وتسلمت الوزارة {n('uyc.received', ROUNDED)} حالة في صندوق «تحت أمرك»، ووصل القرار إلى المواطن في "
-            f"{n('uyc.decided')} حالة خلال الشهر."
+            else f"وتسلمت الوزارة {c('uyc.received', 'حالة', ROUNDED)} في صندوق «تحت أمرك»، ووصل القرار إلى المواطن في "
+            f"{c('uyc.decided', 'حالة')} خلال الشهر."
         )
     if v("committee.referred") or v("committee.meetings"):
         paragraphs.append(
-            f"وبلغ إجمالي عدد الطلبات المحالة إلى لجنة الإسكان {n('committee.referred', ROUNDED)} حالة في {month}، "
-            f"بمعدل {n('committee.meetings')} اجتماعات عقدت خلال الشهر، لتتم الموافقة على {n('committee.approved')} "
-            f"حالة والاعتذار عن {n('committee.rejected')} حالة، و{n('committee.deferred')} حالات تطلبت مزيداً من "
-            f"الدراسة، فيما لا تزال {n('committee.pending')} حالة محالة خلال الشهر بانتظار القرار."
+            f"وبلغ إجمالي عدد الطلبات المحالة إلى لجنة الإسكان {c('committee.referred', 'حالة', ROUNDED)} في {month}، "
+            f"بمعدل {c('committee.meetings', 'اجتماع')} عقدت خلال الشهر، لتتم الموافقة على {c('committee.approved', 'حالة')} "
+            f"والاعتذار عن {c('committee.rejected', 'حالة')}، و{c('committee.deferred', 'حالة')} تطلبت مزيداً من "
+            f"الدراسة، فيما لا تزال {c('committee.pending', 'حالة')} محالة خلال الشهر بانتظار القرار."
         )
     if v("tawasul.received") or w.figures["tawasul.ytd"].value:
         text = (
-            f"وأكدت الوزارة تلقيها {n('tawasul.received')} رسالة عبر النظام الوطني للمقترحات والشكاوى «تواصل» في "
-            f"{month}، منها {n('tawasul.received.complaint')} شكوى و{n('tawasul.received.inquiry')} استفساراً "
+            f"وأكدت الوزارة تلقيها {c('tawasul.received', 'رسالة')} عبر النظام الوطني للمقترحات والشكاوى «تواصل» في "
+            f"{month}، منها {c('tawasul.received.complaint', 'شكوى')} و{c('tawasul.received.inquiry', 'استفسار')} "
             f"و{n('tawasul.received.suggestion')} مقترحاً، ليبلغ عدد الحالات المستلمة منذ مطلع العام "
-            f"{n('tawasul.ytd')} حالة"
+            f"{c('tawasul.ytd', 'حالة')}"
         )
         if v("tawasul.complaints_answered_pct") is not None:
             text += f"، واستجابت الوزارة لـ{n('tawasul.complaints_answered_pct', PERCENT)} من الشكاوى الواردة"

@@ -6,7 +6,7 @@ import pytest
 from apps.core.errors import Conflict
 from apps.reports import publishing, services
 from apps.reports.models import Publication, StatementStatus
-from apps.reports.press import draft_press_statement, ministry_round, render_number
+from apps.reports.press import ar_noun, draft_press_statement, ministry_round, render_number
 from apps.reports.statement import monthly_statement
 from tests.reports.conftest import _contact, at
 
@@ -24,6 +24,20 @@ def test_large_numbers_are_rounded_the_way_the_ministry_writes_them():
     assert ministry_round(57) == ("", "57")
 
 
+def test_an_arabic_noun_after_a_number_takes_the_form_the_number_asks_for():
+    assert [ar_noun(n, "حالة") for n in ("1", "3", "10", "14", "99", "100", "103", "12,500")] == [
+        "حالة",
+        "حالات",
+        "حالات",
+        "حالة",
+        "حالة",
+        "حالة",
+        "حالات",
+        "حالة",
+    ]
+    assert [ar_noun(n, "مواطن") for n in ("5", "56", "660")] == ["مواطنين", "مواطناً", "مواطناً"]
+
+
 def test_every_number_in_the_draft_comes_from_a_figure(fixture_month):
     statement = monthly_statement(JULY)
     draft = draft_press_statement(statement)
@@ -38,7 +52,7 @@ def test_every_number_in_the_draft_comes_from_a_figure(fixture_month):
             assert number in traced, number
     assert "13" in draft.text_ar and "160.00%" in draft.text_ar
     assert "The Ministry of Housing said it received 18 contacts in July" in draft.text_en
-    assert "3 رسالة" in draft.text_ar and "5 حالة" in draft.text_ar  # Tawasul month and year to date
+    assert "3 رسائل" in draft.text_ar and "5 حالات" in draft.text_ar  # Tawasul month and year to date
 
 
 def test_publishing_needs_approval_then_freezes_the_figures_and_text(fixture_month, senior):
