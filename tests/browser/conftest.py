@@ -140,7 +140,13 @@ def format_axe_violations(url: str, violations: list[dict]) -> list[str]:
 
 
 def axe_check(page) -> list[dict]:
-    """Run axe on the page as it stands now; the violations (empty when it is clean)."""
+    """Run axe on the page as it stands now; the violations (empty when it is clean).
+
+    A page still loading (a test may end right after a click that navigates) is checked once
+    its stylesheets are in, not as bare HTML.
+    """
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
     if not page.evaluate("() => typeof window.__hcAxeRun === 'function'"):
         return []  # a page without the init script: about:blank, a file, a JSON answer
     return page.evaluate("() => window.__hcAxeRun()")
