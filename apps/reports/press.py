@@ -53,7 +53,13 @@ AR_NOUNS = {
     "مواطن": ("مواطن", "مواطنين", "مواطناً"),
     "دقيقة": ("دقيقة", "دقائق", "دقيقة"),
     "اجتماع": ("اجتماع", "اجتماعات", "اجتماعاً"),
+    "موعد": ("موعد", "مواعيد", "موعداً"),
 }
+
+
+def _for(label: str) -> str:
+    """ "for …" in Arabic: the preposition ل joined to the word, لل before the article."""
+    return "ل" + (label[1:] if label.startswith("ال") else label)
 
 
 def ar_noun(number_text: str, noun: str) -> str:
@@ -187,7 +193,7 @@ def _arabic(w: _Writer, month: str, previous: str) -> list[str]:
         text = (
             f"وأكدت الوزارة تلقيها {c('tawasul.received', 'رسالة')} عبر النظام الوطني للمقترحات والشكاوى «تواصل» في "
             f"{month}، منها {c('tawasul.received.complaint', 'شكوى')} و{c('tawasul.received.inquiry', 'استفسار')} "
-            f"و{n('tawasul.received.suggestion')} مقترحاً، ليبلغ عدد الحالات المستلمة منذ مطلع العام "
+            f"و{c('tawasul.received.suggestion', 'مقترح')}، ليبلغ عدد الحالات المستلمة منذ مطلع العام "
             f"{c('tawasul.ytd', 'حالة')}"
         )
         if v("tawasul.complaints_answered_pct") is not None:
@@ -195,7 +201,7 @@ def _arabic(w: _Writer, month: str, previous: str) -> list[str]:
         paragraphs.append(text + ".")
     booked = [f for f in w.statement.figures if f.code.startswith("appointments.booked.") and f.value][:5]
     if booked:
-        parts = [f"{n(f.code)} {f.label_ar.removeprefix('مواعيد محجوزة: ')}" for f in booked]
+        parts = [f"{c(f.code, 'موعد')} {_for(f.label_ar.removeprefix('مواعيد محجوزة: '))}" for f in booked]
         paragraphs.append(
             f"وأوضحت «الإسكان» أنها حجزت خلال {month} مواعيد بناءً على طلب المواطنين، منها "
             + "، و".join(parts)
