@@ -267,21 +267,32 @@ STATUS_FILTERS = {
     "walk_in": Q(channel=Channel.WALK_IN),
     "served": Q(status=Status.SERVED),
     "booked": Q(status=Status.BOOKED),
+    # Booked ahead (not walk-ins), whatever became of them: the statement's "booked" figure.
+    "booked_ahead": ~Q(channel=Channel.WALK_IN),
 }
 
 
 def appointment_list(
-    *, branch_id=None, service_id=None, first: date | None = None, last: date | None = None, status: str = ""
+    *,
+    branch_id=None,
+    service_id=None,
+    first: date | None = None,
+    last: date | None = None,
+    status: str = "",
+    by_booking: bool = False,
 ) -> QuerySet[Appointment]:
+    """Appointments dated from ``first`` to ``last`` (or, ``by_booking``, booked in those days,
+    as the statement counts "booked")."""
     qs = _appointments()
     if branch_id:
         qs = qs.filter(branch_id=branch_id)
     if service_id:
         qs = qs.filter(service_id=service_id)
+    moment = "booked_at" if by_booking else "slot_start"
     if first:
-        qs = qs.filter(slot_start__gte=day_bounds(first)[0])
+        qs = qs.filter(**{f"{moment}__gte": day_bounds(first)[0]})
     if last:
-        qs = qs.filter(slot_start__lt=day_bounds(last)[1])
+        qs = qs.filter(**{f"{moment}__lt": day_bounds(last)[1]})
     if status in STATUS_FILTERS:
         qs = qs.filter(STATUS_FILTERS[status])
     return qs.order_by("slot_start", "id")

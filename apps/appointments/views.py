@@ -309,6 +309,7 @@ def appointment_list(request):
         first=first,
         last=last,
         status=status,
+        by_booking=request.GET.get("by") == "booked",
     )
     rows = list(qs[:500])
     return render(

@@ -106,7 +106,8 @@ def _target(code: str, first: date, last: date, offerings: dict) -> tuple[str | 
             "appointments:list",
             branch=branch_id,
             service=service_id,
-            status="held",
+            status="booked_ahead",
+            by="booked",
             **{"from": first.isoformat(), "to": last.isoformat()},
         )
     return None

@@ -1,4 +1,10 @@
+import datetime as dt
+import html as html_lib
+import re
+
 from django.urls import reverse
+
+from apps.reports.statement import monthly_statement
 
 URL = "/reports/monthly/"
 
@@ -43,3 +49,19 @@ def test_the_page_is_in_the_management_menu(client, supervisor, db):
     client.force_login(supervisor)
     html = client.get(reverse("core:home")).content.decode()
     assert URL in html
+
+
+def test_the_booked_appointments_link_lists_exactly_the_appointments_the_figure_counts(
+    client, supervisor, fixture_month
+):
+    client.force_login(supervisor)
+    page = client.get(URL, {"month": "2026-07"}).content.decode()
+    figures = monthly_statement(dt.date(2026, 7, 1)).by_code()
+    checked = 0
+    for href, code in re.findall(r'href="([^"]+)" data-drill="(appointments\.booked\.[^"]+)"', page):
+        listing = client.get(html_lib.unescape(href))
+        assert listing.status_code == 200
+        rows = listing.content.decode().count('data-testid="appointment-row"')
+        assert rows == figures[code].value, code
+        checked += 1
+    assert checked
