@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from apps.campaigns import imports, services
 from apps.campaigns.models import Attempt, Kind, Target
@@ -89,8 +90,9 @@ def test_an_agent_works_three_targets_and_the_supervisor_sees_the_progress(
         assert "عائشة" in page.inner_text("[data-testid=by-agent]")
         screenshot(page, "campaigns-supervisor-ar")
         # The figure links to the targets behind it.
-        page.click("a:has([data-testid=fig-reached])")
-        assert page.locator("[data-testid=targets] tbody tr").count() == 2
+        with page.expect_navigation():
+            page.click("a:has([data-testid=fig-reached])")
+        expect(page.locator("[data-testid=targets] tbody tr")).to_have_count(2)
         page.go_back()
         page.click("[data-testid=move-paused]")
         assert page.inner_text("[data-testid=campaign-status]") == "متوقفة مؤقتًا"
