@@ -517,3 +517,10 @@ HOUSING_CHAT_EMBED_ORIGINS = envconfig.get_list("HOUSING_CHAT_EMBED_ORIGINS", []
 # In development, serve static files straight from the apps and packages.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Partners' shared secrets for signed requests (apps.integrations.signing), newest first; two
+# at once while one is rotated. Each partner's app reads its own entry.
+HOUSING_INTEGRATION_SECRETS = {
+    partner: envconfig.get_list(f"HOUSING_{partner.upper()}_SECRETS", [])
+    for partner in ("tawasul", "sms", "housing_feed", "webhooks")
+}
