@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "channels",
     "apps.chat",
     "apps.reports",
+    # Partners (apps/integrations): the shared partner outbox, then one app per partner.
+    "apps.integrations.outbound",
 ]
 
 MIDDLEWARE = [
@@ -398,6 +400,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Campaigns: targets held by an agent for over 30 minutes go back on the call list.
     "campaigns.release_stale": {"task": "campaigns.release_stale", "schedule": 300.0},
     # The previous month's statement draft, and the managers told, on the 1st at 07:00.
+    # Partner deliveries (apps/integrations/outbound): hand over what the broker lost, reclaim
+    # stuck claims, forget old request signatures.
+    "integrations.outbound.sweep": {"task": "integrations.outbound.sweep", "schedule": 60.0},
     "reports.monthly_draft": {
         "task": "reports.monthly_draft",
         "schedule": crontab(day_of_month=1, hour=7, minute=0),
