@@ -25,6 +25,7 @@ api_v1 = [
     path("", include("apps.appointments.api_urls")),
     path("", include("apps.campaigns.api_urls")),
     path("reports/", include("apps.reports.api")),
+    path("integrations/tawasul/", include("apps.integrations.tawasul.urls")),
 ]
 
 urlpatterns = [

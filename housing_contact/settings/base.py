@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "apps.reports",
     # Partners (apps/integrations): the shared partner outbox, then one app per partner.
     "apps.integrations.outbound",
+    "apps.integrations.tawasul",
 ]
 
 MIDDLEWARE = [
@@ -529,3 +530,13 @@ HOUSING_INTEGRATION_SECRETS = {
     partner: envconfig.get_list(f"HOUSING_{partner.upper()}_SECRETS", [])
     for partner in ("tawasul", "sms", "housing_feed", "webhooks")
 }
+# Tawasul (apps/integrations/tawasul/README.md): where our acknowledgements, replies and status
+# changes go, and the optional polling of its message list (off unless the interval is > 0).
+HOUSING_TAWASUL_OUTBOUND_URL = envconfig.get_str("HOUSING_TAWASUL_OUTBOUND_URL", "")
+HOUSING_TAWASUL_POLL_URL = envconfig.get_str("HOUSING_TAWASUL_POLL_URL", "")
+HOUSING_TAWASUL_POLL_SECONDS = envconfig.get_int("HOUSING_TAWASUL_POLL_SECONDS", 0)
+if HOUSING_TAWASUL_POLL_SECONDS > 0:
+    CELERY_BEAT_SCHEDULE["integrations.tawasul.poll"] = {
+        "task": "integrations.tawasul.poll",
+        "schedule": float(HOUSING_TAWASUL_POLL_SECONDS),
+    }
