@@ -26,6 +26,7 @@ api_v1 = [
     path("", include("apps.campaigns.api_urls")),
     path("reports/", include("apps.reports.api")),
     path("integrations/tawasul/", include("apps.integrations.tawasul.urls")),
+    path("integrations/sms/", include("apps.integrations.sms.urls")),
 ]
 
 urlpatterns = [

@@ -21,6 +21,8 @@ class Channel(models.TextChoices):
     WEB_FORM = "web_form", _("Web form")
     TAWASUL = "tawasul", _("Tawasul")
     UYC = "uyc", _("Under Your Command")
+    # A citizen's text message that could not be threaded to a ticket (apps.integrations.sms).
+    SMS = "sms", _("SMS")
 
 
 # Channels whose contact content is confidential to senior management (accounts.view_uyc_cases).

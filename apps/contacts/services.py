@@ -336,6 +336,8 @@ TICKET_CHANNELS = {
     Channel.WEB_FORM: "web",
     Channel.TAWASUL: "tawasul",
     Channel.UYC: "uyc",
+    # Tickets have no SMS channel: a text message came by phone.
+    Channel.SMS: "phone",
 }
 # Where a ticket's field errors show on the console's log form.
 _TICKET_FIELDS = {"kind": "ticket_kind", "subject": "ticket_subject", "description": "notes"}

@@ -263,6 +263,7 @@ class TicketEvent(models.Model):
     class Kind(models.TextChoices):
         CREATED = "created", _("Ticket received")
         PUBLIC_REPLY = "public_reply", _("Reply to the citizen")
+        CITIZEN_REPLY = "citizen_reply", _("Reply from the citizen")
         INTERNAL_NOTE = "internal_note", _("Internal note")
         STATUS_CHANGE = "status_change", _("Status change")
         ASSIGNMENT_CHANGE = "assignment_change", _("Assignment change")

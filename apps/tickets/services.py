@@ -468,6 +468,32 @@ def ticket_reply(
 
 
 @transaction.atomic
+def ticket_citizen_reply(*, ticket: Ticket, body: str, via: str, now: datetime | None = None) -> TicketEvent:
+    """The citizen writes back about their open ticket (by SMS, e-mail…), with no staff actor.
+
+    Recorded on the timeline as the citizen's reply (``via`` says how it came). A ticket
+    awaiting the citizen goes back to "in progress" through the one transition, so its
+    clocks resume; on any other open ticket the reply is simply added. A closed or merged
+    ticket is refused: the caller files the message another way (a new contact).
+    """
+    body = _required(clean_text(body or ""), "body")
+    now = now or timezone.now()
+    locked = _lock(ticket)
+    if locked.status in NO_REPLY_STATUSES:
+        raise Conflict(
+            _("This ticket is %(status)s: reopen it before replying.")
+            % {"status": Status(locked.status).label},
+            code="ticket_not_open_for_reply",
+        )
+    event = TicketEvent.objects.create(
+        ticket=locked, kind=TicketEvent.Kind.CITIZEN_REPLY, actor=None, at=now, body=body, reason=via[:40]
+    )
+    if locked.status == Status.AWAITING_CITIZEN:
+        _move(ticket=locked, to_status=Status.IN_PROGRESS, actor=None, reason=via[:40], now=now, notify=False)
+    return event
+
+
+@transaction.atomic
 def ticket_note(
     *, ticket: Ticket, body: str, actor: User, uploads: Iterable = (), now: datetime | None = None
 ) -> TicketEvent:

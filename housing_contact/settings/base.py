@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     # Partners (apps/integrations): the shared partner outbox, then one app per partner.
     "apps.integrations.outbound",
     "apps.integrations.tawasul",
+    "apps.integrations.sms",
 ]
 
 MIDDLEWARE = [

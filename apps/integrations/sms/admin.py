@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from apps.core import admin as core_admin
+from apps.integrations.sms.models import InboundSms
+
+
+@admin.register(InboundSms)
+class InboundSmsAdmin(core_admin.ModelAdmin):
+    """Read-only: each text message and whether it joined a ticket or became a contact."""
+
+    list_display = ("received_at", "from_number", "outcome", "ticket", "contact")
+    list_filter = ("outcome",)
+    search_fields = ("=message_id", "=from_number", "=ticket__review_number")
+    list_select_related = ("ticket",)
+    readonly_fields = ("message_id", "from_number", "text", "received_at", "outcome", "ticket", "contact")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
