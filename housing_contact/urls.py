@@ -27,6 +27,7 @@ api_v1 = [
     path("reports/", include("apps.reports.api")),
     path("integrations/tawasul/", include("apps.integrations.tawasul.urls")),
     path("integrations/sms/", include("apps.integrations.sms.urls")),
+    path("integrations/webhooks/", include("apps.integrations.webhooks.api")),
 ]
 
 urlpatterns = [

@@ -23,6 +23,11 @@ calendar_changed = Signal()  # kwargs: dates, calendar, actor
 # app may open a case from it (``HOUSING_SLA_BREACH_OPENS_UYC``).
 clock_breach_escalated = Signal()
 
+# Sent (after the notices are written, in their transaction) when a clock's breach notice is
+# handled: its ticket has missed the deadline. kwargs: clock, ticket, now. Outbound webhooks
+# (apps.integrations.webhooks) listen, so this floor imports nobody above it.
+clock_breached = Signal()
+
 
 # --- the ticket clocks' receivers (connected in ``SlaConfig.ready``) -------------------------
 

@@ -180,7 +180,7 @@ def sla_notify_pending(*, limit: int = 200, now: datetime | None = None) -> int:
         if not notices:
             return 0
         staff = _Staff.load()
-        escalated = []
+        escalated, breached = [], []
         for notice in notices:
             clock, ticket = notice.clock, notice.clock.ticket
             people = []
@@ -201,9 +201,13 @@ def sla_notify_pending(*, limit: int = 200, now: datetime | None = None) -> int:
                     )
                 if notice.kind == ClockNotice.Kind.SECOND_LEVEL:
                     escalated.append(clock)
+                elif notice.kind == ClockNotice.Kind.BREACH:
+                    breached.append(clock)
             notice.sent_at = now
             notice.recipients = [p.pk for p in people]
         ClockNotice.objects.bulk_update(notices, ["sent_at", "recipients"])
+        for clock in breached:
+            signals.clock_breached.send(sender=Clock, clock=clock, ticket=clock.ticket, now=now)
         for clock in escalated:
             signals.clock_breach_escalated.send(sender=Clock, clock=clock, ticket=clock.ticket, now=now)
     return len(notices)

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "apps.integrations.outbound",
     "apps.integrations.tawasul",
     "apps.integrations.sms",
+    "apps.integrations.webhooks",
 ]
 
 MIDDLEWARE = [
