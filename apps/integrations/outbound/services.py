@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -122,32 +122,31 @@ def delivery_queue(
     now = now or timezone.now()
     # Fail now, not at delivery time, on a payload JSON cannot carry.
     json.dumps(payload)
-    with transaction.atomic():
-        if dedupe_key:
-            existing = Delivery.objects.filter(dedupe_key=dedupe_key).first()
-            if existing is not None:
-                return existing
-        row = Delivery(
-            partner=partner,
-            event=event,
-            target_url=target_url,
-            payload=payload,
-            secret_ref=secret_ref,
-            source=source[:100],
-            dedupe_key=dedupe_key or None,
-            next_attempt_at=now,
-            enqueued_at=now,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
-        try:
-            with transaction.atomic():
-                row.save(force_insert=True)
-        except Exception:
-            # A concurrent queue of the same key won the unique index.
-            if dedupe_key and (existing := Delivery.objects.filter(dedupe_key=dedupe_key).first()):
-                return existing
-            raise
-        _publish_on_commit([row.pk])
+    if dedupe_key:
+        existing = Delivery.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
+    row = Delivery(
+        partner=partner,
+        event=event,
+        target_url=target_url,
+        payload=payload,
+        secret_ref=secret_ref,
+        source=source[:100],
+        dedupe_key=dedupe_key or None,
+        next_attempt_at=now,
+        enqueued_at=now,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+    except IntegrityError:
+        # A concurrent queue of the same key won the unique index.
+        if dedupe_key and (existing := Delivery.objects.filter(dedupe_key=dedupe_key).first()):
+            return existing
+        raise
+    _publish_on_commit([row.pk])
     return row
 
 
