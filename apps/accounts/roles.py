@@ -183,6 +183,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "escalations.add_delegation",
             "escalations.view_delegation",
             "core.view_otplockout",
+            # Partners (apps/integrations): deliveries and their dead letters (send again),
+            # webhook subscribers, and what Tawasul and the SMS gateway sent.
+            "integrations_outbound.view_delivery",
+            "integrations_outbound.retry_delivery",
+            "integrations_webhooks.view_subscription",
+            "integrations_webhooks.add_subscription",
+            "integrations_webhooks.change_subscription",
+            "integrations_webhooks.delete_subscription",
+            "integrations_tawasul.view_tawasulmessage",
+            "integrations_sms.view_inboundsms",
         }
     )
     | _CITIZEN_MESSAGES

@@ -145,3 +145,23 @@ def test_a_reply_to_an_open_ticket_not_awaiting_keeps_its_status(client, ticket)
     _send(client, {"message_id": "gw-6", "from": MOBILE, "text": ticket.review_number})
     ticket.refresh_from_db()
     assert ticket.status == Status.NEW and Ticket.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_text_travels_over_http_from_the_gateway(live_server, settings):
+    import httpx
+
+    settings.HOUSING_INTEGRATION_SECRETS = {"sms": [SECRET]}
+    citizen = CitizenFactory(cpr="880412399", name_ar="سارة", phones=[MOBILE])
+    ticket = TicketFactory(citizen=citizen)
+    raw = json.dumps(
+        {"message_id": "gw-http", "from": MOBILE, "text": f"رقم {ticket.review_number}"}
+    ).encode()
+    response = httpx.post(
+        live_server.url + URL,
+        content=raw,
+        headers={"Content-Type": "application/json", **signing.sign(SECRET, raw)},
+        timeout=10,
+    )
+    assert response.status_code == 200 and response.json()["outcome"] == "threaded"
+    assert ticket.events.filter(kind=TicketEvent.Kind.CITIZEN_REPLY).count() == 1

@@ -100,6 +100,7 @@ def test_an_exact_replay_is_refused(tawasul_settings, client):
         (lambda m: {k: v for k, v in m.items() if k != "citizen"}, 400, "citizen_required"),
         (lambda m: {**m, "submitted_at": "yesterday"}, 400, "invalid"),
         (lambda m: {**m, "citizen": {**m["citizen"], "cpr": "12"}}, 400, None),
+        (lambda m: {**m, "citizen": {**m["citizen"], "mobile": "17001234"}}, 400, None),
     ],
 )
 def test_bad_messages_are_refused_with_a_clear_error_and_nothing_saved(
@@ -111,6 +112,8 @@ def test_bad_messages_are_refused_with_a_clear_error_and_nothing_saved(
     assert set(body) == {"code", "message", "details"} and body["message"]
     if code:
         assert body["code"] == code
+    else:  # refused by the citizens or tickets app: named as Tawasul named the field
+        assert set(body["details"]) <= {"citizen.cpr", "citizen.mobile"}, body
     assert (
         Ticket.objects.count() == 0 and TawasulMessage.objects.count() == 0 and Delivery.objects.count() == 0
     )

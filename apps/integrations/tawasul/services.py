@@ -38,6 +38,16 @@ CITIZEN_FIELDS = ("cpr", "name", "mobile", "email", "language")
 _REFERENCE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./")
 
 
+_FIELD_NAMES = {
+    "cpr": "citizen.cpr",
+    "name_ar": "citizen.name",
+    "phones": "citizen.mobile",
+    "contact_phone": "citizen.mobile",
+    "email": "citizen.email",
+    "description": "text",
+}
+
+
 class UnknownKind(ValidationFailed):
     code = "unknown_kind"
 
@@ -146,21 +156,21 @@ def message_accept(*, message: Message, via: str, now: datetime | None = None) -
     found = _existing(message.reference)
     if found is not None:
         return Received(found.ticket, message.reference, created=False)
-    citizen = new_citizen = None
-    anonymous = message.citizen is None
-    language = "ar"
-    if message.citizen is not None:
-        language = message.citizen["language"] if message.citizen["language"] in ("ar", "en") else "ar"
-        citizen = citizen_selectors.citizen_by_cpr(cpr=message.citizen["cpr"])
-        if citizen is None:
-            new_citizen = {
-                "cpr": message.citizen["cpr"],
-                "name_ar": message.citizen["name"],
-                "phones": [message.citizen["mobile"]],
-                "email": message.citizen["email"],
-                "language": language,
-            }
     try:
+        citizen = new_citizen = None
+        anonymous = message.citizen is None
+        language = "ar"
+        if message.citizen is not None:
+            language = message.citizen["language"] if message.citizen["language"] in ("ar", "en") else "ar"
+            citizen = citizen_selectors.citizen_by_cpr(cpr=message.citizen["cpr"])
+            if citizen is None:
+                new_citizen = {
+                    "cpr": message.citizen["cpr"],
+                    "name_ar": message.citizen["name"],
+                    "phones": [message.citizen["mobile"]],
+                    "email": message.citizen["email"],
+                    "language": language,
+                }
         with transaction.atomic():
             ticket = ticket_services.ticket_create(
                 kind=message.kind,
@@ -188,6 +198,10 @@ def message_accept(*, message: Message, via: str, now: datetime | None = None) -
         if found is None:
             raise
         return Received(found.ticket, message.reference, created=False)
+    except ValidationFailed as error:
+        # Name the fields as Tawasul sent them, not as the tickets and citizens apps call them.
+        error.details = {_FIELD_NAMES.get(k, k): v for k, v in (error.details or {}).items()}
+        raise
     _queue(
         ticket=ticket,
         reference=message.reference,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 
+import httpx
 from django.core.management.base import BaseCommand
 
 from apps.integrations.tawasul.fake import FakeTawasul, sample_message
@@ -41,8 +42,14 @@ class Command(BaseCommand):
             f"fake Tawasul listening on {fake.url} (secret {options['secret']!r}); Ctrl-C stops it"
         )
         if options["send_to"]:
-            response = fake.send(options["send_to"], sample_message(options["reference"], options["kind"]))
-            self.stdout.write(f"sent {options['reference']}: {response.status_code} {response.text}")
+            try:
+                response = fake.send(
+                    options["send_to"], sample_message(options["reference"], options["kind"])
+                )
+            except httpx.HTTPError as error:
+                self.stderr.write(f"could not send {options['reference']} to {options['send_to']}: {error}")
+            else:
+                self.stdout.write(f"sent {options['reference']}: {response.status_code} {response.text}")
         seen = 0
         started = time.monotonic()
         try:
