@@ -25,6 +25,8 @@ api_v1 = [
     path("", include("apps.appointments.api_urls")),
     path("", include("apps.campaigns.api_urls")),
     path("reports/", include("apps.reports.api")),
+    path("integrations/housing-feed/", include("apps.integrations.housing_feed.urls")),
+    path("open311/", include("apps.integrations.open311.urls")),
 ]
 
 urlpatterns = [

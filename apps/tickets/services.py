@@ -106,6 +106,9 @@ def ticket_create(
     external_reference: str = "",
     language: str = "ar",
     uploads: Iterable = (),
+    latitude=None,
+    longitude=None,
+    address: str = "",
     now: datetime | None = None,
 ) -> Ticket:
     """Receive a ticket from any channel; give it its review number at once.
@@ -185,6 +188,9 @@ def ticket_create(
         priority=priority,
         urgency=urgency,
         external_reference=(external_reference or "").strip()[:60],
+        latitude=latitude,
+        longitude=longitude,
+        address=clean_line(address or "")[:250],
         received_at=now,
         created_by=actor,
     )
@@ -464,6 +470,42 @@ def ticket_reply(
         )
     _store(ticket=locked, checked=checked, actor=actor, event=event)
     queue_ticket_notice("replied", locked)
+    return event
+
+
+@transaction.atomic
+def ticket_citizen_reply(
+    *, ticket: Ticket, body: str, uploads: Iterable = (), reason: str = "", now: datetime | None = None
+) -> TicketEvent:
+    """What the citizen sends about their own open ticket (by e-mail, SMS, Tawasul…).
+
+    The caller has matched the citizen to the ticket. The reply joins the timeline (staff
+    read it; it is the citizen's own text) with its files; a ticket awaiting the citizen
+    goes back to work, which resumes its clocks (``_clocks_follow``). A closed or merged
+    ticket takes no reply: the caller files a new ticket instead.
+    """
+    body = _required(clean_text(body or ""), "body")
+    now = now or timezone.now()
+    locked = _lock(ticket)
+    if not locked.is_open:
+        raise Conflict(
+            _("This ticket is %(status)s: it takes no more replies.")
+            % {"status": Status(locked.status).label},
+            code="ticket_not_open_for_reply",
+        )
+    checked = _check_uploads(uploads, existing=locked.attachments.count())
+    event = TicketEvent.objects.create(
+        ticket=locked, kind=TicketEvent.Kind.CITIZEN_REPLY, actor=None, at=now, body=body
+    )
+    _store(ticket=locked, checked=checked, actor=None, event=event)
+    if locked.status == Status.AWAITING_CITIZEN:
+        _move(
+            ticket=locked,
+            to_status=Status.IN_PROGRESS,
+            actor=None,
+            reason=reason or _("The citizen replied."),
+            now=now,
+        )
     return event
 
 
