@@ -88,6 +88,15 @@ def can_add(user) -> bool:
     return bool(user and user.is_authenticated and user.has_perm("citizens.add_citizen"))
 
 
+def citizen_by_email(*, email: str) -> Citizen | None:
+    """The one citizen whose e-mail on file is ``email`` (any case); None when none or several."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    found = list(Citizen.objects.filter(email__iexact=email).order_by("pk")[:2])
+    return found[0] if len(found) == 1 else None
+
+
 def citizen_by_cpr(*, cpr: str) -> Citizen | None:
     """The citizen with this CPR, for intake services only (a portal submission is linked to
     the citizen it names). Never show what it returns to the person who typed the CPR."""
