@@ -30,7 +30,8 @@ Operations (ours ↔ the peer's):
 - ``list``: GET /tickets/ (the staff page with its 25 rows, as the supervisor) ↔ GET
   /datatables_ticket_list/<query>?… (the data request its list page makes, as staff).
 
-Writes bench/results/peer.json; the last line is the throughput ratios.
+Writes bench/results/peer.json (peer_quick.json with HC_PEER_QUICK); the last line is the
+throughput ratios.
 """
 
 from __future__ import annotations
@@ -462,7 +463,7 @@ def main() -> None:
         "timings": {**timings, "total_s": round(time.monotonic() - started, 1)},
     }
     ld.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = ld.RESULTS_DIR / "peer.json"
+    path = ld.RESULTS_DIR / ("peer_quick.json" if QUICK else "peer.json")  # a check never hides figures
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     for operation, by_concurrency in operations.items():
