@@ -364,7 +364,7 @@ def _body(endpoint: Endpoint) -> tuple[str, str | None]:
     return "", None
 
 
-def _complete_second_step(client, user) -> None:
+def complete_second_step(client, user) -> None:
     """``force_login`` is the password step only: for a role that needs a second one, mark
     the test client's session verified with the user's authenticator, as signing in would."""
     from django_otp import DEVICE_ID_SESSION_KEY
@@ -394,7 +394,7 @@ def count_queries(endpoint: Endpoint) -> int:
     if endpoint.as_user:
         user = get_user_model().objects.get(username=endpoint.as_user)
         client.force_login(user, backend="apps.accounts.backends.CachedPermissionsBackend")
-        _complete_second_step(client, user)
+        complete_second_step(client, user)
     if endpoint.token_for:
         headers.update(token_headers(endpoint.token_for))
     data, content_type = _body(endpoint)
