@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
@@ -37,7 +38,11 @@ class Citizen(TimeStampedModel):
     class Meta:
         verbose_name = _("citizen")
         verbose_name_plural = _("citizens")
-        indexes = [models.Index(fields=["name_ar"])]
+        indexes = [
+            models.Index(fields=["name_ar"]),
+            # Inbound e-mail finds the sender by address, in any case (``citizen_by_email``).
+            models.Index(Upper("email"), name="citizen_email_upper"),
+        ]
 
     def __str__(self):
         return f"{self.name_ar} ({self.masked_cpr})"

@@ -21,7 +21,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -278,25 +278,52 @@ def _apply_rows(rows: list[Row], batch: FeedBatch, now: datetime) -> tuple[list[
         )
         batch.updated += 1
     HousingFile.objects.bulk_create(new_files, batch_size=1000)
-    HousingFile.objects.bulk_update(
-        changed_files,
-        [
-            "service",
-            "application_date",
-            "status",
-            "project",
-            "queue_position",
-            "status_changed_at",
-            "updated_at",
-        ],
-        batch_size=1000,
-    )
+    _update_files(changed_files)
     for change in changes:
         change.housing_file_id = change.housing_file.pk
     HousingFileChange.objects.bulk_create(changes, batch_size=1000)
     if settings.HOUSING_FEED_NOTIFY_STATUS and status_changes:
         _notify(status_changes)
     return refusals, status_changes
+
+
+_UPDATED = (
+    "service",
+    "application_date",
+    "status",
+    "project",
+    "queue_position",
+    "status_changed_at",
+    "updated_at",
+)
+_SQL_TYPES = {
+    "service": "text",
+    "application_date": "date",
+    "status": "text",
+    "project": "text",
+    "queue_position": "integer",
+    "status_changed_at": "timestamptz",
+    "updated_at": "timestamptz",
+}
+
+
+def _update_files(files: list[HousingFile]) -> None:
+    """One ``UPDATE … FROM unnest(…)`` for the changed files: Django's ``bulk_update`` builds
+    a CASE per column per row, which costs seconds per thousand rows to compile and run."""
+    if not files:
+        return
+    meta = HousingFile._meta
+    columns = [meta.get_field(name).column for name in _UPDATED]
+    arrays = [[f.pk for f in files]] + [[getattr(f, name) for f in files] for name in _UPDATED]
+    unnest = ", ".join(["%s::bigint[]"] + [f"%s::{_SQL_TYPES[name]}[]" for name in _UPDATED])
+    assignments = ", ".join(f'"{column}" = v."{column}"' for column in columns)
+    names = ", ".join(['"id"'] + [f'"{column}"' for column in columns])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE "{meta.db_table}" AS f SET {assignments} '
+            f"FROM unnest({unnest}) AS v({names}) WHERE f.id = v.id",
+            arrays,
+        )
 
 
 def _notify(files: list[HousingFile]) -> None:

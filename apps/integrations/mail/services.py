@@ -325,7 +325,8 @@ def mail_fetch(*, now: datetime | None = None, limit: int | None = None) -> Fetc
                     raw=raw, size=sizes.get(uid, size), folder=folder, uidvalidity=validity, uid=uid, now=now
                 )
                 result.seen += 1
-                result.outcomes[record.outcome] = result.outcomes.get(record.outcome, 0) + 1
+                outcome = str(record.outcome)
+                result.outcomes[outcome] = result.outcomes.get(outcome, 0) + 1
             imap.uid("STORE", _set(batch), "+FLAGS.SILENT", r"(\Seen)")
             state.last_uid = max(batch)
             state.fetched_at = timezone.now()
