@@ -88,7 +88,7 @@ def main() -> None:
             method="POST",
             json={"review_number": ticket.review_number, "phone_last4": MOBILE[-4:]},
         ),
-        ld.Endpoint("staff_list", "/tickets/", as_user="supervisor"),
+        ld.Endpoint("staff_list", "/tickets/", as_user="agent"),
         ld.Endpoint(
             "console_lookup",
             f"/console/?q={CPR}",
