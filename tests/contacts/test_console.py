@@ -291,6 +291,9 @@ def test_the_lookup_query_count_does_not_grow_with_the_history(console, citizen)
         console.get(CONSOLE, {"q": citizen.cpr}, HTTP_HX_REQUEST="true")
     for minute in range(30):
         ContactFactory(citizen=citizen, offered_at=timezone.now() - dt.timedelta(minutes=minute + 5))
+    # Warm again: what the factories changed may reload a cached copy of configuration once,
+    # and a slow run may cross the session's refresh mark; neither grows with the history.
+    console.get(CONSOLE, {"q": citizen.cpr}, HTTP_HX_REQUEST="true")
     with CaptureQueriesContext(connection) as many:
         console.get(CONSOLE, {"q": citizen.cpr}, HTTP_HX_REQUEST="true")
     assert len(many) == len(few)
