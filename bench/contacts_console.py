@@ -26,6 +26,7 @@ import random
 import statistics
 
 from bench import _contacts_driver as driver
+from bench import loaddriver
 from bench._contacts_generate import SUFFIX, cpr_of, generate, phone_of
 
 
@@ -36,7 +37,9 @@ def _query_count(path: str, username: str, headers: dict | None = None) -> int:
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1", **(headers or {}))
-    client.force_login(get_user_model().objects.get(username=username))
+    user = get_user_model().objects.get(username=username)
+    client.force_login(user)
+    loaddriver.complete_second_step(client, user)  # the supervisor's role needs a second step
     client.get(path)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)

@@ -238,7 +238,7 @@ def load() -> dict:
             "id, created_at, updated_at, review_number, kind, channel, subject, description, is_anonymous, "
             "contact_phone, language, priority, urgency, status, received_at, acknowledged_at, first_response_at, "
             "responded_at, closed_at, external_reference, rating_comment, category_id, citizen_id, department_id, "
-            "assignee_id, created_by_id"
+            "assignee_id, created_by_id, confidential"
         )
         event_rows = io.StringIO()
         year_start = {y: datetime(y, 1, 1, 5, tzinfo=UTC) for y in YEARS}
@@ -305,6 +305,7 @@ def load() -> dict:
                                 str(department) if department else "\\N",
                                 str(assignee) if assignee else "\\N",
                                 str(agent),
+                                "f",  # confidential: generated tickets are not "Under Your Command"
                             )
                         )
                         + "\n"

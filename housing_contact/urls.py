@@ -28,6 +28,8 @@ api_v1 = [
     path("integrations/tawasul/", include("apps.integrations.tawasul.urls")),
     path("integrations/sms/", include("apps.integrations.sms.urls")),
     path("integrations/webhooks/", include("apps.integrations.webhooks.api")),
+    path("integrations/housing-feed/", include("apps.integrations.housing_feed.urls")),
+    path("open311/", include("apps.integrations.open311.urls")),
 ]
 
 urlpatterns = [

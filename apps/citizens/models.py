@@ -135,6 +135,11 @@ class HousingFile(TimeStampedModel):
     service = models.CharField(_("housing service"), max_length=150)
     application_date = models.DateField(_("application date"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    # Kept up to date by the housing application system's feed (apps/integrations/housing_feed),
+    # which also keeps every change with its date.
+    project = models.CharField(_("housing project"), max_length=150, blank=True)
+    queue_position = models.PositiveIntegerField(_("queue position"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("housing file")

@@ -161,6 +161,10 @@ class Ticket(TimeStampedModel):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
     external_reference = models.CharField(_("external reference"), max_length=60, blank=True)
+    # Where a maintenance request is (Open311 clients send it; any channel may): optional.
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    address = models.CharField(_("address"), max_length=250, blank=True)
     duplicate_of = models.ForeignKey(
         "self",
         verbose_name=_("duplicate of"),

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -106,6 +108,9 @@ def ticket_create(
     external_reference: str = "",
     language: str = "ar",
     uploads: Iterable = (),
+    latitude=None,
+    longitude=None,
+    address: str = "",
     now: datetime | None = None,
 ) -> Ticket:
     """Receive a ticket from any channel; give it its review number at once.
@@ -168,6 +173,9 @@ def ticket_create(
         department = category.default_department or (
             category.parent.default_department if category.parent_id else None
         )
+    if citizen is not None:
+        # The contact mobile and the acknowledgement both read the phones: one query.
+        prefetch_related_objects([citizen], "phones")
     number = review_numbers.next_review_number(year=timezone.localtime(now).year)
     ticket = Ticket(
         review_number=str(number),
@@ -185,15 +193,34 @@ def ticket_create(
         priority=priority,
         urgency=urgency,
         external_reference=(external_reference or "").strip()[:60],
+        latitude=latitude,
+        longitude=longitude,
+        address=clean_line(address or "")[:250],
         received_at=now,
         created_by=actor,
     )
+    # The policy is chosen before the insert (from the process's copy of the policies), so
+    # the row is written once with it; the clocks follow in one statement.
+    version = clock_services.policy_version_for_ticket(ticket)
+    ticket.sla_policy_version = version
     ticket.save()
-    clock_services.clocks_start(ticket=ticket)
+    clocks = clock_services.clocks_start(ticket=ticket, version=version)
     event = TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.CREATED, actor=actor, at=now)
-    _store(ticket=ticket, checked=checked, actor=actor, event=event)
+    stored = _store(ticket=ticket, checked=checked, actor=actor, event=event)
+    event.files = stored
     queue_ticket_notice("created", ticket)
+    # What was just written, for an answer that need not read it back (the API's 201).
+    ticket.written = Written(clocks=clocks, events=[event], attachments=stored)
     return ticket
+
+
+@dataclass(frozen=True)
+class Written:
+    """The rows ``ticket_create`` wrote beside the ticket, as they are in the database."""
+
+    clocks: list
+    events: list[TicketEvent]
+    attachments: list[TicketAttachment]
 
 
 def _first_mobile(citizen: Citizen) -> str:
@@ -468,28 +495,47 @@ def ticket_reply(
 
 
 @transaction.atomic
-def ticket_citizen_reply(*, ticket: Ticket, body: str, via: str, now: datetime | None = None) -> TicketEvent:
-    """The citizen writes back about their open ticket (by SMS, e-mail…), with no staff actor.
+def ticket_citizen_reply(
+    *,
+    ticket: Ticket,
+    body: str,
+    via: str = "",
+    uploads: Iterable = (),
+    reason: str = "",
+    now: datetime | None = None,
+) -> TicketEvent:
+    """What the citizen sends about their own ticket with no staff actor (SMS, e-mail, Tawasul…).
 
-    Recorded on the timeline as the citizen's reply (``via`` says how it came). A ticket
-    awaiting the citizen goes back to "in progress" through the one transition, so its
-    clocks resume; on any other open ticket the reply is simply added. A closed or merged
-    ticket is refused: the caller files the message another way (a new contact).
+    The caller has matched the citizen to the ticket. The reply joins the timeline (``via``
+    says how it came) with its files, within the attachment rules. A ticket awaiting the
+    citizen goes back to "in progress" through the one transition, so its clocks resume; on
+    any other open or resolved ticket the reply is simply added. A closed or merged ticket is
+    refused: the caller files the message another way (a new ticket or contact).
     """
     body = _required(clean_text(body or ""), "body")
     now = now or timezone.now()
     locked = _lock(ticket)
     if locked.status in NO_REPLY_STATUSES:
         raise Conflict(
-            _("This ticket is %(status)s: reopen it before replying.")
+            _("This ticket is %(status)s: it takes no more replies.")
             % {"status": Status(locked.status).label},
             code="ticket_not_open_for_reply",
         )
+    checked = _check_uploads(uploads, existing=locked.attachments.count()) if uploads else []
     event = TicketEvent.objects.create(
         ticket=locked, kind=TicketEvent.Kind.CITIZEN_REPLY, actor=None, at=now, body=body, reason=via[:40]
     )
+    if checked:
+        _store(ticket=locked, checked=checked, actor=None, event=event)
     if locked.status == Status.AWAITING_CITIZEN:
-        _move(ticket=locked, to_status=Status.IN_PROGRESS, actor=None, reason=via[:40], now=now, notify=False)
+        _move(
+            ticket=locked,
+            to_status=Status.IN_PROGRESS,
+            actor=None,
+            reason=reason or via[:40] or _("The citizen replied."),
+            now=now,
+            notify=False,
+        )
     return event
 
 

@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "apps.integrations.tawasul",
     "apps.integrations.sms",
     "apps.integrations.webhooks",
+    "apps.integrations.mail",
+    "apps.integrations.housing_feed",
+    "apps.integrations.open311",
 ]
 
 MIDDLEWARE = [
@@ -388,6 +391,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     "tickets.sweep_orphan_files": {"task": "tickets.sweep_orphan_files", "schedule": 24 * 3600},
     # Rate counters kept in PostgreSQL during a Redis outage, once their window is over.
     "core.counters_purge": {"task": "core.counters_purge", "schedule": 3600},
+    # Inbound e-mail: the mailbox read every two minutes (apps/integrations/mail); housing
+    # files dropped as CSV by the housing application system, imported every ten minutes.
+    "integrations_mail.fetch": {"task": "integrations_mail.fetch", "schedule": 120.0},
+    "integrations_housing_feed.import_drops": {
+        "task": "integrations_housing_feed.import_drops",
+        "schedule": 600.0,
+    },
     # SLA clocks: at risk, breached, second level (apps/sla/sweeps.py), every five minutes;
     # each department's digest at 06:30 Bahrain time on working days.
     "sla.sweep": {"task": "sla.sweep", "schedule": 300.0},
@@ -542,3 +552,29 @@ if HOUSING_TAWASUL_POLL_SECONDS > 0:
         "task": "integrations.tawasul.poll",
         "schedule": float(HOUSING_TAWASUL_POLL_SECONDS),
     }
+
+# Inbound e-mail (apps/integrations/mail): the mailbox read over IMAP with TLS. No host, no
+# fetching. HOUSING_MAIL_IMAP_CA_FILE trusts a private certificate authority; the system's
+# otherwise. Messages over HOUSING_MAIL_MAX_BYTES get a polite refusal; a sender who sends
+# more than HOUSING_MAIL_FLOOD_LIMIT messages within HOUSING_MAIL_FLOOD_WINDOW_SECONDS is
+# throttled (kept, not filed, not answered).
+HOUSING_MAIL_IMAP_HOST = envconfig.get_str("HOUSING_MAIL_IMAP_HOST", "")
+HOUSING_MAIL_IMAP_PORT = envconfig.get_int("HOUSING_MAIL_IMAP_PORT", 993)
+HOUSING_MAIL_IMAP_USER = envconfig.get_str("HOUSING_MAIL_IMAP_USER", "")
+HOUSING_MAIL_IMAP_PASSWORD = envconfig.get_str("HOUSING_MAIL_IMAP_PASSWORD", "")
+HOUSING_MAIL_IMAP_FOLDER = envconfig.get_str("HOUSING_MAIL_IMAP_FOLDER", "INBOX")
+HOUSING_MAIL_IMAP_CA_FILE = envconfig.get_str("HOUSING_MAIL_IMAP_CA_FILE", "")
+HOUSING_MAIL_MAX_BYTES = envconfig.get_int("HOUSING_MAIL_MAX_BYTES", 15 * 1024 * 1024)
+HOUSING_MAIL_FLOOD_LIMIT = envconfig.get_int("HOUSING_MAIL_FLOOD_LIMIT", 10)
+HOUSING_MAIL_FLOOD_WINDOW_SECONDS = envconfig.get_int("HOUSING_MAIL_FLOOD_WINDOW_SECONDS", 3600)
+HOUSING_MAIL_TICKET_KIND = envconfig.get_str("HOUSING_MAIL_TICKET_KIND", "inquiry")
+
+# The housing-file feed (apps/integrations/housing_feed): CSV files dropped in this folder are
+# imported on a schedule and moved to its "processed" (or "failed") subfolder. Empty: none.
+HOUSING_FEED_DROP_DIR = envconfig.get_str("HOUSING_FEED_DROP_DIR", "")
+# Tell the citizen when the housing system changes their file's status (template
+# "housing_file.status_changed"); off by default.
+HOUSING_FEED_NOTIFY_STATUS = envconfig.get_bool("HOUSING_FEED_NOTIFY_STATUS", False)
+
+# Open311 GeoReport v2 (apps/integrations/open311): the API keys that may POST requests.
+HOUSING_OPEN311_API_KEYS = envconfig.get_list("HOUSING_OPEN311_API_KEYS", [])
