@@ -4,10 +4,10 @@
 
 Uses the harness (``bench.loaddriver``): the bench database, gunicorn on 127.0.0.1 with the
 project's ``gunicorn.conf.py``. ``loaddriver.measure`` repeats one fixed request, which this
-endpoint refuses by design (the same signed bytes twice are a replay), so this script drives
-it itself: every request is a new Tawasul message (its own reference), signed at the moment
+endpoint answers idempotently (the same reference is one ticket), so this script drives it
+itself: every request is a new Tawasul message (its own reference), signed at the moment
 it leaves, sent one at a time with httpx, after 20 unrecorded warm-up requests. Each one is
-the whole production path: verify, record the signature, find or add the citizen, create the
+the whole production path: verify, find or add the citizen, create the
 ticket (review number, SLA clocks, the citizen's acknowledgement in the notifications outbox),
 the Tawasul link row and the acknowledgement to Tawasul in the partner outbox, then the
 after-commit hand-over to the broker. A second endpoint measures the idempotent repeat (a

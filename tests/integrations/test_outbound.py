@@ -182,3 +182,25 @@ def test_an_exact_replay_of_a_signed_request_is_refused(settings):
     with pytest.raises(services.RequestReplayed):
         services.signature_accept_once(partner="p", headers=headers, body=body, secrets=["s"])
     assert SeenSignature.objects.count() == 1
+
+
+def test_a_broker_outage_only_delays_a_delivery(
+    tawasul_settings, fake_tawasul, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from apps.integrations.outbound.tasks import deliver
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("redis is down")
+
+    monkeypatch.setattr(deliver.app.pool, "acquire", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        row = _queue(fake_tawasul)  # the change that queued it commits regardless
+    assert "broker unavailable" in caplog.text
+    row.refresh_from_db()
+    assert row.state == Delivery.State.PENDING
+    # A minute later the sweep hands it over again; once posted it is sent.
+    handed = []
+    monkeypatch.setattr(services, "_publish_on_commit", handed.extend)
+    services.delivery_sweep(now=timezone.now() + timedelta(minutes=2))
+    assert handed == [row.pk]
+    assert services.delivery_deliver(delivery_id=row.pk).status == "sent"

@@ -94,10 +94,25 @@ def test_a_closed_ticket_is_not_reopened_by_a_text(client, ticket):
 def test_the_same_gateway_message_twice_is_filed_once(client, ticket):
     message = {"message_id": "gw-5", "from": MOBILE, "text": f"{ticket.review_number} شكرا"}
     assert _send(client, message).json()["duplicate"] is False
-    # The gateway's retry, signed again a second later (the same signature twice is a replay).
+    # The gateway's retry, signed again a second later.
     again = _send(client, message, now=datetime.now(UTC) + timedelta(seconds=1))
     assert again.status_code == 200 and again.json() == {
         "message_id": "gw-5",
+        "outcome": "threaded",
+        "duplicate": True,
+    }
+    assert ticket.events.filter(kind=TicketEvent.Kind.CITIZEN_REPLY).count() == 1
+    assert InboundSms.objects.count() == 1
+
+
+def test_an_exact_resend_gets_the_first_outcome(client, ticket):
+    # The gateway's retry after a time-out: the very same bytes and signature.
+    message = {"message_id": "gw-5b", "from": MOBILE, "text": f"{ticket.review_number} شكرا"}
+    sent_at = datetime.now(UTC)
+    assert _send(client, message, now=sent_at).json()["duplicate"] is False
+    again = _send(client, message, now=sent_at)
+    assert again.status_code == 200 and again.json() == {
+        "message_id": "gw-5b",
         "outcome": "threaded",
         "duplicate": True,
     }

@@ -77,14 +77,29 @@ def test_the_same_reference_twice_is_one_ticket(tawasul_settings, client):
 
 
 @pytest.mark.django_db
-def test_an_exact_replay_is_refused(tawasul_settings, client):
+def test_an_exact_resend_gets_the_first_answer_and_creates_nothing(tawasul_settings, client):
+    # Tawasul's own retry after a time-out: the very same bytes and signature.
     raw = json.dumps(sample_message("TW-2")).encode()
     signed = signing.sign(SECRET, raw)
     extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in signed.items()}
-    assert client.generic("POST", URL, raw, content_type="application/json", **extra).status_code == 201
-    replay = client.generic("POST", URL, raw, content_type="application/json", **extra)
-    assert replay.status_code == 409 and replay.json()["code"] == "request_replayed"
-    assert Ticket.objects.count() == 1
+    first = client.generic("POST", URL, raw, content_type="application/json", **extra)
+    assert first.status_code == 201
+    resend = client.generic("POST", URL, raw, content_type="application/json", **extra)
+    assert resend.status_code == 200, resend.content
+    assert resend.json() == {**first.json(), "created": False}
+    assert Ticket.objects.count() == 1 and TawasulMessage.objects.count() == 1
+    assert Delivery.objects.filter(event="tawasul.acknowledgement").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_exact_resend_of_a_refused_message_is_refused_again(tawasul_settings, client):
+    raw = json.dumps(sample_message("TW-3", kind="praise")).encode()
+    signed = signing.sign(SECRET, raw)
+    extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in signed.items()}
+    for _attempt in range(2):
+        response = client.generic("POST", URL, raw, content_type="application/json", **extra)
+        assert response.status_code == 400 and response.json()["code"] == "unknown_kind"
+    assert Ticket.objects.count() == 0 and TawasulMessage.objects.count() == 0
 
 
 @pytest.mark.django_db

@@ -176,3 +176,9 @@ def test_the_admin_registers_a_subscriber(client, admin_user):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Subscription.objects.get().events == ["ticket.created"]
+
+
+def test_the_deliveries_list_refuses_a_malformed_subscription_number(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get("/api/v1/integrations/webhooks/deliveries/?subscription=false")
+    assert response.status_code == 400 and response.json()["code"] == "invalid"

@@ -112,17 +112,21 @@ def delivery_queue(
     source: str = "",
     dedupe_key: str | None = None,
     actor=None,
+    fresh: bool = False,
     now: datetime | None = None,
 ) -> Delivery:
     """Write one delivery in the caller's transaction; it is posted after commit.
 
     With ``dedupe_key``, queuing the same thing again returns the row already written
-    (a repeated hook or a retried request sends once).
+    (a repeated hook or a retried request sends once). ``fresh=True`` says the caller
+    knows no row of that key can exist yet (it names something created in this very
+    transaction): the row is inserted in one statement, with no look-up and no savepoint,
+    and a conflict, should one happen all the same, fails the caller's transaction.
     """
     now = now or timezone.now()
     # Fail now, not at delivery time, on a payload JSON cannot carry.
     json.dumps(payload)
-    if dedupe_key:
+    if dedupe_key and not fresh:
         existing = Delivery.objects.filter(dedupe_key=dedupe_key).first()
         if existing is not None:
             return existing
@@ -138,6 +142,10 @@ def delivery_queue(
         enqueued_at=now,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    if fresh:
+        row.save(force_insert=True)
+        _publish_on_commit([row.pk])
+        return row
     try:
         with transaction.atomic():
             row.save(force_insert=True)

@@ -22,7 +22,7 @@ from apps.citizens import selectors as citizen_selectors
 from apps.core import confidentiality
 from apps.core.errors import ApplicationError, ValidationFailed
 from apps.integrations import http, signing
-from apps.integrations.outbound.services import delivery_queue, signature_accept_once
+from apps.integrations.outbound.services import delivery_queue
 from apps.integrations.tawasul import conf
 from apps.integrations.tawasul.models import TawasulMessage
 from apps.tickets import services as ticket_services
@@ -138,7 +138,6 @@ def _existing(reference: str) -> TawasulMessage | None:
     return TawasulMessage.objects.select_related("ticket").filter(reference=reference).first()
 
 
-@transaction.atomic
 def message_accept(*, message: Message, via: str, now: datetime | None = None) -> Received:
     """File one Tawasul message as a ticket, once per Tawasul reference.
 
@@ -150,7 +149,12 @@ def message_accept(*, message: Message, via: str, now: datetime | None = None) -
        Tawasul's reference as its external reference, searchable), the message row written,
        and the acknowledgement with our review number queued for Tawasul — all in one
        transaction. Two deliveries of one reference at once: the second one's insert waits
-       on the unique index, fails, and answers with the first one's ticket.
+       on the unique index, fails, its whole transaction rolls back, and it answers with
+       the first one's ticket.
+
+    The look-ups of step 1 and 2 read committed rows and need no transaction of their own;
+    the transaction holds the writes only, with no read-back (the answer is built from the
+    ticket just written).
     """
     now = now or timezone.now()
     found = _existing(message.reference)
@@ -193,6 +197,15 @@ def message_accept(*, message: Message, via: str, now: datetime | None = None) -
                 received_at=now,
                 submitted_at=message.submitted_at,
             )
+            _queue(
+                ticket=ticket,
+                reference=message.reference,
+                event="acknowledgement",
+                body={"received_at": now.isoformat()},
+                dedupe_key=f"tawasul:ack:{ticket.pk}",
+                now=now,
+                fresh=True,  # the ticket was created just now: no acknowledgement of it can exist
+            )
     except IntegrityError:
         found = _existing(message.reference)
         if found is None:
@@ -202,25 +215,19 @@ def message_accept(*, message: Message, via: str, now: datetime | None = None) -
         # Name the fields as Tawasul sent them, not as the tickets and citizens apps call them.
         error.details = {_FIELD_NAMES.get(k, k): v for k, v in (error.details or {}).items()}
         raise
-    _queue(
-        ticket=ticket,
-        reference=message.reference,
-        event="acknowledgement",
-        body={"received_at": now.isoformat()},
-        dedupe_key=f"tawasul:ack:{ticket.pk}",
-        now=now,
-    )
     logger.info("tawasul: message %s filed as ticket %s (%s)", message.reference, ticket.review_number, via)
     return Received(ticket, message.reference, created=True)
 
 
-@transaction.atomic
 def message_receive(*, headers, body: bytes, now: datetime | None = None) -> Received:
-    """A webhook delivery: verified (signature, window, not seen before), then accepted."""
+    """A webhook delivery: verified (signature within its window), then accepted.
+
+    No receipt of the signature is kept: receiving is idempotent on Tawasul's reference,
+    so a resend of the very same bytes (Tawasul's own retry after a time-out, or a copy
+    replayed within the window) gets the answer the first one got and creates nothing.
+    """
     now = now or timezone.now()
-    signature_accept_once(
-        partner=PARTNER, headers=headers, body=body, secrets=signing.partner_secrets(PARTNER), now=now
-    )
+    signing.verify(secrets=signing.partner_secrets(PARTNER), headers=headers, body=body, now=now)
     message = parse_message(http.parse_object(body))
     return message_accept(message=message, via=TawasulMessage.Via.WEBHOOK, now=now)
 
@@ -236,7 +243,16 @@ def _status_labels(status: str) -> dict[str, str]:
     return labels
 
 
-def _queue(*, ticket: Ticket, reference: str, event: str, body: dict, dedupe_key: str, now: datetime) -> None:
+def _queue(
+    *,
+    ticket: Ticket,
+    reference: str,
+    event: str,
+    body: dict,
+    dedupe_key: str,
+    now: datetime,
+    fresh: bool = False,
+) -> None:
     url = conf.get("HOUSING_TAWASUL_OUTBOUND_URL")
     if not url:
         logger.info("tawasul: no HOUSING_TAWASUL_OUTBOUND_URL; %s for %s not queued", event, reference)
@@ -256,6 +272,7 @@ def _queue(*, ticket: Ticket, reference: str, event: str, body: dict, dedupe_key
         secret_ref=PARTNER,
         source=f"tickets.ticket:{ticket.pk}",
         dedupe_key=dedupe_key,
+        fresh=fresh,
         now=now,
     )
 

@@ -4,13 +4,15 @@ Mounted at /api/v1/integrations/webhooks/; for staff with the outbox permissions
 from __future__ import annotations
 
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.errors import NotFound, PermissionDenied
+from apps.core.api import page_schema
+from apps.core.errors import NotFound, PermissionDenied, ValidationFailed
 from apps.integrations.outbound.models import Delivery
 from apps.integrations.webhooks import selectors, services
 
@@ -53,13 +55,15 @@ def _require(request, permission: str) -> None:
 class Deliveries(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("subscription", int, required=False)],
-        responses={200: DeliverySerializer(many=True)},
+        responses=page_schema("WebhookDeliveryPage", DeliverySerializer, previous=True),
         operation_id="webhook_deliveries",
     )
     def get(self, request):
         _require(request, VIEW)
-        raw = request.query_params.get("subscription", "")
-        subscription = int(raw) if raw.isascii() and raw.isdigit() else None
+        raw = request.query_params.get("subscription", "").strip()
+        if raw and not (raw.isascii() and raw.isdigit() and len(raw) < 19):
+            raise ValidationFailed(details={"subscription": [_("Give the subscription's number.")]})
+        subscription = int(raw) if raw else None
         paginator = NewestFirst()
         page = paginator.paginate_queryset(
             selectors.deliveries(subscription_id=subscription), request, view=self
