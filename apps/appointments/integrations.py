@@ -13,7 +13,7 @@ def connect() -> None:
     from apps.core.navigation import NavEntry, register
 
     notify.register_events()
-    timeline.register("appointment", selectors.appointments_for_timeline)
+    timeline.register("appointment", selectors.APPOINTMENTS_TIMELINE)
     register(
         NavEntry(
             "appointments:desk",

@@ -12,7 +12,7 @@ class CampaignsConfig(AppConfig):
         from apps.citizens import timeline
         from apps.core.navigation import NavEntry, register
 
-        timeline.register("address", selectors.data_changes_for_timeline)
+        timeline.register("address", selectors.data_changes_timeline())
         _register_events()
         register(
             NavEntry(

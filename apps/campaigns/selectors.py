@@ -449,38 +449,47 @@ def outbound_calls(*, start: datetime, end: datetime) -> dict:
 # ---------------------------------------------------------------- the 360° timeline
 
 
-def data_changes_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> list:
-    """Timeline source: addresses confirmed or changed on data-update calls, by whom.
-    (Phone confirmations are already on the timeline through apps.citizens.)"""
-    from apps.citizens import timeline
+def _data_change_rows(*, citizen, viewer):
     from apps.citizens.selectors import can_see_identity
 
     if not can_see_identity(viewer):
-        return []
-    rows = (
-        DataChange.objects.filter(
-            citizen_id=citizen.pk,
-            what__in=[DataChange.What.ADDRESS_CHANGED, DataChange.What.ADDRESS_CONFIRMED],
-        )
-        .filter(timeline.before_q(before, kind="address", at_field="at"))
-        .select_related("actor", "target__campaign")
-        .order_by("-at", "-id")[:limit]
+        return None
+    return DataChange.objects.filter(
+        citizen_id=citizen.pk, what__in=[DataChange.What.ADDRESS_CHANGED, DataChange.What.ADDRESS_CONFIRMED]
     )
-    entries = []
-    for change in rows:
-        details = [(_("Address"), change.after or "—")]
-        if change.before:
-            details.insert(0, (_("Before"), change.before))
-        details.append((_("Campaign"), change.target.campaign.name()))
-        entries.append(
-            timeline.TimelineEntry(
-                at=change.at,
-                kind="address",
-                id=change.pk,
-                kind_label=_("Address"),
-                title=str(change.get_what_display()),
-                details=details,
-                actor=change.actor.display_name() if change.actor else "",
-            )
-        )
-    return entries
+
+
+def _data_change_entry(change, viewer=None):
+    from apps.citizens import timeline
+
+    details = [(_("Address"), change.after or "—")]
+    if change.before:
+        details.insert(0, (_("Before"), change.before))
+    details.append((_("Campaign"), change.target.campaign.name()))
+    return timeline.TimelineEntry(
+        at=change.at,
+        kind="address",
+        id=change.pk,
+        kind_label=_("Address"),
+        title=str(change.get_what_display()),
+        details=details,
+        actor=change.actor.display_name() if change.actor else "",
+    )
+
+
+def data_changes_timeline():
+    """Timeline source: addresses confirmed or changed on data-update calls, by whom (read in
+    the timeline's one query). Phone confirmations are already on it through apps.citizens."""
+    from apps.citizens import timeline
+
+    return timeline.QuerySource(
+        kind="address",
+        rows=_data_change_rows,
+        at_field="at",
+        related=("actor", "target__campaign"),
+        entry=_data_change_entry,
+    )
+
+
+def data_changes_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> list:
+    return data_changes_timeline().page(citizen=citizen, viewer=viewer, before=before, limit=limit)

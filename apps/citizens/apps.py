@@ -10,4 +10,4 @@ class CitizensConfig(AppConfig):
     def ready(self):
         from apps.citizens import selectors, timeline
 
-        timeline.register("phone", selectors.phone_events_for_timeline)
+        timeline.register("phone", selectors.phone_events_timeline())

@@ -2,11 +2,14 @@
 
 Each app registers a *source* in its ``AppConfig.ready()``::
 
-    timeline.register("contact", contacts_for_timeline)
+    timeline.register("contact", CONTACTS_TIMELINE)
 
-A source is ``(citizen, viewer, before=None, limit=20) -> list[TimelineEntry]``: at most
-``limit`` entries of its own kind, newest first, strictly older than the cursor
-``before`` (use ``before_q`` to filter). A source marks the entries of a confidential
+A source is a ``QuerySource`` (its rows, the instant they are ordered by, the related
+rows it reads, and how one row becomes an entry): every such source is read in one query
+for the whole page (``_queried``). A plain function
+``(citizen, viewer, before=None, limit=20) -> list[TimelineEntry]`` is accepted too (at
+most ``limit`` entries of its own kind, newest first, strictly older than the cursor
+``before``; use ``before_q`` to filter) and costs a query of its own. A source marks the entries of a confidential
 record (``confidential=True``, from ``apps.core.confidentiality.is_confidential``);
 ``citizen_timeline`` blanks them for a viewer who may not read them, through the one
 policy, so no source has its own redaction to forget. ``citizen_timeline`` asks every source for one page and merges them; the merge is
@@ -23,7 +26,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    JSONField,
+    Model,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.expressions import RawSQL
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -93,7 +108,38 @@ class TimelinePage:
     next_cursor: str | None
 
 
-Source = Callable[..., list[TimelineEntry]]
+@dataclass(frozen=True)
+class QuerySource:
+    """A source read in the timeline's one query (``UNION ALL`` of every such source).
+
+    ``rows(citizen=, viewer=)``: the citizen's rows the viewer may see, as a queryset of one
+    model (None: nothing for this viewer); ``at_field``: the instant it is ordered by;
+    ``related``: the foreign keys ``entry`` reads (like ``select_related``, paths with
+    ``__``), fetched in the same query; ``entry(row, viewer)``: the ``TimelineEntry`` of one row.
+    The rows come back whole (every column, as JSON beside the key), so ``entry`` may read
+    any field of the row or of the related rows without a query.
+    """
+
+    kind: str
+    rows: Callable[..., QuerySet | None]
+    at_field: str
+    entry: Callable[[Model, object], TimelineEntry]
+    related: tuple[str, ...] = ()
+
+    def page(
+        self, *, citizen, viewer, before: Cursor | None = None, limit: int = PAGE_SIZE
+    ) -> list[TimelineEntry]:
+        """This source alone (its own query): ``limit`` entries strictly older than ``before``."""
+        rows = self.rows(citizen=citizen, viewer=viewer)
+        if rows is None:
+            return []
+        rows = rows.filter(before_q(before, kind=self.kind, at_field=self.at_field))
+        if self.related:
+            rows = rows.select_related(*self.related)
+        return [self.entry(row, viewer) for row in rows.order_by(f"-{self.at_field}", "-pk")[:limit]]
+
+
+Source = Callable[..., list[TimelineEntry]] | QuerySource
 
 _SOURCES: dict[str, Source] = {}
 
@@ -133,11 +179,14 @@ def before_q(before: Cursor | None, *, kind: str, at_field: str, id_field: str =
 
 
 def citizen_timeline(*, citizen, viewer, before: str | None = None, limit: int = PAGE_SIZE) -> TimelinePage:
-    """One page of the citizen's timeline for ``viewer``, newest first, from every source."""
+    """One page of the citizen's timeline for ``viewer``, newest first, from every source:
+    the ``QuerySource`` ones in one query, any other each with its own."""
     cursor = Cursor.decode(before)
     limit = max(1, min(int(limit), 100))
-    streams = []
+    streams = [_queried(citizen=citizen, viewer=viewer, before=cursor, limit=limit + 1)]
     for source in _SOURCES.values():
+        if isinstance(source, QuerySource):
+            continue
         entries = source(citizen=citizen, viewer=viewer, before=cursor, limit=limit + 1)
         streams.append(sorted(entries, key=_order_key, reverse=True))
     merged = list(heapq.merge(*streams, key=_order_key, reverse=True))
@@ -148,3 +197,108 @@ def citizen_timeline(*, citizen, viewer, before: str | None = None, limit: int =
 
 def _order_key(entry: TimelineEntry):
     return (entry.at, entry.kind, entry.id)
+
+
+# --- the one query -----------------------------------------------------------------------
+
+
+def _queried(*, citizen, viewer, before: Cursor | None, limit: int) -> list[TimelineEntry]:
+    """The newest ``limit`` entries of every ``QuerySource`` below the cursor, in one query:
+    each source's own newest ``limit`` keys with its row (and related rows) as JSON, unioned
+    and cut to ``limit`` in the database, then rebuilt into model instances for ``entry``."""
+    branches, sources = [], {}
+    for kind, source in _SOURCES.items():
+        if not isinstance(source, QuerySource):
+            continue
+        rows = source.rows(citizen=citizen, viewer=viewer)
+        if rows is None:
+            continue
+        sources[kind] = (source, rows.model, rows.db)
+        table = rows.model._meta.db_table
+        columns = {
+            "t_at": ExpressionWrapper(F(source.at_field), output_field=DateTimeField()),
+            "t_kind": Value(kind, output_field=CharField()),
+            "t_id": ExpressionWrapper(F("pk"), output_field=BigIntegerField()),
+            "t_row": RawSQL(f'to_jsonb("{table}".*)', (), output_field=JSONField()),
+            "t_related": _related_json(rows.model, table, source.related),
+        }
+        branches.append(
+            rows.filter(before_q(before, kind=kind, at_field=source.at_field))
+            .annotate(**columns)
+            .order_by(f"-{source.at_field}", "-pk")
+            .values(*columns)[:limit]
+        )
+    if not branches:
+        return []
+    combined = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
+    entries = []
+    for row in combined.order_by("-t_at", "-t_kind", "-t_id")[:limit]:
+        source, model, db = sources[row["t_kind"]]
+        instance = _instance(model, row["t_row"], db)
+        _attach(instance, source.related, row["t_related"] or {}, db)
+        entries.append(source.entry(instance, viewer))
+    return entries
+
+
+def _paths(related: tuple[str, ...]) -> list[str]:
+    """Every prefix of the related paths, shortest first: ``contact__ticket`` needs ``contact``."""
+    found = dict.fromkeys(
+        "__".join(path.split("__")[: depth + 1]) for path in related for depth in range(len(path.split("__")))
+    )
+    return sorted(found, key=lambda p: p.count("__"))
+
+
+def _related_json(model: type[Model], table: str, related: tuple[str, ...]) -> RawSQL:
+    """One JSON object beside the row: each related path's row (``to_jsonb``), found through
+    the foreign keys by correlated sub-selects, so the branch itself joins nothing."""
+    if not related:
+        return RawSQL("'{}'::jsonb", (), output_field=JSONField())
+    pairs = []
+    for n, path in enumerate(_paths(related)):
+        current, key = model, f'"{table}"'
+        value = None
+        for depth, name in enumerate(path.split("__")):
+            model_field = current._meta.get_field(name)
+            target = model_field.related_model
+            alias = f"t_r{n}_{depth}"
+            column = f'{key}."{model_field.column}"' if value is None else value
+            pk = f'{alias}."{model_field.target_field.column}"'
+            if depth == path.count("__"):
+                value = f'(SELECT to_jsonb({alias}.*) FROM "{target._meta.db_table}" {alias} WHERE {pk} = {column})'
+            else:
+                following = target._meta.get_field(path.split("__")[depth + 1])
+                value = (
+                    f'(SELECT {alias}."{following.column}" FROM "{target._meta.db_table}" {alias}'
+                    f" WHERE {pk} = {column})"
+                )
+            current = target
+        pairs.append(f"'{path}', {value}")
+    return RawSQL(f"jsonb_build_object({', '.join(pairs)})", (), output_field=JSONField())
+
+
+def _instance(model: type[Model], data: dict, db: str) -> Model:
+    """The model instance of a row given as ``to_jsonb`` (every column), as a query gives it."""
+    fields = model._meta.concrete_fields
+    values = []
+    for model_field in fields:
+        value = data.get(model_field.column)
+        if value is not None and not isinstance(model_field, JSONField):
+            value = model_field.to_python(value)
+        values.append(value)
+    return model.from_db(db, [f.attname for f in fields], values)
+
+
+def _attach(instance: Model, related: tuple[str, ...], data: dict, db: str) -> None:
+    """Set the related rows on the instance, as ``select_related`` would have."""
+    for path in _paths(related):
+        owner = instance
+        names = path.split("__")
+        for name in names[:-1]:
+            owner = owner._state.fields_cache.get(name) if owner is not None else None
+        if owner is None:
+            continue
+        model_field = type(owner)._meta.get_field(names[-1])
+        row = data.get(path)
+        owner._state.fields_cache[names[-1]] = (
+            None if row is None else _instance(model_field.related_model, row, db)
+        )

@@ -19,11 +19,15 @@ class ContactsConfig(AppConfig):
 
         post_migrate.connect(taxonomy.ensure_after_migrate, dispatch_uid="contacts.taxonomy")
         selectors.register_confidentiality()
-        timeline.register("contact", selectors.contacts_for_timeline)
-        timeline.register("follow_up", selectors.follow_ups_for_timeline)
-        timeline.register("callback", selectors.callbacks_for_timeline)
-        timeline.register("ticket", selectors.tickets_for_timeline)
-        timeline.register("message", selectors.messages_for_timeline)
+        # Read in the timeline's one query (``timeline.QuerySource``).
+        for source in (
+            selectors.CONTACTS_TIMELINE,
+            selectors.FOLLOW_UPS_TIMELINE,
+            selectors.CALLBACKS_TIMELINE,
+            selectors.TICKETS_TIMELINE,
+            selectors.MESSAGES_TIMELINE,
+        ):
+            timeline.register(source.kind, source)
         _register_events()
         register(
             NavEntry(

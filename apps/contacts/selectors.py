@@ -508,178 +508,200 @@ def earlier_contacts_from_number(*, number: str, viewer, limit: int = 10) -> lis
 # ---------------------------------------------------------------- timeline sources
 
 
-def contacts_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> list[timeline.TimelineEntry]:
-    rows = (
-        Contact.objects.filter(citizen_id=citizen.pk)
-        .filter(timeline.before_q(before, kind="contact", at_field="offered_at"))
-        .select_related("purpose", "agent", "department", "ticket")
-        .order_by("-offered_at", "-id")[:limit]
+def _contact_entry(contact: Contact, viewer=None) -> timeline.TimelineEntry:
+    badges = []
+    if contact.outcome:
+        colour = "danger" if contact.outcome == Outcome.ABANDONED else "secondary"
+        badges.append((choice_label(contact, "outcome"), colour))
+    details = []
+    if contact.caller_number:
+        details.append((_("Number"), contact.caller_number))
+    if contact.department_id:
+        details.append((_("Referred to"), str(contact.department)))
+    if contact.ticket_id:
+        details.append((_("Ticket"), contact.ticket.review_number))
+    return timeline.TimelineEntry(
+        at=contact.offered_at,
+        kind="contact",
+        id=contact.pk,
+        kind_label=choice_label(contact, "channel"),
+        title=str(contact.purpose) if contact.purpose else _("Contact"),
+        body=contact.notes,
+        actor=contact.agent.display_name() if contact.agent else "",
+        badges=badges,
+        details=details,
+        confidential=confidentiality.is_confidential(contact),
     )
-    entries = []
-    for contact in rows:
-        badges = []
-        if contact.outcome:
-            colour = "danger" if contact.outcome == Outcome.ABANDONED else "secondary"
-            badges.append((choice_label(contact, "outcome"), colour))
-        details = []
-        if contact.caller_number:
-            details.append((_("Number"), contact.caller_number))
-        if contact.department_id:
-            details.append((_("Referred to"), str(contact.department)))
-        if contact.ticket_id:
-            details.append((_("Ticket"), contact.ticket.review_number))
-        entries.append(
-            timeline.TimelineEntry(
-                at=contact.offered_at,
-                kind="contact",
-                id=contact.pk,
-                kind_label=choice_label(contact, "channel"),
-                title=str(contact.purpose) if contact.purpose else _("Contact"),
-                body=contact.notes,
-                actor=contact.agent.display_name() if contact.agent else "",
-                badges=badges,
-                details=details,
-                confidential=confidentiality.is_confidential(contact),
-            )
-        )
-    return entries
+
+
+CONTACTS_TIMELINE = timeline.QuerySource(
+    kind="contact",
+    rows=lambda *, citizen, viewer: Contact.objects.filter(citizen_id=citizen.pk),
+    at_field="offered_at",
+    related=("purpose", "agent", "department", "ticket"),
+    entry=_contact_entry,
+)
+
+
+def contacts_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> list[timeline.TimelineEntry]:
+    return CONTACTS_TIMELINE.page(citizen=citizen, viewer=viewer, before=before, limit=limit)
+
+
+def _follow_up_entry(follow_up: FollowUp, viewer=None) -> timeline.TimelineEntry:
+    if follow_up.status == FollowUp.Status.CLOSED:
+        badge = (_("Answered"), "success")
+    elif follow_up.is_overdue(timezone.now()):
+        badge = (_("Overdue"), "danger")
+    else:
+        badge = (_("Open"), "warning")
+    due = (_("Due"), format_day(follow_up.due_at))
+    details = [due]
+    if follow_up.answered_by:  # who handled a UYC message is its content too: not restricted_details
+        details.append((_("Answered by"), follow_up.answered_by.display_name()))
+    title = _("Referred to %(department)s") % {"department": follow_up.department}
+    return timeline.TimelineEntry(
+        at=follow_up.created_at,
+        kind="follow_up",
+        id=follow_up.pk,
+        kind_label=_("Follow-up"),
+        title=title,
+        body=follow_up.answer,
+        badges=[badge],
+        details=details,
+        confidential=confidentiality.is_confidential(follow_up),
+        restricted_badges=[badge],
+        restricted_details=[due],
+    )
+
+
+FOLLOW_UPS_TIMELINE = timeline.QuerySource(
+    kind="follow_up",
+    rows=lambda *, citizen, viewer: FollowUp.objects.filter(citizen_id=citizen.pk),
+    at_field="created_at",
+    related=("department", "contact__ticket", "answered_by"),
+    entry=_follow_up_entry,
+)
 
 
 def follow_ups_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> list[timeline.TimelineEntry]:
-    rows = (
-        FollowUp.objects.filter(citizen_id=citizen.pk)
-        .filter(timeline.before_q(before, kind="follow_up", at_field="created_at"))
-        .select_related("department", "contact__ticket", "answered_by")
-        .order_by("-created_at", "-id")[:limit]
+    return FOLLOW_UPS_TIMELINE.page(citizen=citizen, viewer=viewer, before=before, limit=limit)
+
+
+_CALLBACK_COLOURS = {
+    Callback.Status.SCHEDULED: "warning",
+    Callback.Status.DONE: "success",
+    Callback.Status.CANCELLED: "secondary",
+}
+
+
+def _callback_entry(callback: Callback, viewer=None) -> timeline.TimelineEntry:
+    return timeline.TimelineEntry(
+        at=callback.created_at,
+        kind="callback",
+        id=callback.pk,
+        kind_label=_("Callback"),
+        title=_("Callback at %(time)s") % {"time": format_moment(callback.due_at)},
+        actor=callback.assigned_to.display_name(),
+        badges=[(choice_label(callback, "status"), _CALLBACK_COLOURS.get(callback.status, "secondary"))],
+        details=[(_("Number"), callback.number)],
     )
-    now = timezone.now()
-    entries = []
-    for follow_up in rows:
-        if follow_up.status == FollowUp.Status.CLOSED:
-            badge = (_("Answered"), "success")
-        elif follow_up.is_overdue(now):
-            badge = (_("Overdue"), "danger")
-        else:
-            badge = (_("Open"), "warning")
-        due = (_("Due"), format_day(follow_up.due_at))
-        details = [due]
-        if follow_up.answered_by:  # who handled a UYC message is its content too: not restricted_details
-            details.append((_("Answered by"), follow_up.answered_by.display_name()))
-        title = _("Referred to %(department)s") % {"department": follow_up.department}
-        entries.append(
-            timeline.TimelineEntry(
-                at=follow_up.created_at,
-                kind="follow_up",
-                id=follow_up.pk,
-                kind_label=_("Follow-up"),
-                title=title,
-                body=follow_up.answer,
-                badges=[badge],
-                details=details,
-                confidential=confidentiality.is_confidential(follow_up),
-                restricted_badges=[badge],
-                restricted_details=[due],
-            )
-        )
-    return entries
+
+
+CALLBACKS_TIMELINE = timeline.QuerySource(
+    kind="callback",
+    rows=lambda *, citizen, viewer: Callback.objects.filter(citizen_id=citizen.pk),
+    at_field="created_at",
+    related=("assigned_to",),
+    entry=_callback_entry,
+)
 
 
 def callbacks_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> list[timeline.TimelineEntry]:
-    rows = (
-        Callback.objects.filter(citizen_id=citizen.pk)
-        .filter(timeline.before_q(before, kind="callback", at_field="created_at"))
-        .select_related("assigned_to")
-        .order_by("-created_at", "-id")[:limit]
-    )
-    colours = {
-        Callback.Status.SCHEDULED: "warning",
-        Callback.Status.DONE: "success",
-        Callback.Status.CANCELLED: "secondary",
-    }
-    return [
-        timeline.TimelineEntry(
-            at=callback.created_at,
-            kind="callback",
-            id=callback.pk,
-            kind_label=_("Callback"),
-            title=_("Callback at %(time)s") % {"time": format_moment(callback.due_at)},
-            actor=callback.assigned_to.display_name(),
-            badges=[(choice_label(callback, "status"), colours.get(callback.status, "secondary"))],
-            details=[(_("Number"), callback.number)],
-        )
-        for callback in rows
+    return CALLBACKS_TIMELINE.page(citizen=citizen, viewer=viewer, before=before, limit=limit)
+
+
+def _ticket_rows(*, citizen, viewer):
+    from apps.tickets import selectors as ticket_selectors
+
+    return ticket_selectors.visible_tickets(viewer).filter(citizen_id=citizen.pk)
+
+
+def _ticket_entry(ticket, viewer=None) -> timeline.TimelineEntry:
+    from django.urls import reverse
+
+    badges = [(choice_label(ticket, "status"), "info")]
+    details = [
+        (_("Review number"), ticket.review_number),
+        (_("Channel"), choice_label(ticket, "channel")),
     ]
+    return timeline.TimelineEntry(
+        at=ticket.received_at,
+        kind="ticket",
+        id=ticket.pk,
+        kind_label=choice_label(ticket, "kind"),
+        title=ticket.subject,
+        url=reverse("tickets:detail", args=[ticket.pk]),
+        badges=badges,
+        details=details,
+        confidential=confidentiality.is_confidential(ticket),
+        restricted_badges=badges,
+        restricted_details=details,
+    )
+
+
+# Timeline source for apps.tickets: the citizen's tickets the viewer may see, by the time
+# they were received (a confidential one's text only for those who may read it).
+TICKETS_TIMELINE = timeline.QuerySource(
+    kind="ticket", rows=_ticket_rows, at_field="received_at", entry=_ticket_entry
+)
 
 
 def tickets_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> list[timeline.TimelineEntry]:
-    """Timeline source for apps.tickets: the citizen's tickets the viewer may see, by the
-    time they were received (a confidential one's text only for those who may read it)."""
-    from django.urls import reverse
-
-    from apps.tickets import selectors as ticket_selectors
-
-    rows = (
-        ticket_selectors.visible_tickets(viewer)
-        .filter(citizen_id=citizen.pk)
-        .filter(timeline.before_q(before, kind="ticket", at_field="received_at"))
-        .order_by("-received_at", "-id")[:limit]
-    )
-    entries = []
-    for ticket in rows:
-        badges = [(choice_label(ticket, "status"), "info")]
-        details = [
-            (_("Review number"), ticket.review_number),
-            (_("Channel"), choice_label(ticket, "channel")),
-        ]
-        entries.append(
-            timeline.TimelineEntry(
-                at=ticket.received_at,
-                kind="ticket",
-                id=ticket.pk,
-                kind_label=choice_label(ticket, "kind"),
-                title=ticket.subject,
-                url=reverse("tickets:detail", args=[ticket.pk]),
-                badges=badges,
-                details=details,
-                confidential=confidentiality.is_confidential(ticket),
-                restricted_badges=badges,
-                restricted_details=details,
-            )
-        )
-    return entries
+    return TICKETS_TIMELINE.page(citizen=citizen, viewer=viewer, before=before, limit=limit)
 
 
-def messages_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> list[timeline.TimelineEntry]:
-    """Timeline source for apps.notifications: the SMS and e-mails sent (or tried) to the
-    citizen, for staff who may see a citizen's messages."""
+def _message_rows(*, citizen, viewer):
+    """The SMS and e-mails sent (or tried) to the citizen, for staff who may see a citizen's
+    messages (None for the others)."""
+    from apps.citizens.selectors import primary_phone
     from apps.core.errors import PermissionDenied
     from apps.notifications import selectors as notification_selectors
 
     try:
-        from apps.citizens.selectors import primary_phone
-
-        rows = notification_selectors.messages_for(
+        return notification_selectors.messages_for(
             viewer=viewer, phone=primary_phone(citizen) or "", ref=f"citizens.citizen:{citizen.pk}"
         )
     except PermissionDenied:
-        return []
-    rows = rows.filter(timeline.before_q(before, kind="message", at_field="created_at"))[:limit]
-    colours = {"sent": "success", "failed": "danger"}
-    return [
-        timeline.TimelineEntry(
-            at=row.created_at,
-            kind="message",
-            id=row.pk,
-            kind_label=choice_label(row, "channel"),
-            title=row.subject or _("Message to the citizen"),
-            body=row.body,
-            badges=[(choice_label(row, "state"), colours.get(row.state, "secondary"))],
-            details=[(_("To"), row.to_phone or row.to_email)] if (row.to_phone or row.to_email) else [],
-            confidential=confidentiality.is_confidential(row),
-            restricted_badges=[(choice_label(row, "state"), colours.get(row.state, "secondary"))],
-        )
-        for row in rows
-    ]
+        return None
+
+
+_MESSAGE_COLOURS = {"sent": "success", "failed": "danger"}
+
+
+def _message_entry(row, viewer=None) -> timeline.TimelineEntry:
+    state = (choice_label(row, "state"), _MESSAGE_COLOURS.get(row.state, "secondary"))
+    return timeline.TimelineEntry(
+        at=row.created_at,
+        kind="message",
+        id=row.pk,
+        kind_label=choice_label(row, "channel"),
+        title=row.subject or _("Message to the citizen"),
+        body=row.body,
+        badges=[state],
+        details=[(_("To"), row.to_phone or row.to_email)] if (row.to_phone or row.to_email) else [],
+        confidential=confidentiality.is_confidential(row),
+        restricted_badges=[state],
+    )
+
+
+MESSAGES_TIMELINE = timeline.QuerySource(
+    kind="message", rows=_message_rows, at_field="created_at", entry=_message_entry
+)
+
+
+def messages_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> list[timeline.TimelineEntry]:
+    """Timeline source for apps.notifications (see ``_message_rows``)."""
+    return MESSAGES_TIMELINE.page(citizen=citizen, viewer=viewer, before=before, limit=limit)
 
 
 def active_purposes() -> QuerySet[Purpose]:

@@ -6,3 +6,12 @@ class CoreConfig(AppConfig):
     name = "apps.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from apps.core import config_cache
+
+        # A flush (``TransactionTestCase`` teardown) or a migration changes tables without
+        # a save signal: every cached copy of configuration is reloaded after it.
+        post_migrate.connect(config_cache.reload_everywhere, dispatch_uid="core.config_cache.post_migrate")

@@ -12,6 +12,7 @@ class NotificationsConfig(AppConfig):
         from apps.notifications import checks, events, selectors  # noqa: F401 - registers the core events and checks
 
         selectors.register_confidentiality()
+        self._watch_templates()
 
         register(
             NavEntry(
@@ -22,4 +23,19 @@ class NotificationsConfig(AppConfig):
                 800,
                 group="administration",
             )
+        )
+
+    @staticmethod
+    def _watch_templates() -> None:
+        """Any write to a template (service or admin) makes every process reload them."""
+        from django.db.models.signals import post_delete, post_save
+
+        from apps.notifications.models import MessageTemplate
+        from apps.notifications.selectors import templates_cache
+
+        post_save.connect(
+            templates_cache.changed, sender=MessageTemplate, dispatch_uid="notifications.templates.save"
+        )
+        post_delete.connect(
+            templates_cache.changed, sender=MessageTemplate, dispatch_uid="notifications.templates.delete"
         )

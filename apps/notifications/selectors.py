@@ -6,11 +6,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import IntegerField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from apps.core import confidentiality
+from apps.core.config_cache import ConfigCache
 from apps.core.errors import NotFound, PermissionDenied
 from apps.notifications import events
 from apps.notifications.choices import FALLBACK_LANGUAGE, Channel, State
@@ -67,17 +69,25 @@ class ResolvedTemplate:
     edited: bool  # an administrator's row, not the registry's default wording
 
 
+def _edited_templates() -> dict[tuple[str, str, str], tuple[str, str]]:
+    return {
+        (row.event, row.channel, row.language): (row.subject, row.body)
+        for row in MessageTemplate.objects.only("event", "channel", "language", "subject", "body")
+    }
+
+
+# Every edited wording, held by each process until one of them changes (apps.core.config_cache):
+# queueing a message costs no query for its template.
+templates_cache = ConfigCache("notifications.templates", _edited_templates)
+
+
 def template_for(event: events.Event, channel: str, language: str) -> ResolvedTemplate | None:
     """The wording to use: the language asked for, else Arabic; an edited row before the default."""
-    rows = {
-        row.language: row
-        for row in MessageTemplate.objects.filter(
-            event=event.key, channel=channel, language__in={language, FALLBACK_LANGUAGE}
-        )
-    }
+    edited = templates_cache.get()
     for lang in dict.fromkeys([language, FALLBACK_LANGUAGE]):
-        if lang in rows:
-            return ResolvedTemplate(rows[lang].subject, rows[lang].body, lang, edited=True)
+        row = edited.get((event.key, channel, lang))
+        if row is not None:
+            return ResolvedTemplate(row[0], row[1], lang, edited=True)
         default = event.defaults.get((channel, lang))
         if default is not None:
             return ResolvedTemplate(default.subject, default.body, lang, edited=False)
@@ -206,6 +216,19 @@ def inbox_for(*, user, limit: int | None = 50) -> QuerySet:
         user, Notification.objects.filter(channel=Channel.IN_APP, recipient_user=user)
     ).order_by("-created_at", "-id")
     return rows[:limit] if limit else rows
+
+
+def bell(*, user, latest: int, cap: int) -> tuple[int, list[Notification]]:
+    """The bell on every page, in one query: the newest ``latest`` in-app notifications, each
+    carrying the unread count (stopped at ``cap``). No row at all means nothing unread."""
+    capped = RawSQL(
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM {Notification._meta.db_table} WHERE channel = %s"
+        " AND recipient_user_id = %s AND read_at IS NULL LIMIT %s) AS capped",
+        (Channel.IN_APP, user.pk, cap),
+        output_field=IntegerField(),
+    )
+    rows = list(inbox_for(user=user, limit=None).annotate(unread_total=capped)[:latest])
+    return (rows[0].unread_total if rows else 0), rows
 
 
 def unread_count(*, user, cap: int | None = None) -> int:

@@ -361,7 +361,7 @@ def _queue_rows(
     for row in rows:
         if row.state == State.QUEUED and row.send_after <= now:
             row.enqueued_at = now
-        row.save()
+    Notification.objects.bulk_create(rows)  # one statement for every channel
     _publish_on_commit([row.pk for row in rows if row.enqueued_at is not None])
     return rows
 

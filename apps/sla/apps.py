@@ -15,11 +15,17 @@ class SlaConfig(AppConfig):
         from apps.tickets import selectors as ticket_selectors
 
         signals.connect()
+        self._watch_policies()
         notify.register_events()
         # Extensions in the citizen's 360° timeline, and (new date and reason only) on the
         # tracking page; the staff timeline of the ticket reads them in tickets.selectors.
-        timeline.register("sla_extension", clock_selectors.extensions_for_timeline)
-        ticket_selectors.register_public_replies("sla", clock_selectors.public_extensions)
+        timeline.register("sla_extension", clock_selectors.extensions_timeline())
+        ticket_selectors.register_public_replies(
+            "sla",
+            ticket_selectors.PublicReplySource(
+                rows=clock_selectors.public_extension_rows, render=clock_selectors.public_extension_reply
+            ),
+        )
         register(
             NavEntry(
                 "sla:dashboard",
@@ -30,3 +36,19 @@ class SlaConfig(AppConfig):
                 group="management",
             )
         )
+
+    @staticmethod
+    def _watch_policies() -> None:
+        """Every process keeps a copy of the policies (``selectors.policies_cache``); any
+        write to them, by a service or the admin, makes every process reload it."""
+        from django.db.models.signals import post_delete, post_save
+
+        from apps.sla.models import Policy, PolicyVersion
+        from apps.sla.selectors import policies_cache
+
+        for model in (Policy, PolicyVersion):
+            name = model.__name__
+            post_save.connect(policies_cache.changed, sender=model, dispatch_uid=f"sla.policies.save.{name}")
+            post_delete.connect(
+                policies_cache.changed, sender=model, dispatch_uid=f"sla.policies.delete.{name}"
+            )

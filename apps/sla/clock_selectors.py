@@ -112,6 +112,16 @@ def ticket_clocks(*, ticket, now: datetime | None = None) -> list[ClockView]:
     ]
 
 
+def views_of_new_clocks(clocks: Iterable[Clock], *, now: datetime | None = None) -> list[ClockView]:
+    """``ticket_clocks`` of clocks just started (``clocks_start``): no pause, no extension yet,
+    nothing to read back."""
+    now = now or timezone.now()
+    calendar = selectors.get_calendar()
+    order = {t.value: i for i, t in enumerate(Target)}
+    rows = sorted(clocks, key=lambda c: (order[c.target], c.cycle))
+    return [_view(c, calendar=calendar, pauses=(), now=now) for c in rows]
+
+
 def badge_from_views(views: Iterable[ClockView]) -> Badge | None:
     pending = [v for v in views if v.badge in SLA_STATES]
     if not pending:
@@ -361,69 +371,80 @@ def _local_date(instant: datetime, tz) -> str:
     return formats.date_format(timezone.localtime(instant, tz), "DATE_FORMAT")
 
 
-def public_extensions(ticket) -> list:
+def public_extension_rows(ticket_id: int):
     """What the tracking page shows of the ticket's extensions: the new date and the reason,
     which the citizen was told anyway (``sla.extended``). Nothing else of the row: not who
-    granted it, not the previous deadline. Registered with ``register_public_replies``."""
+    granted it, not the previous deadline. Read in the tracking page's one query of replies
+    (``tickets.selectors.PublicReplySource``)."""
+    from django.db.models import F
+
+    from apps.tickets.selectors import public_reply_columns
+
+    return Extension.objects.filter(clock__ticket_id=ticket_id).annotate(
+        **public_reply_columns(source="sla", at=F("at"), id=F("id"), body=F("reason"), extra=F("new_due_at"))
+    )
+
+
+def public_extension_reply(row: dict):
+    from django.utils.dateparse import parse_datetime
+
     from apps.tickets.selectors import PublicReply
 
-    rows = list(
-        Extension.objects.filter(clock__ticket_id=ticket.pk)
-        .order_by("at", "id")
-        .only("at", "reason", "new_due_at")
+    new_due_at = parse_datetime(row["r_extra"])
+    return PublicReply(
+        at=row["r_at"],
+        body=_("We need more time to answer your request: we will answer by %(date)s. Reason: %(reason)s")
+        % {"date": _local_date(new_due_at, selectors.get_calendar().tz), "reason": row["r_body"]},
     )
-    if not rows:
-        return []
-    tz = selectors.get_calendar().tz
-    return [
-        PublicReply(
-            at=e.at,
-            body=_("We need more time to answer your request: we will answer by %(date)s. Reason: %(reason)s")
-            % {"date": _local_date(e.new_due_at, tz), "reason": e.reason},
-        )
-        for e in rows
-    ]
 
 
-def extensions_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> list:
-    """Timeline source (``apps.citizens.timeline``): the extensions of the citizen's tickets
-    the viewer may see. Those of "Under Your Command" tickets keep their text from anyone
-    without ``accounts.view_uyc_cases``, like the tickets themselves."""
+def _extension_rows(*, citizen, viewer):
+    from apps.tickets import selectors as ticket_selectors
+
+    return Extension.objects.filter(
+        clock__ticket__in=ticket_selectors.visible_tickets(viewer).filter(citizen_id=citizen.pk)
+    )
+
+
+def _extension_entry(e, viewer=None):
     from django.urls import reverse
 
     from apps.citizens import timeline
-    from apps.tickets import selectors as ticket_selectors
 
-    rows = list(
-        Extension.objects.filter(
-            clock__ticket__in=ticket_selectors.visible_tickets(viewer).filter(citizen_id=citizen.pk)
-        )
-        .filter(timeline.before_q(before, kind="sla_extension", at_field="at"))
-        .select_related("actor", "clock__ticket")
-        .order_by("-at", "-id")[:limit]
-    )
-    if not rows:
-        return []
     tz = selectors.get_calendar().tz
-    entries = []
-    for e in rows:
-        ticket = e.clock.ticket
-        entries.append(
-            timeline.TimelineEntry(
-                at=e.at,
-                kind="sla_extension",
-                id=e.pk,
-                kind_label=_("Deadline extended"),
-                title=_("Deadline of %(number)s extended to %(date)s")
-                % {"number": isolate_ltr(ticket.review_number), "date": _local_date(e.new_due_at, tz)},
-                body=e.reason,
-                url=reverse("tickets:detail", args=[ticket.pk]),
-                actor="" if e.actor is None else e.actor.display_name(),
-                details=[
-                    (_("Review number"), ticket.review_number),
-                    (_("Previous deadline"), _local_date(e.old_due_at, tz)),
-                ],
-                confidential=confidentiality.is_confidential(ticket),
-            )
-        )
-    return entries
+    ticket = e.clock.ticket
+    return timeline.TimelineEntry(
+        at=e.at,
+        kind="sla_extension",
+        id=e.pk,
+        kind_label=_("Deadline extended"),
+        title=_("Deadline of %(number)s extended to %(date)s")
+        % {"number": isolate_ltr(ticket.review_number), "date": _local_date(e.new_due_at, tz)},
+        body=e.reason,
+        url=reverse("tickets:detail", args=[ticket.pk]),
+        actor="" if e.actor is None else e.actor.display_name(),
+        details=[
+            (_("Review number"), ticket.review_number),
+            (_("Previous deadline"), _local_date(e.old_due_at, tz)),
+        ],
+        confidential=confidentiality.is_confidential(ticket),
+    )
+
+
+def extensions_timeline():
+    """Timeline source (``apps.citizens.timeline``, read in its one query): the extensions of
+    the citizen's tickets the viewer may see. Those of "Under Your Command" tickets keep their
+    text from anyone without ``accounts.view_uyc_cases``, like the tickets themselves."""
+    from apps.citizens import timeline
+
+    return timeline.QuerySource(
+        kind="sla_extension",
+        rows=_extension_rows,
+        at_field="at",
+        related=("actor", "clock__ticket"),
+        entry=_extension_entry,
+    )
+
+
+def extensions_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> list:
+    return extensions_timeline().page(citizen=citizen, viewer=viewer, before=before, limit=limit)

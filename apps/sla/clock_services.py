@@ -95,11 +95,11 @@ _FIELDS = ["state", "due_at", "at_risk_at", "escalate_at", "updated_at"]
 def policy_version_for_ticket(ticket, *, kind=None, channel=None, priority=None) -> PolicyVersion | None:
     """The version in force when the ticket was created, for its (possibly new) keys."""
     try:
-        return selectors.policy_for(
+        return selectors.policy_for_ticket_keys(
             kind=kind or ticket.kind,
             channel=channel or ticket.channel,
             priority=priority or ticket.priority,
-            at=ticket.created_at,
+            at=ticket.created_at or timezone.now(),  # not saved yet: it is being created now
         )
     except PolicyNotFound:
         logger.warning("sla: no policy applies to ticket %s; it has no deadlines", ticket.review_number)
@@ -138,15 +138,22 @@ def _meet_now(clock: Clock, at: datetime, *, calendar: Calendar, pauses) -> None
         clock.breached_at = clock.breached_at or status.due_at
 
 
+_CHOOSE = object()
+
+
 @transaction.atomic(savepoint=False)  # inside ticket creation's transaction: no savepoint round trips
-def clocks_start(*, ticket, calendar: Calendar | None = None) -> list[Clock]:
-    """Choose the ticket's policy version, store it on the ticket, and start its clocks."""
-    version = policy_version_for_ticket(ticket)
+def clocks_start(*, ticket, calendar: Calendar | None = None, version=_CHOOSE) -> list[Clock]:
+    """Choose the ticket's policy version, store it on the ticket, and start its clocks (in
+    one statement). ``version``: the one the caller chose and saved with the ticket already
+    (``policy_version_for_ticket``, None for none), sparing the update."""
+    if version is _CHOOSE:
+        version = policy_version_for_ticket(ticket)
+        if version is not None:
+            type(ticket).objects.filter(pk=ticket.pk).update(sla_policy_version=version)
+            ticket.sla_policy_version = version
     if version is None:
         return []
     calendar = calendar or selectors.get_calendar()
-    type(ticket).objects.filter(pk=ticket.pk).update(sla_policy_version=version)
-    ticket.sla_policy_version = version
     created = []
     for target, spec in version.targets().items():
         clock = _new_clock(ticket, target, spec, started_at=ticket.received_at)

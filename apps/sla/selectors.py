@@ -14,6 +14,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.config_cache import ConfigCache
 from apps.core.parsing import to_date
 from apps.sla import conf
 from apps.sla.business_calendar import (
@@ -200,6 +201,42 @@ def policy_for(*, kind: str, channel: str, priority: str, at: datetime | None = 
         current = next(iter(policy.versions.all()), None)
         if current is not None and not current.retired:
             current.policy = policy  # spare the caller a query for the policy's names
+            candidates.append((_specificity(policy), policy.pk, current))
+    if not candidates:
+        raise PolicyNotFound(details={"kind": kind, "channel": channel, "priority": priority})
+    return max(candidates, key=lambda c: (c[0], -c[1]))[2]
+
+
+def _all_policies() -> tuple[tuple[Policy, tuple[PolicyVersion, ...]], ...]:
+    """Every policy with every version, newest first (what the per-process copy holds)."""
+    ordered = PolicyVersion.objects.order_by("-effective_from", "-number")
+    found = []
+    for policy in Policy.objects.prefetch_related(Prefetch("versions", queryset=ordered)).order_by("pk"):
+        versions = tuple(policy.versions.all())
+        for version in versions:
+            version.policy = policy  # spare the caller a query for the policy's names
+        found.append((policy, versions))
+    return tuple(found)
+
+
+policies_cache = ConfigCache("sla.policies", _all_policies)
+
+
+def policy_for_ticket_keys(
+    *, kind: str, channel: str, priority: str, at: datetime | None = None
+) -> PolicyVersion:
+    """``policy_for`` answered from this process's copy of the policies: no query while no
+    policy has changed (``apps.core.config_cache``). The same rule, applied in Python; the
+    version returned is shared by the process, so callers never change it."""
+    at = at or timezone.now()
+    candidates = []
+    for policy, versions in policies_cache.get():
+        if policy.kind not in (None, kind) or policy.channel not in (None, channel):
+            continue
+        if policy.priority not in (None, priority):
+            continue
+        current = next((v for v in versions if v.effective_from <= at), None)
+        if current is not None and not current.retired:
             candidates.append((_specificity(policy), policy.pk, current))
     if not candidates:
         raise PolicyNotFound(details={"kind": kind, "channel": channel, "priority": priority})

@@ -25,7 +25,7 @@ from apps.sla.errors import (
     PolicyScopeTaken,
 )
 from apps.sla.models import Closure, Holiday, Policy, PolicyVersion, ShortenedHours
-from apps.sla.selectors import build_calendar, invalidate_calendar
+from apps.sla.selectors import build_calendar, invalidate_calendar, policies_cache
 
 COUNTRY = "BH"
 # One PostgreSQL advisory lock serialises every calendar edit, so the before/after
@@ -617,5 +617,6 @@ def policy_rename(*, policy: Policy, name_ar: str, name_en: str, actor) -> Polic
     Policy.objects.filter(pk=policy.pk).update(
         name_ar=name_ar.strip(), name_en=name_en.strip(), updated_at=timezone.now()
     )
+    policies_cache.changed()  # an update() sends no post_save
     policy.refresh_from_db()
     return policy

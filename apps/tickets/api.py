@@ -164,8 +164,21 @@ class TicketSummarySerializer(serializers.ModelSerializer):
 
     def _clocks(self, ticket):
         if getattr(self, "_clocks_of", None) != ticket.pk:
-            self._clocks_of, self._clocks_data = ticket.pk, clock_selectors.ticket_clocks(ticket=ticket)
+            written = _written(self, ticket)
+            self._clocks_of, self._clocks_data = (
+                ticket.pk,
+                (
+                    clock_selectors.ticket_clocks(ticket=ticket)
+                    if written is None
+                    else clock_selectors.views_of_new_clocks(written.clocks)
+                ),
+            )
         return self._clocks_data
+
+
+def _written(serializer, ticket):
+    """What ``ticket_create`` just wrote, when the view asked to answer from it."""
+    return getattr(ticket, "written", None) if serializer.context.get("just_written") else None
 
 
 class AttachmentSerializer(serializers.Serializer):
@@ -224,9 +237,12 @@ class TicketDetailSerializer(TicketSummarySerializer):
 
     def _timeline(self, ticket):
         if getattr(self, "_timeline_of", None) != ticket.pk:
+            viewer, written = self.context.get("viewer"), _written(self, ticket)
             self._timeline_of, self._timeline_data = (
                 ticket.pk,
-                selectors.ticket_timeline(ticket=ticket, viewer=self.context.get("viewer")),
+                selectors.ticket_timeline(ticket=ticket, viewer=viewer)
+                if written is None
+                else selectors.written_timeline(written=written, viewer=viewer),
             )
         return self._timeline_data
 
@@ -291,20 +307,38 @@ class NewCitizenSerializer(serializers.Serializer):
     language = serializers.ChoiceField(choices=Citizen.Language.choices, required=False)
 
 
+class CitizenWithPhonesField(serializers.PrimaryKeyRelatedField):
+    """The citizen with their phones, in one query (``citizen_selectors.citizen_with_phones``)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            citizen = citizen_selectors.citizen_with_phones(int(data))
+        except (TypeError, ValueError, OverflowError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if citizen is None:
+            self.fail("does_not_exist", pk_value=data)
+        return citizen
+
+
+class CategoryWithDepartmentsField(serializers.PrimaryKeyRelatedField):
+    """The category with the departments its tickets default to, in one query."""
+
+    def get_queryset(self):
+        return Category.objects.select_related("default_department", "parent__default_department")
+
+
 class TicketCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Ticket.Kind.choices)
     channel = serializers.ChoiceField(choices=Ticket.Channel.choices)
     subject = LineField(max_length=200)
     description = FreeTextField()
-    citizen = serializers.PrimaryKeyRelatedField(
-        queryset=Citizen.objects.all(), required=False, allow_null=True
-    )
+    citizen = CitizenWithPhonesField(queryset=Citizen.objects.all(), required=False, allow_null=True)
     citizen_cpr = LineField(max_length=30, required=False, allow_blank=True)
     new_citizen = NewCitizenSerializer(required=False, allow_null=True)
     anonymous = serializers.BooleanField(required=False, default=False)
-    category = serializers.PrimaryKeyRelatedField(
-        queryset=Category.objects.all(), required=False, allow_null=True
-    )
+    category = CategoryWithDepartmentsField(queryset=Category.objects.all(), required=False, allow_null=True)
     department = serializers.PrimaryKeyRelatedField(
         queryset=Department.objects.filter(is_active=True), required=False, allow_null=True
     )
@@ -395,10 +429,10 @@ def _files(request, name: str = "attachments") -> list:
 
 def _detail(ticket: Ticket, request, status: int = 200, *, fresh: bool = True) -> Response:
     """The ticket as the API shows it; ``fresh=False`` serialises the object the service just
-    created (its relations are in memory) instead of reading it again."""
+    created (its relations, clocks, event and files are in memory) instead of reading it again."""
     if fresh:
         ticket = selectors.ticket_get(viewer=request.user, pk=ticket.pk)
-    data = TicketDetailSerializer(ticket, context={"viewer": request.user}).data
+    data = TicketDetailSerializer(ticket, context={"viewer": request.user, "just_written": not fresh}).data
     headers = {"Location": reverse("api:ticket-detail", args=[ticket.pk])} if status == 201 else None
     return Response(data, status=status, headers=headers)
 

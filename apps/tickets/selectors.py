@@ -18,14 +18,30 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import BooleanField, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
+from django.db.models.functions import Cast
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Department, User
 from apps.citizens.models import CitizenPhone
 from apps.core import confidentiality, cursors
+from apps.core.config_cache import ConfigCache
 from apps.core.errors import NotFound, ValidationFailed
 from apps.sla import clock_selectors
 from apps.sla.models import Clock
@@ -212,6 +228,16 @@ def ticket_timeline(
     return events, attachments
 
 
+def written_timeline(*, written, viewer) -> tuple[list[TicketEvent], list[TicketAttachment]]:
+    """``ticket_timeline`` of a ticket just created, from the rows its creation wrote
+    (``services.Written``): the same lists, redacted the same way, without reading them back."""
+    attachments = confidentiality.redact(viewer, written.attachments)
+    events = confidentiality.redact(viewer, written.events)
+    for event in events:
+        event.files = [a for a in attachments if a.event_id == event.pk]
+    return events, attachments
+
+
 def attachment_for_download(*, viewer, attachment_id: int) -> TicketAttachment:
     """An attachment, for staff who may see its ticket only, and who may read it when the
     ticket is confidential. Citizens never download."""
@@ -381,13 +407,34 @@ def categories_tree(*, include_inactive: bool = False) -> list[Category]:
     return list(top.prefetch_related(Prefetch("children", queryset=children.order_by("position", "code"))))
 
 
+def _active_category_names() -> tuple[tuple[int, str, str, tuple[tuple[int, str, str], ...]], ...]:
+    """The active categories as ``categories_tree`` orders them: (id, name_ar, name_en,
+    children as (id, name_ar, name_en))."""
+    return tuple(
+        (
+            parent.pk,
+            parent.name_ar,
+            parent.name_en,
+            tuple((child.pk, child.name_ar, child.name_en) for child in parent.children.all()),
+        )
+        for parent in categories_tree()
+    )
+
+
+# The category filter of every list page, held by each process until a category changes
+# (apps.core.config_cache; ``TicketsConfig.ready`` watches the model).
+category_names_cache = ConfigCache("tickets.categories", _active_category_names)
+
+
 def category_choices() -> list[tuple[str, list[tuple[int, str]]]]:
-    """Grouped choices for a select: each top-level category and its sub-categories."""
+    """Grouped choices for a select: each top-level category and its sub-categories (no query
+    while no category changed)."""
+    english = translation.get_language() == "en"
     groups = []
-    for parent in categories_tree():
-        options = [(parent.pk, parent.display_name())]
-        options += [(child.pk, f"— {child.display_name()}") for child in parent.children.all()]
-        groups.append((parent.display_name(), options))
+    for pk, name_ar, name_en, children in category_names_cache.get():
+        name = name_en if english else name_ar
+        options = [(pk, name)] + [(cpk, f"— {c_en if english else c_ar}") for cpk, c_ar, c_en in children]
+        groups.append((name, options))
     return groups
 
 
@@ -397,9 +444,14 @@ def category_choices() -> list[tuple[str, list[tuple[int, str]]]]:
 def track_lookup(*, number: review_numbers.ReviewNumber) -> Ticket | None:
     """The ticket of a (parsed) review number with every phone that may open it, in one query."""
     phones = CitizenPhone.objects.filter(citizen_id=OuterRef("citizen_id")).values("number")
+    due = Clock.objects.filter(ticket_id=OuterRef("pk"), target="resolution", state__in=Clock.OPEN_STATES)
     return (
         Ticket.objects.filter(review_number=str(number))
-        .annotate(citizen_phones=ArraySubquery(phones))
+        .annotate(
+            citizen_phones=ArraySubquery(phones),
+            # The answer's due date the page shows (``public_ticket``), in the same query.
+            resolution_due_at=Subquery(due.order_by("ticket_id", "target", "cycle").values("due_at")[:1]),
+        )
         .select_related("category__parent", "duplicate_of")
         # The tracking page never shows what the citizen wrote; leave the big columns behind.
         .defer("subject", "description", "search_text", "rating_comment")
@@ -414,12 +466,67 @@ class PublicReply:
 
 
 # Other apps may keep citizen-visible answers in their own tables (the "Under Your Command"
-# decision and its extensions): each registers ``source(ticket) -> Iterable[PublicReply]``.
-_PUBLIC_REPLY_SOURCES: dict[str, Callable[[Ticket], Iterable[PublicReply]]] = {}
+# decision and its extensions). Each registers either a ``PublicReplySource`` — rows read in
+# the same one query as the ticket's own replies — or ``source(ticket) -> Iterable[PublicReply]``
+# (one query of its own, or more).
+@dataclass(frozen=True)
+class PublicReplySource:
+    """``rows(ticket_id)``: a queryset annotated with ``public_reply_columns`` and reduced to
+    ``PUBLIC_REPLY_COLUMNS`` (unioned with the others); ``render(row)``: the ``PublicReply``
+    of one such row (a dict of those columns), in the active language."""
+
+    rows: Callable[[int], QuerySet]
+    render: Callable[[dict], PublicReply]
 
 
-def register_public_replies(key: str, source: Callable[[Ticket], Iterable[PublicReply]]) -> None:
+_PUBLIC_REPLY_SOURCES: dict[str, PublicReplySource | Callable[[Ticket], Iterable[PublicReply]]] = {}
+PUBLIC_REPLY_COLUMNS = ("r_source", "r_at", "r_id", "r_body", "r_extra")
+
+
+def public_reply_columns(*, source: str, at, id, body, extra=None) -> dict:
+    """The columns every source gives, typed alike so that they can be unioned: the source's
+    key, the instant, the row's id (order within an instant), the text, and one more text
+    the source renders with (a date, say)."""
+    return {
+        "r_source": Value(source, output_field=CharField()),
+        "r_at": ExpressionWrapper(at, output_field=DateTimeField()),
+        "r_id": ExpressionWrapper(id, output_field=BigIntegerField()),
+        "r_body": Cast(body, output_field=TextField()),
+        "r_extra": Cast(extra, output_field=TextField()) if extra is not None else Value(None, TextField()),
+    }
+
+
+def register_public_replies(
+    key: str, source: PublicReplySource | Callable[[Ticket], Iterable[PublicReply]]
+) -> None:
     _PUBLIC_REPLY_SOURCES[key] = source
+
+
+def public_replies(ticket: Ticket) -> tuple[PublicReply, ...]:
+    """Every reply the citizen may read, oldest first: the ticket's public replies and every
+    registered source's, in one query (``UNION ALL``); the ticket's own first at equal times."""
+    own = TicketEvent.objects.filter(ticket_id=ticket.pk, kind=TicketEvent.Kind.PUBLIC_REPLY).annotate(
+        **public_reply_columns(source="", at=F("at"), id=F("id"), body=F("body"))
+    )
+    queries, renderers, callables = [own.values(*PUBLIC_REPLY_COLUMNS)], {}, []
+    for key, source in _PUBLIC_REPLY_SOURCES.items():
+        if isinstance(source, PublicReplySource):
+            queries.append(source.rows(ticket.pk).values(*PUBLIC_REPLY_COLUMNS))
+            renderers[key] = source.render
+        else:
+            callables.append(source)
+    rank = {key: i for i, key in enumerate(["", *renderers])}
+    rows = sorted(
+        queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0],
+        key=lambda r: (r["r_at"], rank[r["r_source"]], r["r_id"]),
+    )
+    replies = [
+        PublicReply(at=r["r_at"], body=r["r_body"]) if r["r_source"] == "" else renderers[r["r_source"]](r)
+        for r in rows
+    ]
+    for source in callables:
+        replies.extend(source(ticket))
+    return tuple(sorted(replies, key=lambda reply: reply.at))
 
 
 @dataclass(frozen=True)
@@ -451,15 +558,7 @@ class PublicTicket:
 def public_ticket(ticket: Ticket, *, now: datetime | None = None) -> PublicTicket:
     """Copy out the citizen-visible part of a ticket; replies are read by kind, a whitelist."""
     now = now or timezone.now()
-    replies = [
-        PublicReply(at=at, body=body)
-        for at, body in TicketEvent.objects.filter(ticket_id=ticket.pk, kind=TicketEvent.Kind.PUBLIC_REPLY)
-        .order_by("at", "id")
-        .values_list("at", "body")
-    ]
-    for source in _PUBLIC_REPLY_SOURCES.values():
-        replies.extend(source(ticket))
-    replies = tuple(sorted(replies, key=lambda reply: reply.at))
+    replies = public_replies(ticket)
     category = ""
     if ticket.category_id:
         category = str(ticket.category)
@@ -486,6 +585,8 @@ def public_ticket(ticket: Ticket, *, now: datetime | None = None) -> PublicTicke
 
 
 def _expected_by(ticket: Ticket) -> datetime | None:
+    if hasattr(ticket, "resolution_due_at"):  # read with the ticket (``track_lookup``)
+        return ticket.resolution_due_at
     return (
         Clock.objects.filter(ticket_id=ticket.pk, target="resolution", state__in=Clock.OPEN_STATES)
         .values_list("due_at", flat=True)

@@ -1,0 +1,112 @@
+"""Per-process copies of small configuration tables (SLA policies, message templates),
+kept until any process changes them.
+
+A hot path (a ticket's creation) reads the same few configuration rows on every request.
+Here each process holds them in memory and checks one small version key in Redis per
+read, so the rows themselves cost no query. A change:
+
+1. drops this process's copy at once (``changed``, called from a ``post_save`` or
+   ``post_delete`` receiver, inside the writing transaction);
+2. until that transaction commits, reads on its connection go to the database and are not
+   kept — they may see rows a rollback will take back. Whether a change is still pending
+   is read from the connection's own list of on-commit callbacks, which Django empties
+   on rollback, so a rolled-back change leaves nothing behind;
+3. on commit bumps the version key, so every other process reloads on its next read.
+
+Without Redis a copy is trusted for ``OFFLINE_TTL_SECONDS`` and then reloaded: a request
+never fails because the cache is away, and a change reaches other processes that late.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+from django.core.cache import cache
+from django.db import connection, transaction
+
+logger = logging.getLogger(__name__)
+
+OFFLINE_TTL_SECONDS = 60
+T = TypeVar("T")
+
+
+_ALL: list[ConfigCache] = []
+
+
+def reload_everywhere(**_signal_kwargs) -> None:
+    """Every copy, in every process, is reloaded on its next read."""
+    for config in _ALL:
+        config.publish()
+
+
+class ConfigCache(Generic[T]):
+    def __init__(self, name: str, load: Callable[[], T]):
+        _ALL.append(self)
+        self.name = name
+        self.key = f"config:{name}:version"
+        self._load = load
+        self._lock = threading.Lock()
+        self._token: str | None = None
+        self._value: T | None = None
+        self._loaded_at = 0.0
+        self._filled = False
+
+    # --- reads ---------------------------------------------------------------------------
+
+    def get(self) -> T:
+        if self._pending_on_this_connection():
+            return self._load()  # this transaction's own view; not kept (step 2)
+        token = self._shared_token()
+        if self._filled and self._token == token:
+            if token is not None or time.monotonic() - self._loaded_at < OFFLINE_TTL_SECONDS:
+                return self._value  # type: ignore[return-value]
+        value = self._load()
+        with self._lock:
+            self._token, self._value, self._filled = token, value, True
+            self._loaded_at = time.monotonic()
+        return value
+
+    def _shared_token(self) -> str | None:
+        try:
+            token = cache.get(self.key)
+            if token is None:
+                cache.add(self.key, uuid.uuid4().hex, timeout=None)
+                token = cache.get(self.key)
+            return token
+        except Exception:  # Redis away: a short local lifetime, never a failed request
+            logger.warning(
+                "%s: version unavailable; using a short-lived local copy", self.name, exc_info=True
+            )
+            return None
+
+    def _pending_on_this_connection(self) -> bool:
+        return any(
+            getattr(func, "__self__", None) is self for _ids, func, _robust in connection.run_on_commit
+        )
+
+    # --- changes -------------------------------------------------------------------------
+
+    def forget(self) -> None:
+        """Drop this process's copy (tests; and at once when a change is written)."""
+        with self._lock:
+            self._token, self._value, self._filled = None, None, False
+
+    def changed(self, **_signal_kwargs) -> None:
+        """A row was written: forget now, publish the new version once it commits."""
+        self.forget()
+        if connection.in_atomic_block and not self._pending_on_this_connection():
+            transaction.on_commit(self.publish)
+        elif not connection.in_atomic_block:
+            self.publish()
+
+    def publish(self) -> None:
+        self.forget()
+        try:
+            cache.set(self.key, uuid.uuid4().hex, timeout=None)
+        except Exception:
+            logger.warning("%s: could not publish the new version", self.name, exc_info=True)

@@ -1,0 +1,109 @@
+"""The four hot paths of issue 20 on the demo data, for a before/after comparison of one
+change (not part of ``make bench``: its name starts with ``_``; the side-by-side figures
+against the peer are ``bench/peer.py``'s)::
+
+    HC_BENCH_CONCURRENCY=1 .venv/bin/python -m housing_contact.devenv exec -- \
+        .venv/bin/python -m bench._hot_paths
+
+Create through the API (token), public tracking through the API, the staff list's first
+page (supervisor's session), and the console look-up by CPR with the first timeline page
+(agent's session, as the search box asks for it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from bench import loaddriver as ld
+
+CPR = "880412345"
+MOBILE = "36001234"
+
+
+def _fixtures() -> dict:
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from apps.citizens import selectors as citizen_selectors
+    from apps.citizens import services as citizen_services
+    from apps.contacts.models import Channel, Contact, Outcome, Purpose
+    from apps.tickets import services as ticket_services
+    from apps.tickets.models import Ticket
+
+    agent = get_user_model().objects.get(username="agent")
+    citizen = citizen_selectors.citizen_by_cpr(cpr=CPR) or citizen_services.citizen_create(
+        cpr=CPR, name_ar="أحمد علي", name_en="Ahmed Ali", phones=[MOBILE], actor=agent
+    )
+    if not Contact.objects.filter(citizen=citizen).exists():
+        now, purpose = timezone.now(), Purpose.objects.first()
+        Contact.objects.bulk_create(
+            Contact(
+                citizen=citizen,
+                channel=Channel.INBOUND_CALL,
+                call_id=f"HOT-{i}",
+                offered_at=now - dt.timedelta(minutes=10 + i),
+                answered_at=now - dt.timedelta(minutes=9 + i),
+                ended_at=now - dt.timedelta(minutes=5 + i),
+                purpose=purpose,
+                outcome=Outcome.RESOLVED,
+                agent=agent,
+                recorded_via=Contact.RecordedVia.API,
+            )
+            for i in range(30)
+        )
+    ticket = Ticket.objects.filter(citizen=citizen).first() or ticket_services.ticket_create(
+        kind="complaint",
+        channel="phone",
+        subject="تأخر",
+        description="تأخر الرد",
+        actor=agent,
+        citizen=citizen,
+    )
+    return {"citizen": citizen, "ticket": ticket}
+
+
+def main() -> None:
+    ld.prepare()
+    fixtures = _fixtures()
+    citizen, ticket = fixtures["citizen"], fixtures["ticket"]
+    endpoints = [
+        ld.Endpoint(
+            "api_create",
+            "/api/v1/tickets/",
+            method="POST",
+            token_for="agent",
+            json={
+                "kind": "complaint",
+                "channel": "phone",
+                "subject": "تأخر",
+                "description": "تأخر الرد",
+                "citizen": citizen.pk,
+            },
+            expected_status=201,
+        ),
+        ld.Endpoint(
+            "track",
+            "/api/v1/public/track/",
+            method="POST",
+            json={"review_number": ticket.review_number, "phone_last4": MOBILE[-4:]},
+        ),
+        ld.Endpoint("staff_list", "/tickets/", as_user="agent"),
+        ld.Endpoint(
+            "console_lookup",
+            f"/console/?q={CPR}",
+            as_user="agent",
+            headers={"HX-Request": "true", "HX-Target": "caller-card"},
+        ),
+    ]
+    measurement = ld.measure(
+        endpoints,
+        rounds=int(os.environ.get("HC_BENCH_ROUNDS", 3)),
+        requests=200,
+        concurrency=int(os.environ.get("HC_BENCH_CONCURRENCY", 1)),
+    )
+    ld.report("hot_paths", measurement)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,188 @@
+"""Query budgets of the hot paths (issue 20): exact statement counts, the same for 3 rows
+and for 30, so a query per row cannot creep in unnoticed.
+
+What is counted: every statement Django sends for the request, as the test client runs it
+through the whole middleware stack with a real token or session. Tests run inside a test
+transaction, so a request's own outermost ``atomic`` shows as SAVEPOINT and RELEASE where
+production sends BEGIN and COMMIT: the same number of statements either way, and both are
+counted. Caches (permissions, the process's copy of the policies, templates and
+categories) are warm, as they are after a server's first request.
+"""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from apps.notifications.models import Notification
+from apps.sla.models import Clock, Extension
+from apps.tickets import services
+from apps.tickets.models import Ticket, TicketEvent
+
+from .factories import CategoryFactory, CitizenFactory
+
+CREATE_BUDGET = (
+    10  # token, citizen with phones, category, BEGIN, review number, ticket, clocks, event, outbox, COMMIT
+)
+TRACK_BUDGET = 3  # ticket with phones and due date, every public reply, "Under Your Command" texts
+LIST_BUDGET = 8  # user, departments, people, tickets, clocks, pauses, delegations, bell
+
+
+def committed(write):
+    """Run ``write`` as if its transaction had committed: its on-commit callbacks run and are
+    gone. Configuration written and not yet committed is read from the database, not from
+    the process's copy (apps.core.config_cache); a budget counts the committed case."""
+    start = len(connection.run_on_commit)
+    result = write()
+    callbacks = connection.run_on_commit[start:]
+    del connection.run_on_commit[start:]
+    for _savepoints, callback, _robust in callbacks:
+        callback()
+    return result
+
+
+@pytest.fixture(autouse=True)
+def _policies(db):
+    """The default deadlines, as the product has them after ``seed``: tickets get clocks."""
+    from apps.sla import seed
+
+    committed(seed.seed_policies)
+
+
+def _exactly(budget, call):
+    call()  # the process's first request fills its caches
+    with CaptureQueriesContext(connection) as queries:
+        response = call()
+    statements = "\n".join(q["sql"][:160] for q in queries.captured_queries)
+    assert len(queries) == budget, f"{len(queries)} statements, budget {budget}:\n{statements}"
+    return response
+
+
+@pytest.mark.parametrize("phones", [1, 3])
+def test_creating_a_ticket_through_the_api_takes_ten_statements(client, agent, category, phones):
+    citizen = CitizenFactory(phones=[f"3600 12{i:02d}" for i in range(phones)], email="a@example.com")
+    token = Token.objects.create(user=agent)
+    body = {
+        "kind": "complaint",
+        "channel": "phone",
+        "subject": "تأخر الطلب الإسكاني",
+        "description": "تقدمت بطلب منذ سنوات",
+        "citizen": citizen.pk,
+        "category": category.pk,
+    }
+
+    def create():
+        return client.post(
+            "/api/v1/tickets/", body, content_type="application/json", HTTP_AUTHORIZATION=f"Token {token.key}"
+        )
+
+    response = _exactly(CREATE_BUDGET, create)
+    assert response.status_code == 201
+    created = response.json()
+    ticket = Ticket.objects.get(pk=created["id"])
+    # Answered from what was written, and that is what the database holds.
+    assert [c["target"] for c in created["sla_clocks"]] == [
+        c.target for c in sorted(Clock.objects.filter(ticket=ticket), key=lambda c: created_order(c))
+    ]
+    assert ticket.sla_policy_version_id is not None
+    assert [e["kind"] for e in created["timeline"]] == ["created"]
+    # The acknowledgement is in the outbox, written in the same transaction.
+    assert (
+        Notification.objects.filter(
+            event="ticket.received", context__review_number=ticket.review_number
+        ).count()
+        == 2
+    )
+
+
+def created_order(clock):
+    from apps.sla.clocks import Target
+
+    return ([t.value for t in Target].index(clock.target), clock.cycle)
+
+
+def _public_replies(ticket, agent, n):
+    now = timezone.now()
+    TicketEvent.objects.bulk_create(
+        TicketEvent(ticket=ticket, kind=TicketEvent.Kind.PUBLIC_REPLY, actor=agent, at=now, body=f"رد {i}")
+        for i in range(n)
+    )
+    clock = Clock.objects.filter(ticket=ticket, target="resolution").first()
+    Extension.objects.bulk_create(
+        Extension(
+            clock=clock,
+            reason=f"سبب {i}",
+            old_due_at=clock.due_at,
+            new_due_at=clock.due_at + dt.timedelta(days=i + 1),
+            added=dt.timedelta(days=1),
+            actor=agent,
+            at=now,
+        )
+        for i in range(n)
+    )
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_tracking_through_the_api_takes_three_statements(api, agent, rows):
+    ticket = services.ticket_create(
+        kind="complaint",
+        channel="phone",
+        subject="s",
+        description="d",
+        actor=agent,
+        citizen=CitizenFactory(phones=["3600 1234"]),
+    )
+    _public_replies(ticket, agent, rows)
+    client = api()
+
+    def track():
+        return client.post(
+            "/api/v1/public/track/",
+            {"review_number": ticket.review_number, "phone_last4": "1234"},
+            format="json",
+        )
+
+    response = _exactly(TRACK_BUDGET, track)
+    assert response.status_code == 200 and len(response.json()["replies"]) == 2 * rows
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_tracking_on_the_portal_takes_three_statements(client, agent, rows):
+    ticket = services.ticket_create(
+        kind="complaint",
+        channel="phone",
+        subject="s",
+        description="d",
+        actor=agent,
+        citizen=CitizenFactory(phones=["3600 1234"]),
+    )
+    _public_replies(ticket, agent, rows)
+
+    def track():
+        return client.post("/portal/track/", {"review_number": ticket.review_number, "phone_last4": "1234"})
+
+    response = _exactly(TRACK_BUDGET, track)
+    assert response.status_code == 200 and "رد 0" in response.content.decode()
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_the_staff_list_first_page_takes_eight_statements(login, supervisor, agent, rows):
+    category = committed(lambda: CategoryFactory(code="delay", name_ar="تأخر", name_en="Delay"))
+    citizen = CitizenFactory()
+    for i in range(rows):
+        services.ticket_create(
+            kind="complaint",
+            channel="phone",
+            subject=f"s{i}",
+            description="d",
+            actor=agent,
+            citizen=citizen,
+            category=category,
+        )
+    client = login(supervisor)
+    response = _exactly(LIST_BUDGET, lambda: client.get("/tickets/"))
+    assert response.status_code == 200
+    assert response.content.decode().count('data-testid="ticket-row"') == min(rows, 25)
