@@ -11,5 +11,5 @@ class HousingFeedConfig(AppConfig):
         from apps.citizens import timeline
         from apps.integrations.housing_feed import notify, selectors
 
-        timeline.register("housing_file", selectors.housing_changes_for_timeline)
+        timeline.register("housing_file", selectors.HOUSING_CHANGES_TIMELINE)
         notify.register_events()
