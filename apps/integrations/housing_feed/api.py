@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.errors import ApplicationError
-from apps.integrations import signing
+from apps.integrations import http, signing
 from apps.integrations.housing_feed import services
 
 # The largest body read: 5,000 files of a few hundred bytes each, with room to spare.
@@ -30,17 +30,16 @@ class PayloadTooLarge(ApplicationError):
 
 
 def _body(request) -> bytes:
+    """The shared partner-endpoint read (``apps.integrations.http.read_body``: refused unread when
+    declared too long, and never cut short), answered with this contract's code and message. It
+    reads past DATA_UPLOAD_MAX_MEMORY_SIZE: this view has its own limit."""
     try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > MAX_BODY_BYTES:
+        return http.read_body(request._request, limit=MAX_BODY_BYTES)
+    except http.BodyTooLarge:
         raise PayloadTooLarge(
             _("The request is larger than %(limit)d MB; send at most 5,000 housing files at once.")
             % {"limit": MAX_BODY_BYTES // (1024 * 1024)}
-        )
-    # Read past DATA_UPLOAD_MAX_MEMORY_SIZE (this view has its own limit above).
-    return request._request.read(MAX_BODY_BYTES + 1)
+        ) from None
 
 
 class HousingFilesFeed(APIView):
