@@ -409,48 +409,28 @@ def _drop_dir() -> Path | None:
     return Path(folder) if folder else None
 
 
+def _refused_file(path: Path, now: datetime, code: str, message: str) -> FeedBatch:
+    """The batch that records a whole CSV file refused before any row was read."""
+    error = {"row": 0, "file_number": "", "code": code, "message": message, "details": {}}
+    return FeedBatch.objects.create(
+        source=FeedBatch.Source.CSV, name=path.name, received_at=now, errors=[error]
+    )
+
+
 def housing_feed_import_csv(*, path: Path, now: datetime | None = None) -> list[FeedBatch]:
     """Import one CSV file (UTF-8, header row with the API's field names), chunk by chunk."""
     now = now or timezone.now()
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
-        batch = FeedBatch.objects.create(
-            source=FeedBatch.Source.CSV,
-            name=path.name,
-            received_at=now,
-            errors=[
-                {
-                    "row": 0,
-                    "file_number": "",
-                    "code": "invalid_encoding",
-                    "message": _("The file is not UTF-8 text."),
-                    "details": {},
-                }
-            ],
-            rejected=0,
-        )
-        return [batch]
+        return [_refused_file(path, now, "invalid_encoding", _("The file is not UTF-8 text."))]
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in (reader.fieldnames or [])]
     reader.fieldnames = header
     missing = [f for f in REQUIRED if f not in header]
     if missing:
-        batch = FeedBatch.objects.create(
-            source=FeedBatch.Source.CSV,
-            name=path.name,
-            received_at=now,
-            errors=[
-                {
-                    "row": 0,
-                    "file_number": "",
-                    "code": "missing_columns",
-                    "message": _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)},
-                    "details": {},
-                }
-            ],
-        )
-        return [batch]
+        message = _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)}
+        return [_refused_file(path, now, "missing_columns", message)]
     batches, chunk, first = [], [], 1
     for row in reader:
         # Empty cells are absent fields; extra cells past the header are an unknown field.
