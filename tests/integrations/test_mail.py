@@ -8,7 +8,10 @@ from email.mime.text import MIMEText
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from apps.citizens.selectors import citizen_by_email
 from apps.integrations.mail import services
 from apps.integrations.mail.models import InboundEmail, MailboxState
 from apps.notifications.models import Notification
@@ -317,3 +320,24 @@ def test_a_message_that_cannot_be_filed_is_kept_for_staff_with_the_reason(db, ci
     record = services.mail_receive(raw=mail())
     assert record.outcome == Outcome.FAILED and record.note and not Ticket.objects.exists()
     assert InboundEmail.objects.count() == 1
+
+
+# --- finding the sender -------------------------------------------------------------------
+
+
+def test_the_sender_is_found_by_address_in_any_case_through_the_upper_email_index(citizen):
+    CitizenFactory.create_batch(30)
+    with CaptureQueriesContext(connection) as queries:
+        assert citizen_by_email(email="  FATIMA@Example.BH ") == citizen
+    (query,) = queries.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE citizens_citizen")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + query["sql"])
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert "citizen_email_upper" in plan, plan
+
+    # An address two files share names nobody: the message is not filed for either.
+    CitizenFactory(email="Fatima@example.bh")
+    assert citizen_by_email(email=SENDER) is None
+    assert citizen_by_email(email="  ") is None
