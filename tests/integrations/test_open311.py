@@ -110,7 +110,8 @@ def test_a_client_discovers_lists_services_posts_a_request_and_reads_it_back(cli
         else [r.find("service_request_id").text for r in listed.findall("request")]
     )
     assert ids == [request_id]
-    assert parse(client.get(f"{BASE}/requests.{fmt}?status=closed"), fmt) is not None
+    closed = parse(client.get(f"{BASE}/requests.{fmt}?status=closed"), fmt)
+    assert (closed if fmt == "json" else closed.findall("request")) == []
 
 
 def test_a_complaint_for_a_new_cpr_adds_the_citizen_and_stores_no_location(client, db):
@@ -210,3 +211,35 @@ def test_confidential_and_non_open311_tickets_are_never_listed(client, citizen, 
     )
     assert client.get(f"{BASE}/requests/{ticket.review_number}.json").status_code == 404
     assert json.loads(client.get(f"{BASE}/requests.json").content) == []
+
+    # Filed through Open311 but confidential ("Under Your Command"): never shown either.
+    Ticket.objects.filter(pk=ticket.pk).update(confidential=True)
+    request = Open311Request.objects.create(ticket=ticket, service_code="complaint")
+    assert client.get(f"{BASE}/requests/{ticket.review_number}.json").status_code == 404
+    assert client.get(f"{BASE}/tokens/{request.token}.json").status_code == 404
+    assert json.loads(client.get(f"{BASE}/requests.json").content) == []
+    Ticket.objects.filter(pk=ticket.pk).update(confidential=False)
+    assert client.get(f"{BASE}/requests/{ticket.review_number}.json").status_code == 200
+
+
+def test_the_request_list_reads_its_tickets_in_one_query_however_many(client, citizen, agent):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.tickets import services as ticket_services
+
+    def file(count):
+        for _ in range(count):
+            ticket = ticket_services.ticket_create(
+                kind="complaint", channel="phone", subject="x", description="y", actor=agent, citizen=citizen
+            )
+            Open311Request.objects.create(ticket=ticket, service_code="complaint")
+
+    counts = []
+    for count in (2, 8):
+        file(count)
+        with CaptureQueriesContext(connection) as queries:
+            listed = json.loads(client.get(f"{BASE}/requests.json").content)
+        counts.append(len(queries))
+    assert len(listed) == 10
+    assert counts[0] == counts[1], counts
