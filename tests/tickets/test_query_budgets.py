@@ -12,6 +12,7 @@ categories) are warm, as they are after a server's first request.
 import datetime as dt
 
 import pytest
+import time_machine
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -161,3 +162,24 @@ def test_the_staff_list_first_page_takes_eight_statements(login, supervisor, age
     response = exactly(LIST_BUDGET, lambda: client.get("/tickets/"))
     assert response.status_code == 200
     assert response.content.decode().count('data-testid="ticket-row"') == min(rows, 25)
+
+
+def test_the_answer_built_from_what_was_written_is_the_ticket_as_read_back(client, agent, category):
+    """The 201 is serialised from the rows ``ticket_create`` kept in memory (``Written``),
+    every later read from the database: two paths that must give the same ticket."""
+    citizen = CitizenFactory(phones=["3600 1200", "3600 1201"], email="a@example.com")
+    token = Token.objects.create(user=agent)
+    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    body = {
+        "kind": "complaint",
+        "channel": "phone",
+        "subject": "تأخر الطلب الإسكاني",
+        "description": "تقدمت بطلب منذ سنوات",
+        "citizen": citizen.pk,
+        "category": category.pk,
+    }
+    with time_machine.travel(timezone.now(), tick=False):  # remaining_seconds: the same instant
+        created = client.post("/api/v1/tickets/", body, content_type="application/json", **auth).json()
+        read = client.get(f"/api/v1/tickets/{created['id']}/", **auth).json()
+    assert created["sla_clocks"] and created["timeline"]
+    assert created == read
