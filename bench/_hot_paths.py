@@ -21,13 +21,37 @@ CPR = "880412345"
 MOBILE = "36001234"
 
 
+def add_call_history(citizen, agent, *, prefix: str, count: int = 30) -> None:
+    """``count`` answered inbound calls of the citizen in the last minutes (the console's
+    timeline has a page of them); also the profile's data (tests/profile_hot_paths.py)."""
+    from django.utils import timezone
+
+    from apps.contacts.models import Channel, Contact, Outcome, Purpose
+
+    now, purpose = timezone.now(), Purpose.objects.first()
+    Contact.objects.bulk_create(
+        Contact(
+            citizen=citizen,
+            channel=Channel.INBOUND_CALL,
+            call_id=f"{prefix}-{i}",
+            offered_at=now - dt.timedelta(minutes=10 + i),
+            answered_at=now - dt.timedelta(minutes=9 + i),
+            ended_at=now - dt.timedelta(minutes=5 + i),
+            purpose=purpose,
+            outcome=Outcome.RESOLVED,
+            agent=agent,
+            recorded_via=Contact.RecordedVia.API,
+        )
+        for i in range(count)
+    )
+
+
 def _fixtures() -> dict:
     from django.contrib.auth import get_user_model
-    from django.utils import timezone
 
     from apps.citizens import selectors as citizen_selectors
     from apps.citizens import services as citizen_services
-    from apps.contacts.models import Channel, Contact, Outcome, Purpose
+    from apps.contacts.models import Contact
     from apps.tickets import services as ticket_services
     from apps.tickets.models import Ticket
 
@@ -36,22 +60,7 @@ def _fixtures() -> dict:
         cpr=CPR, name_ar="أحمد علي", name_en="Ahmed Ali", phones=[MOBILE], actor=agent
     )
     if not Contact.objects.filter(citizen=citizen).exists():
-        now, purpose = timezone.now(), Purpose.objects.first()
-        Contact.objects.bulk_create(
-            Contact(
-                citizen=citizen,
-                channel=Channel.INBOUND_CALL,
-                call_id=f"HOT-{i}",
-                offered_at=now - dt.timedelta(minutes=10 + i),
-                answered_at=now - dt.timedelta(minutes=9 + i),
-                ended_at=now - dt.timedelta(minutes=5 + i),
-                purpose=purpose,
-                outcome=Outcome.RESOLVED,
-                agent=agent,
-                recorded_via=Contact.RecordedVia.API,
-            )
-            for i in range(30)
-        )
+        add_call_history(citizen, agent, prefix="HOT")
     ticket = Ticket.objects.filter(citizen=citizen).first() or ticket_services.ticket_create(
         kind="complaint",
         channel="phone",

@@ -12,13 +12,11 @@ statements counted are exactly those the request runs in production (an outermos
 ``atomic`` opens with BEGIN and ends with COMMIT, which Django does not capture).
 """
 
-import datetime as dt
 import os
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 pytestmark = pytest.mark.django_db(transaction=True)
 REPEAT = int(os.environ.get("HC_PROFILE_REPEAT", "50"))
@@ -96,9 +94,9 @@ def data(agent, supervisor, department):
     from rest_framework.authtoken.models import Token
 
     from apps.citizens import services as citizen_services
-    from apps.contacts.models import Channel, Contact, Outcome, Purpose
     from apps.sla import seed
     from apps.tickets import services
+    from bench._hot_paths import add_call_history
 
     seed.seed_policies()  # the default deadlines, as after ``seed``: tickets get their clocks
     category = services.category_upsert(
@@ -119,21 +117,7 @@ def data(agent, supervisor, department):
         )
         for i in range(30)
     ]
-    purpose = Purpose.objects.first()
-    now = timezone.now()
-    for i in range(30):
-        Contact.objects.create(
-            citizen=citizen,
-            channel=Channel.INBOUND_CALL,
-            call_id=f"P-{i}",
-            offered_at=now - dt.timedelta(minutes=10 + i),
-            answered_at=now - dt.timedelta(minutes=9 + i),
-            ended_at=now - dt.timedelta(minutes=5 + i),
-            purpose=purpose,
-            outcome=Outcome.RESOLVED,
-            agent=agent,
-            recorded_via=Contact.RecordedVia.API,
-        )
+    add_call_history(citizen, agent, prefix="P")
     token, _ = Token.objects.get_or_create(user=agent)
     return {"token": token.key, "citizen": citizen, "category": category, "ticket": tickets[0]}
 

@@ -409,9 +409,3 @@ APPOINTMENTS_TIMELINE = timeline.QuerySource(
     related=("citizen", "branch", "service"),
     entry=_appointment_entry,
 )
-
-
-def appointments_for_timeline(
-    *, citizen, viewer, before=None, limit: int = 20
-) -> list[timeline.TimelineEntry]:
-    return APPOINTMENTS_TIMELINE.page(citizen=citizen, viewer=viewer, before=before, limit=limit)

@@ -489,7 +489,3 @@ def data_changes_timeline():
         related=("actor", "target__campaign"),
         entry=_data_change_entry,
     )
-
-
-def data_changes_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> list:
-    return data_changes_timeline().page(citizen=citizen, viewer=viewer, before=before, limit=limit)

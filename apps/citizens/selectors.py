@@ -185,10 +185,6 @@ def phone_events_timeline():
     )
 
 
-def phone_events_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> list:
-    return phone_events_timeline().page(citizen=citizen, viewer=viewer, before=before, limit=limit)
-
-
 def citizen_phone_for_viewer(*, phone_id: int, viewer) -> CitizenPhone:
     """One phone number, for a viewer allowed to see citizens' contact details."""
     if not can_see_identity(viewer):

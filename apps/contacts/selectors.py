@@ -543,10 +543,6 @@ CONTACTS_TIMELINE = timeline.QuerySource(
 )
 
 
-def contacts_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> list[timeline.TimelineEntry]:
-    return CONTACTS_TIMELINE.page(citizen=citizen, viewer=viewer, before=before, limit=limit)
-
-
 def _follow_up_entry(follow_up: FollowUp, viewer=None) -> timeline.TimelineEntry:
     if follow_up.status == FollowUp.Status.CLOSED:
         badge = (_("Answered"), "success")
@@ -583,10 +579,6 @@ FOLLOW_UPS_TIMELINE = timeline.QuerySource(
 )
 
 
-def follow_ups_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> list[timeline.TimelineEntry]:
-    return FOLLOW_UPS_TIMELINE.page(citizen=citizen, viewer=viewer, before=before, limit=limit)
-
-
 _CALLBACK_COLOURS = {
     Callback.Status.SCHEDULED: "warning",
     Callback.Status.DONE: "success",
@@ -614,10 +606,6 @@ CALLBACKS_TIMELINE = timeline.QuerySource(
     related=("assigned_to",),
     entry=_callback_entry,
 )
-
-
-def callbacks_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> list[timeline.TimelineEntry]:
-    return CALLBACKS_TIMELINE.page(citizen=citizen, viewer=viewer, before=before, limit=limit)
 
 
 def _ticket_rows(*, citizen, viewer):
@@ -654,10 +642,6 @@ def _ticket_entry(ticket, viewer=None) -> timeline.TimelineEntry:
 TICKETS_TIMELINE = timeline.QuerySource(
     kind="ticket", rows=_ticket_rows, at_field="received_at", entry=_ticket_entry
 )
-
-
-def tickets_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> list[timeline.TimelineEntry]:
-    return TICKETS_TIMELINE.page(citizen=citizen, viewer=viewer, before=before, limit=limit)
 
 
 def _message_rows(*, citizen, viewer):

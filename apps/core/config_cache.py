@@ -104,6 +104,17 @@ class ConfigCache(Generic[T]):
         elif not connection.in_atomic_block:
             self.publish()
 
+    def watch(self, *models) -> None:
+        """Every save or delete of a row of ``models`` (a service, the admin, ``loaddata``)
+        is a change (``changed``). Called from ``AppConfig.ready``. A queryset ``update()``
+        sends no signal: its caller calls ``changed`` itself."""
+        from django.db.models.signals import post_delete, post_save
+
+        for model in models:
+            label = model._meta.label_lower
+            post_save.connect(self.changed, sender=model, dispatch_uid=f"{self.key}:save:{label}")
+            post_delete.connect(self.changed, sender=model, dispatch_uid=f"{self.key}:delete:{label}")
+
     def publish(self) -> None:
         self.forget()
         try:

@@ -28,14 +28,7 @@ class NotificationsConfig(AppConfig):
     @staticmethod
     def _watch_templates() -> None:
         """Any write to a template (service or admin) makes every process reload them."""
-        from django.db.models.signals import post_delete, post_save
-
         from apps.notifications.models import MessageTemplate
         from apps.notifications.selectors import templates_cache
 
-        post_save.connect(
-            templates_cache.changed, sender=MessageTemplate, dispatch_uid="notifications.templates.save"
-        )
-        post_delete.connect(
-            templates_cache.changed, sender=MessageTemplate, dispatch_uid="notifications.templates.delete"
-        )
+        templates_cache.watch(MessageTemplate)

@@ -218,15 +218,16 @@ def inbox_for(*, user, limit: int | None = 50) -> QuerySet:
     return rows[:limit] if limit else rows
 
 
+def _unread(user) -> QuerySet:
+    """The user's unread in-app notifications (the bell's count and ``unread_count``)."""
+    return Notification.objects.filter(channel=Channel.IN_APP, recipient_user=user, read_at__isnull=True)
+
+
 def bell(*, user, latest: int, cap: int) -> tuple[int, list[Notification]]:
     """The bell on every page, in one query: the newest ``latest`` in-app notifications, each
     carrying the unread count (stopped at ``cap``). No row at all means nothing unread."""
-    capped = RawSQL(
-        f"SELECT COUNT(*) FROM (SELECT 1 FROM {Notification._meta.db_table} WHERE channel = %s"
-        " AND recipient_user_id = %s AND read_at IS NULL LIMIT %s) AS capped",
-        (Channel.IN_APP, user.pk, cap),
-        output_field=IntegerField(),
-    )
+    sql, params = _unread(user).values("pk")[:cap].query.sql_with_params()
+    capped = RawSQL(f"SELECT COUNT(*) FROM ({sql}) AS capped", params, output_field=IntegerField())
     rows = list(inbox_for(user=user, limit=None).annotate(unread_total=capped)[:latest])
     return (rows[0].unread_total if rows else 0), rows
 
@@ -236,7 +237,7 @@ def unread_count(*, user, cap: int | None = None) -> int:
     page shows "99+" rather than counting a backlog of thousands each time)."""
     if not user.is_authenticated:
         return 0
-    rows = Notification.objects.filter(channel=Channel.IN_APP, recipient_user=user, read_at__isnull=True)
+    rows = _unread(user)
     if cap is not None:
         rows = rows.values("pk")[:cap]
     return rows.count()

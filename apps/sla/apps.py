@@ -41,14 +41,7 @@ class SlaConfig(AppConfig):
     def _watch_policies() -> None:
         """Every process keeps a copy of the policies (``selectors.policies_cache``); any
         write to them, by a service or the admin, makes every process reload it."""
-        from django.db.models.signals import post_delete, post_save
-
         from apps.sla.models import Policy, PolicyVersion
         from apps.sla.selectors import policies_cache
 
-        for model in (Policy, PolicyVersion):
-            name = model.__name__
-            post_save.connect(policies_cache.changed, sender=model, dispatch_uid=f"sla.policies.save.{name}")
-            post_delete.connect(
-                policies_cache.changed, sender=model, dispatch_uid=f"sla.policies.delete.{name}"
-            )
+        policies_cache.watch(Policy, PolicyVersion)

@@ -444,7 +444,3 @@ def extensions_timeline():
         related=("actor", "clock__ticket"),
         entry=_extension_entry,
     )
-
-
-def extensions_for_timeline(*, citizen, viewer, before=None, limit: int = 20) -> list:
-    return extensions_timeline().page(citizen=citizen, viewer=viewer, before=before, limit=limit)

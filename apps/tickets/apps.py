@@ -48,14 +48,7 @@ class TicketsConfig(AppConfig):
     def _watch_categories() -> None:
         """Any write to a category (service or admin) makes every process reload the filter's
         choices (``selectors.category_names_cache``)."""
-        from django.db.models.signals import post_delete, post_save
-
         from apps.tickets.models import Category
         from apps.tickets.selectors import category_names_cache
 
-        post_save.connect(
-            category_names_cache.changed, sender=Category, dispatch_uid="tickets.categories.save"
-        )
-        post_delete.connect(
-            category_names_cache.changed, sender=Category, dispatch_uid="tickets.categories.delete"
-        )
+        category_names_cache.watch(Category)

@@ -10,13 +10,12 @@ recorded with one INSERT in autocommit, no transaction of its own.
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.contacts.models import Callback, FollowUp
 from apps.tickets import services as ticket_services
 from tests.contacts.factories import ContactFactory
+from tests.query_budget import exactly
 
 CONSOLE = "/console/"
 # user, citizen, phones, housing files, the read recorded, the timeline, the delegations that
@@ -50,15 +49,6 @@ def history(agent, citizen, department):
     return make
 
 
-def _exactly(budget, call):
-    call()  # the process's first request fills its caches
-    with CaptureQueriesContext(connection) as queries:
-        response = call()
-    statements = "\n".join(q["sql"][:160] for q in queries.captured_queries)
-    assert len(queries) == budget, f"{len(queries)} statements, budget {budget}:\n{statements}"
-    return response
-
-
 @pytest.mark.parametrize("rows", [3, 30])
 @pytest.mark.parametrize("by", ["cpr", "phone"])
 def test_the_console_look_up_with_the_first_timeline_page_takes_seven_statements(
@@ -68,7 +58,7 @@ def test_the_console_look_up_with_the_first_timeline_page_takes_seven_statements
     client = login(agent)
     query = citizen.cpr if by == "cpr" else "36001234"
 
-    response = _exactly(
+    response = exactly(
         LOOKUP_BUDGET,
         lambda: client.get(CONSOLE, {"q": query}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="caller-card"),
     )

@@ -12,8 +12,7 @@ categories) are warm, as they are after a server's first request.
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+import time_machine
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -22,6 +21,7 @@ from apps.sla.models import Clock, Extension
 from apps.tickets import services
 from apps.tickets.models import Ticket, TicketEvent
 
+from ..query_budget import committed, exactly
 from .factories import CategoryFactory, CitizenFactory
 
 CREATE_BUDGET = (
@@ -31,34 +31,12 @@ TRACK_BUDGET = 3  # ticket with phones and due date, every public reply, "Under 
 LIST_BUDGET = 8  # user, departments, people, tickets, clocks, pauses, delegations, bell
 
 
-def committed(write):
-    """Run ``write`` as if its transaction had committed: its on-commit callbacks run and are
-    gone. Configuration written and not yet committed is read from the database, not from
-    the process's copy (apps.core.config_cache); a budget counts the committed case."""
-    start = len(connection.run_on_commit)
-    result = write()
-    callbacks = connection.run_on_commit[start:]
-    del connection.run_on_commit[start:]
-    for _savepoints, callback, _robust in callbacks:
-        callback()
-    return result
-
-
 @pytest.fixture(autouse=True)
 def _policies(db):
     """The default deadlines, as the product has them after ``seed``: tickets get clocks."""
     from apps.sla import seed
 
     committed(seed.seed_policies)
-
-
-def _exactly(budget, call):
-    call()  # the process's first request fills its caches
-    with CaptureQueriesContext(connection) as queries:
-        response = call()
-    statements = "\n".join(q["sql"][:160] for q in queries.captured_queries)
-    assert len(queries) == budget, f"{len(queries)} statements, budget {budget}:\n{statements}"
-    return response
 
 
 @pytest.mark.parametrize("phones", [1, 3])
@@ -79,7 +57,7 @@ def test_creating_a_ticket_through_the_api_takes_ten_statements(client, agent, c
             "/api/v1/tickets/", body, content_type="application/json", HTTP_AUTHORIZATION=f"Token {token.key}"
         )
 
-    response = _exactly(CREATE_BUDGET, create)
+    response = exactly(CREATE_BUDGET, create)
     assert response.status_code == 201
     created = response.json()
     ticket = Ticket.objects.get(pk=created["id"])
@@ -102,6 +80,20 @@ def created_order(clock):
     from apps.sla.clocks import Target
 
     return ([t.value for t in Target].index(clock.target), clock.cycle)
+
+
+def _tracked_ticket(agent, n):
+    """A citizen's ticket with ``n`` public replies and ``n`` deadline extensions to track."""
+    ticket = services.ticket_create(
+        kind="complaint",
+        channel="phone",
+        subject="s",
+        description="d",
+        actor=agent,
+        citizen=CitizenFactory(phones=["3600 1234"]),
+    )
+    _public_replies(ticket, agent, n)
+    return ticket
 
 
 def _public_replies(ticket, agent, n):
@@ -127,15 +119,7 @@ def _public_replies(ticket, agent, n):
 
 @pytest.mark.parametrize("rows", [3, 30])
 def test_tracking_through_the_api_takes_three_statements(api, agent, rows):
-    ticket = services.ticket_create(
-        kind="complaint",
-        channel="phone",
-        subject="s",
-        description="d",
-        actor=agent,
-        citizen=CitizenFactory(phones=["3600 1234"]),
-    )
-    _public_replies(ticket, agent, rows)
+    ticket = _tracked_ticket(agent, rows)
     client = api()
 
     def track():
@@ -145,26 +129,18 @@ def test_tracking_through_the_api_takes_three_statements(api, agent, rows):
             format="json",
         )
 
-    response = _exactly(TRACK_BUDGET, track)
+    response = exactly(TRACK_BUDGET, track)
     assert response.status_code == 200 and len(response.json()["replies"]) == 2 * rows
 
 
 @pytest.mark.parametrize("rows", [3, 30])
 def test_tracking_on_the_portal_takes_three_statements(client, agent, rows):
-    ticket = services.ticket_create(
-        kind="complaint",
-        channel="phone",
-        subject="s",
-        description="d",
-        actor=agent,
-        citizen=CitizenFactory(phones=["3600 1234"]),
-    )
-    _public_replies(ticket, agent, rows)
+    ticket = _tracked_ticket(agent, rows)
 
     def track():
         return client.post("/portal/track/", {"review_number": ticket.review_number, "phone_last4": "1234"})
 
-    response = _exactly(TRACK_BUDGET, track)
+    response = exactly(TRACK_BUDGET, track)
     assert response.status_code == 200 and "رد 0" in response.content.decode()
 
 
@@ -183,6 +159,27 @@ def test_the_staff_list_first_page_takes_eight_statements(login, supervisor, age
             category=category,
         )
     client = login(supervisor)
-    response = _exactly(LIST_BUDGET, lambda: client.get("/tickets/"))
+    response = exactly(LIST_BUDGET, lambda: client.get("/tickets/"))
     assert response.status_code == 200
     assert response.content.decode().count('data-testid="ticket-row"') == min(rows, 25)
+
+
+def test_the_answer_built_from_what_was_written_is_the_ticket_as_read_back(client, agent, category):
+    """The 201 is serialised from the rows ``ticket_create`` kept in memory (``Written``),
+    every later read from the database: two paths that must give the same ticket."""
+    citizen = CitizenFactory(phones=["3600 1200", "3600 1201"], email="a@example.com")
+    token = Token.objects.create(user=agent)
+    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    body = {
+        "kind": "complaint",
+        "channel": "phone",
+        "subject": "تأخر الطلب الإسكاني",
+        "description": "تقدمت بطلب منذ سنوات",
+        "citizen": citizen.pk,
+        "category": category.pk,
+    }
+    with time_machine.travel(timezone.now(), tick=False):  # remaining_seconds: the same instant
+        created = client.post("/api/v1/tickets/", body, content_type="application/json", **auth).json()
+        read = client.get(f"/api/v1/tickets/{created['id']}/", **auth).json()
+    assert created["sla_clocks"] and created["timeline"]
+    assert created == read
