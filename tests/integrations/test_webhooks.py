@@ -73,8 +73,10 @@ def test_only_the_events_asked_for_are_sent(fake_tawasul, agent):
     Subscription.objects.create(
         name="Replies", url=f"{fake_tawasul.url}/r", events=[events.TICKET_REPLIED], secret=SECRET
     )
-    TicketFactory(citizen=CitizenFactory(), actor=agent)
+    ticket = TicketFactory(citizen=CitizenFactory(), actor=agent)
     assert Delivery.objects.count() == 0
+    ticket_services.ticket_reply(ticket=ticket, body="رد عام للمواطن", actor=agent)
+    assert list(Delivery.objects.values_list("event", flat=True)) == [events.TICKET_REPLIED]
 
 
 def test_an_inactive_subscriber_gets_nothing(subscriber, agent):
