@@ -127,6 +127,8 @@ def test_an_exact_resend_gets_the_first_outcome(client, ticket):
         ({"message_id": "x", "from": "17001234", "text": "hi"}, "invalid_phone"),
         ({"message_id": "x", "from": MOBILE}, "required"),
         ({"message_id": "x", "from": MOBILE, "text": "ب" * 2001}, "invalid"),
+        ({"message_id": "x", "from": MOBILE, "text": "hi", "received_at": "2026-12-03T09:00:00"}, "invalid"),
+        ({"message_id": "x", "from": MOBILE, "text": "hi", "received_at": 5}, "invalid"),
     ],
 )
 def test_bad_messages_are_refused_and_nothing_is_filed(client, message, code):
