@@ -182,3 +182,25 @@ def test_a_text_travels_over_http_from_the_gateway(live_server, settings):
     )
     assert response.status_code == 200 and response.json()["outcome"] == "threaded"
     assert ticket.events.filter(kind=TicketEvent.Kind.CITIZEN_REPLY).count() == 1
+
+
+def test_a_text_threaded_into_a_confidential_ticket_is_read_only_through_the_policy(
+    client, ticket, supervisor, admin_user
+):
+    from apps.core import confidentiality
+
+    Ticket.objects.filter(pk=ticket.pk).update(confidential=True)
+    _send(client, {"message_id": "gw-uyc", "from": MOBILE, "text": f"{ticket.review_number} سري"})
+    _send(client, {"message_id": "gw-plain", "from": MOBILE, "text": "رسالة عامة"})
+    by_id = {
+        row.message_id: row
+        for row in confidentiality.redacting(supervisor, InboundSms.objects.select_related("ticket"))
+    }
+    assert by_id["gw-uyc"].ticket_id == ticket.pk and (by_id["gw-uyc"].text, by_id["gw-uyc"].from_number) == (
+        "",
+        "",
+    )
+    assert by_id["gw-plain"].text == "رسالة عامة"
+    client.force_login(admin_user)  # may read "Under Your Command"
+    page = client.get(f"/admin/integrations_sms/inboundsms/{by_id['gw-uyc'].pk}/change/")
+    assert page.status_code == 200 and "سري" in page.content.decode()
