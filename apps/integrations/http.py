@@ -13,9 +13,12 @@ import functools
 import json
 import logging
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -103,6 +106,21 @@ def text_field(
             _("Some required information is missing."),
             code="required",
             details={label: [str(_("Required."))]},
+        )
+    return value
+
+
+def datetime_field(data: Mapping[str, Any], name: str) -> datetime | None:
+    """An optional ISO 8601 date and time, which must carry its offset."""
+    raw = data.get(name)
+    if not raw:
+        return None
+    value = parse_datetime(raw) if isinstance(raw, str) else None
+    if value is None or timezone.is_naive(value):
+        raise ValidationFailed(
+            details={
+                name: [str(_("Give a date and time with its offset, such as 2026-12-03T09:00:00+03:00."))]
+            }
         )
     return value
 

@@ -537,10 +537,11 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Partners' shared secrets for signed requests (apps.integrations.signing), newest first; two
-# at once while one is rotated. Each partner's app reads its own entry.
+# at once while one is rotated. Each partner's app reads its own entry (webhook
+# subscriptions each carry their own secret, not one from here).
 HOUSING_INTEGRATION_SECRETS = {
     partner: envconfig.get_list(f"HOUSING_{partner.upper()}_SECRETS", [])
-    for partner in ("tawasul", "sms", "housing_feed", "webhooks")
+    for partner in ("tawasul", "sms", "housing_feed")
 }
 # Tawasul (apps/integrations/tawasul/README.md): where our acknowledgements, replies and status
 # changes go, and the optional polling of its message list (off unless the interval is > 0).

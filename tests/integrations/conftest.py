@@ -27,3 +27,12 @@ def tawasul_settings(settings, fake_tawasul):
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.HOUSING_ATTACHMENTS_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def _forget_subscriptions():
+    """A test's subscriptions go with its rollback: the process's copy goes with them."""
+    yield
+    from apps.integrations.webhooks.selectors import subscriptions_cache
+
+    subscriptions_cache.forget()

@@ -5,9 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from apps.integrations import signing
 from apps.integrations.outbound import services
-from apps.integrations.outbound.models import Delivery, SeenSignature
+from apps.integrations.outbound.models import Delivery
 
 pytestmark = pytest.mark.django_db
 
@@ -173,15 +172,6 @@ def test_a_rolled_back_change_sends_nothing(tawasul_settings, fake_tawasul):
         _queue(fake_tawasul)
         raise RuntimeError
     assert Delivery.objects.count() == 0
-
-
-def test_an_exact_replay_of_a_signed_request_is_refused(settings):
-    body = b'{"a":1}'
-    headers = signing.sign("s", body)
-    services.signature_accept_once(partner="p", headers=headers, body=body, secrets=["s"])
-    with pytest.raises(services.RequestReplayed):
-        services.signature_accept_once(partner="p", headers=headers, body=body, secrets=["s"])
-    assert SeenSignature.objects.count() == 1
 
 
 def test_a_broker_outage_only_delays_a_delivery(

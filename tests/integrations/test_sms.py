@@ -127,6 +127,8 @@ def test_an_exact_resend_gets_the_first_outcome(client, ticket):
         ({"message_id": "x", "from": "17001234", "text": "hi"}, "invalid_phone"),
         ({"message_id": "x", "from": MOBILE}, "required"),
         ({"message_id": "x", "from": MOBILE, "text": "ب" * 2001}, "invalid"),
+        ({"message_id": "x", "from": MOBILE, "text": "hi", "received_at": "2026-12-03T09:00:00"}, "invalid"),
+        ({"message_id": "x", "from": MOBILE, "text": "hi", "received_at": 5}, "invalid"),
     ],
 )
 def test_bad_messages_are_refused_and_nothing_is_filed(client, message, code):
@@ -180,3 +182,25 @@ def test_a_text_travels_over_http_from_the_gateway(live_server, settings):
     )
     assert response.status_code == 200 and response.json()["outcome"] == "threaded"
     assert ticket.events.filter(kind=TicketEvent.Kind.CITIZEN_REPLY).count() == 1
+
+
+def test_a_text_threaded_into_a_confidential_ticket_is_read_only_through_the_policy(
+    client, ticket, supervisor, admin_user
+):
+    from apps.core import confidentiality
+
+    Ticket.objects.filter(pk=ticket.pk).update(confidential=True)
+    _send(client, {"message_id": "gw-uyc", "from": MOBILE, "text": f"{ticket.review_number} سري"})
+    _send(client, {"message_id": "gw-plain", "from": MOBILE, "text": "رسالة عامة"})
+    by_id = {
+        row.message_id: row
+        for row in confidentiality.redacting(supervisor, InboundSms.objects.select_related("ticket"))
+    }
+    assert by_id["gw-uyc"].ticket_id == ticket.pk and (by_id["gw-uyc"].text, by_id["gw-uyc"].from_number) == (
+        "",
+        "",
+    )
+    assert by_id["gw-plain"].text == "رسالة عامة"
+    client.force_login(admin_user)  # may read "Under Your Command"
+    page = client.get(f"/admin/integrations_sms/inboundsms/{by_id['gw-uyc'].pk}/change/")
+    assert page.status_code == 200 and "سري" in page.content.decode()

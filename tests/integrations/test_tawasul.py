@@ -114,6 +114,7 @@ def test_an_exact_resend_of_a_refused_message_is_refused_again(tawasul_settings,
         (lambda m: {**m, "reference": "TW 1 <script>"}, 400, "invalid_reference"),
         (lambda m: {k: v for k, v in m.items() if k != "citizen"}, 400, "citizen_required"),
         (lambda m: {**m, "submitted_at": "yesterday"}, 400, "invalid"),
+        (lambda m: {**m, "submitted_at": "2026-12-03T09:00:00"}, 400, "invalid"),  # no offset
         (lambda m: {**m, "citizen": {**m["citizen"], "cpr": "12"}}, 400, None),
         (lambda m: {**m, "citizen": {**m["citizen"], "mobile": "17001234"}}, 400, None),
     ],

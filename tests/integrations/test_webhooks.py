@@ -73,8 +73,10 @@ def test_only_the_events_asked_for_are_sent(fake_tawasul, agent):
     Subscription.objects.create(
         name="Replies", url=f"{fake_tawasul.url}/r", events=[events.TICKET_REPLIED], secret=SECRET
     )
-    TicketFactory(citizen=CitizenFactory(), actor=agent)
+    ticket = TicketFactory(citizen=CitizenFactory(), actor=agent)
     assert Delivery.objects.count() == 0
+    ticket_services.ticket_reply(ticket=ticket, body="رد عام للمواطن", actor=agent)
+    assert list(Delivery.objects.values_list("event", flat=True)) == [events.TICKET_REPLIED]
 
 
 def test_an_inactive_subscriber_gets_nothing(subscriber, agent):
@@ -182,3 +184,17 @@ def test_the_deliveries_list_refuses_a_malformed_subscription_number(client, adm
     client.force_login(admin_user)
     response = client.get("/api/v1/integrations/webhooks/deliveries/?subscription=false")
     assert response.status_code == 400 and response.json()["code"] == "invalid"
+
+
+def test_a_committed_subscription_change_reaches_every_process_copy(django_capture_on_commit_callbacks):
+    from apps.integrations.webhooks import selectors
+
+    assert selectors.subscribers_for(events.TICKET_CREATED) == []  # this process's copy, filled
+    with django_capture_on_commit_callbacks(execute=True):
+        added = Subscription.objects.create(
+            name="Late", url="https://example.org/hook", events=[events.TICKET_CREATED], secret="s"
+        )
+    assert selectors.subscribers_for(events.TICKET_CREATED) == [(added.pk, "https://example.org/hook")]
+    with django_capture_on_commit_callbacks(execute=True):
+        Subscription.objects.filter(pk=added.pk).first().delete()
+    assert selectors.subscribers_for(events.TICKET_CREATED) == []

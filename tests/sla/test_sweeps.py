@@ -192,3 +192,23 @@ def test_the_sweep_and_digest_commands_run_the_same_services(people, department)
         call_command("sla_digest", stdout=out)
     assert "breached=1" in out.getvalue() and "sent=1" in out.getvalue()
     assert "digests=1" in out.getvalue()
+
+
+def test_a_handled_breach_notice_sends_clock_breached_once(people, department):
+    from apps.sla import signals
+
+    ticket = _assigned_inquiry(people, department)
+    heard = []
+
+    def receiver(sender, *, clock, ticket, now, **kwargs):
+        heard.append((clock.target, ticket.pk, now))
+
+    signals.clock_breached.connect(receiver, dispatch_uid="test.clock_breached")
+    try:
+        late = at(2025, 4, 13, 14, 5)
+        sweeps.sla_sweep(now=late)
+        sweeps.sla_notify_pending(now=late)
+        sweeps.sla_notify_pending(now=late + timedelta(minutes=1))  # nothing left: not sent again
+    finally:
+        signals.clock_breached.disconnect(dispatch_uid="test.clock_breached")
+    assert heard == [("resolution", ticket.pk, late)]

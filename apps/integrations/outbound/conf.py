@@ -24,8 +24,6 @@ DEFAULTS = {
     "HOUSING_OUTBOUND_TASK_BATCH": 50,
     # How much of a partner's answer is kept on the row (characters).
     "HOUSING_OUTBOUND_RESPONSE_EXCERPT": 500,
-    # Signatures of received requests are remembered this long (above the replay window).
-    "HOUSING_INBOUND_SEEN_SECONDS": 900,
 }
 
 

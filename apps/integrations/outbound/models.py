@@ -1,4 +1,4 @@
-"""The partner outbox (one row per delivery to a partner) and the receipts of signed requests."""
+"""The partner outbox: one row per delivery to a partner."""
 
 from __future__ import annotations
 
@@ -98,25 +98,3 @@ class Delivery(TimeStampedModel):
     @property
     def can_be_retried(self) -> bool:
         return self.state in (self.State.DEAD, self.State.SENT)
-
-
-class SeenSignature(models.Model):
-    """A signed request already received: the same bytes and signature twice are refused.
-
-    The signing window alone lets a captured request be replayed for five minutes; this
-    row, written in the transaction that acts on the request, closes that gap. Rows older
-    than ``HOUSING_INBOUND_SEEN_SECONDS`` are purged by the outbox sweep.
-    """
-
-    partner = models.CharField(_("partner"), max_length=40)
-    digest = models.CharField(_("digest"), max_length=64)
-    seen_at = models.DateTimeField(_("seen at"))
-
-    class Meta:
-        verbose_name = _("received signature")
-        verbose_name_plural = _("received signatures")
-        constraints = [models.UniqueConstraint(fields=["partner", "digest"], name="seen_signature_unique")]
-        indexes = [models.Index(fields=["seen_at"], name="seen_signature_at_idx")]
-
-    def __str__(self):
-        return f"{self.partner} {self.digest[:12]}"

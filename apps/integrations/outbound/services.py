@@ -1,14 +1,10 @@
-"""Writes of the partner outbox: queue, deliver, sweep, retry; and the once-only receipt of
-a signed request.
+"""Writes of the partner outbox: queue, deliver, sweep, retry.
 
-Other integration apps call ``delivery_queue`` inside their own transaction and
-``signature_accept_once`` inside the transaction that acts on a partner's request;
-everything else is this app's business (its tasks, admin and management command).
+Other integration apps call ``delivery_queue`` inside their own transaction; everything else is this app's business (its tasks, admin and management command).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import uuid
@@ -18,16 +14,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.core.errors import ApplicationError, Conflict
+from apps.core.errors import Conflict
 from apps.integrations import signing
 from apps.integrations.outbound import conf
-from apps.integrations.outbound.models import Delivery, SeenSignature
+from apps.integrations.outbound.models import Delivery
 
 logger = logging.getLogger(__name__)
 State = Delivery.State
@@ -344,14 +340,13 @@ class SweepResult:
     reclaimed: int
     abandoned: int
     handed_over: int
-    signatures_purged: int
 
 
 def delivery_sweep(*, now: datetime | None = None) -> SweepResult:
-    """Reclaim stuck claims, hand over pending rows nobody took, forget old signatures.
+    """Reclaim stuck claims, hand over pending rows nobody took.
 
     Set-based and idempotent (healthchecks' sendalerts): every step is one conditional
-    UPDATE (or DELETE) whose WHERE names the old state, so two sweeps never act twice.
+    UPDATE whose WHERE names the old state, so two sweeps never act twice.
 
     1. Rows ``sending`` longer than the claim timeout (a stopped worker) go back to
        pending, or to dead once the attempts are used up.
@@ -392,11 +387,7 @@ def delivery_sweep(*, now: datetime | None = None) -> SweepResult:
         if ids:
             Delivery.objects.filter(pk__in=ids).update(enqueued_at=now, updated_at=now)
         _publish_on_commit(ids)
-    seen_before = now - timedelta(seconds=int(conf.get("HOUSING_INBOUND_SEEN_SECONDS")))
-    purged, _detail = SeenSignature.objects.filter(seen_at__lt=seen_before).delete()
-    return SweepResult(
-        reclaimed=reclaimed, abandoned=abandoned, handed_over=len(ids), signatures_purged=purged
-    )
+    return SweepResult(reclaimed=reclaimed, abandoned=abandoned, handed_over=len(ids))
 
 
 # --------------------------------------------------------------------------- staff actions
@@ -433,38 +424,3 @@ def delivery_retry(*, delivery: Delivery, actor, now: datetime | None = None) ->
     _publish_on_commit([row.pk])
     logger.info("outbound: delivery %s sent again as %s by %s", original.pk, row.pk, actor)
     return row
-
-
-# --------------------------------------------------------------------------- receiving
-
-
-class RequestReplayed(ApplicationError):
-    code = "request_replayed"
-    status = 409
-    default_message = gettext_lazy("This signed request was already received; it is not processed twice.")
-
-
-def signature_accept_once(
-    *, partner: str, headers, body: bytes, secrets: list[str], now: datetime | None = None
-) -> None:
-    """Verify a partner's signed request and refuse an exact replay of one already received.
-
-    Call it inside the transaction that acts on the request: if that transaction rolls
-    back (a refused or failed request) the receipt goes with it, and the partner's retry of
-    the same bytes is processed. Two identical requests at once: the second waits on the
-    unique index, then finds the first one's receipt.
-    """
-    now = now or timezone.now()
-    signing.verify(secrets=secrets, headers=headers, body=body, now=now)
-    given = (headers.get(signing.SIGNATURE_HEADER) or "").strip()
-    stamp = (headers.get(signing.TIMESTAMP_HEADER) or "").strip()
-    digest = hashlib.sha256(f"{stamp}.{given}".encode()).hexdigest()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {SeenSignature._meta.db_table} (partner, digest, seen_at) VALUES (%s, %s, %s) "
-            "ON CONFLICT (partner, digest) DO NOTHING RETURNING id",
-            [partner, digest, now],
-        )
-        if cursor.fetchone() is None:
-            logger.warning("integrations: %s request replayed (signature already received)", partner)
-            raise RequestReplayed()

@@ -14,8 +14,6 @@ from datetime import datetime
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext as _
 
 from apps.citizens import selectors as citizen_selectors
 from apps.contacts import services as contact_services
@@ -108,18 +106,7 @@ def _parse(data: dict) -> tuple[str, str, str, datetime | None]:
         mobile = normalise_mobile(raw_from)
     except UnusablePhone as error:
         raise ValidationFailed(code="invalid_phone", details={"from": [str(error.message)]}) from None
-    received_at = None
-    if data.get("received_at"):
-        raw = data["received_at"]
-        received_at = parse_datetime(raw) if isinstance(raw, str) else None
-        if received_at is None or timezone.is_naive(received_at):
-            raise ValidationFailed(
-                details={
-                    "received_at": [
-                        _("Give a date and time with its offset, such as 2026-12-03T09:00:00+03:00.")
-                    ]
-                }
-            )
+    received_at = http.datetime_field(data, "received_at")
     return message_id, mobile, text, received_at
 
 

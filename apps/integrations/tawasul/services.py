@@ -15,7 +15,6 @@ import httpx
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from apps.citizens import selectors as citizen_selectors
@@ -94,18 +93,7 @@ def parse_message(data: dict[str, Any]) -> Message:
         )
     subject = http.text_field(data, "subject", required=True, max_length=200)
     text = http.text_field(data, "text", required=True, max_length=settings.HOUSING_TEXT_MAX_CHARS)
-    submitted_at = None
-    if data.get("submitted_at"):
-        raw = data["submitted_at"]
-        submitted_at = parse_datetime(raw) if isinstance(raw, str) else None
-        if submitted_at is None or timezone.is_naive(submitted_at):
-            raise ValidationFailed(
-                details={
-                    "submitted_at": [
-                        _("Give a date and time with its offset, such as 2026-12-03T09:00:00+03:00.")
-                    ]
-                }
-            )
+    submitted_at = http.datetime_field(data, "submitted_at")
     citizen = data.get("citizen")
     if citizen is not None:
         if not isinstance(citizen, dict):

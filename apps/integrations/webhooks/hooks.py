@@ -112,10 +112,12 @@ def connect() -> None:
     )
     sla_signals.clock_breached.connect(clock_breached, dispatch_uid="integrations_webhooks.clock_breached")
     post_save.connect(
-        selectors.forget_subscriptions, sender=Subscription, dispatch_uid="integrations_webhooks.forget"
+        selectors.subscriptions_cache.changed,
+        sender=Subscription,
+        dispatch_uid="integrations_webhooks.forget",
     )
     post_delete.connect(
-        selectors.forget_subscriptions,
+        selectors.subscriptions_cache.changed,
         sender=Subscription,
         dispatch_uid="integrations_webhooks.forget_delete",
     )

@@ -16,21 +16,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='SeenSignature',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('partner', models.CharField(max_length=40, verbose_name='partner')),
-                ('digest', models.CharField(max_length=64, verbose_name='digest')),
-                ('seen_at', models.DateTimeField(verbose_name='seen at')),
-            ],
-            options={
-                'verbose_name': 'received signature',
-                'verbose_name_plural': 'received signatures',
-                'indexes': [models.Index(fields=['seen_at'], name='seen_signature_at_idx')],
-                'constraints': [models.UniqueConstraint(fields=('partner', 'digest'), name='seen_signature_unique')],
-            },
-        ),
-        migrations.CreateModel(
             name='Delivery',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),

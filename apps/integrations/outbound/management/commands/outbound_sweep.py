@@ -23,6 +23,5 @@ class Command(BaseCommand):
             return
         result = delivery_sweep()
         self.stdout.write(
-            f"reclaimed={result.reclaimed} abandoned={result.abandoned} handed_over={result.handed_over} "
-            f"signatures_purged={result.signatures_purged}"
+            f"reclaimed={result.reclaimed} abandoned={result.abandoned} handed_over={result.handed_over}"
         )
