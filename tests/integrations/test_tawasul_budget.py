@@ -20,7 +20,7 @@ from apps.integrations.tawasul.fake import sample_message
 from apps.integrations.tawasul.models import TawasulMessage
 from apps.tickets.models import Ticket
 
-from ..tickets.test_query_budgets import committed
+from ..query_budget import committed
 from .conftest import SECRET
 
 URL = "/api/v1/integrations/tawasul/messages"
