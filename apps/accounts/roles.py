@@ -22,6 +22,7 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
     TELEPHONY = "telephony_system", _("Telephony system (API account)")
     BRANCH_STAFF = "branch_staff", _("Branch staff (front desk)")
+    DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data-protection officer")
 
 
 # Tickets: agents and supervisors take, work, route and merge tickets of every department;
@@ -205,6 +206,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.TELEPHONY: frozenset({"contacts.import_contacts"}),
     # The front desk of a branch (apps/appointments.BranchStaff says which branch).
     Role.BRANCH_STAFF: _APPOINTMENT_DESK | frozenset({"accounts.view_citizen_identity"}),
+    # The data-protection officer (apps/privacy): reads who saw and changed personal data,
+    # answers citizens' requests and runs retention; the desk's permissions join this set.
+    Role.DATA_PROTECTION_OFFICER: frozenset({"accounts.view_citizen_identity"}),
 }
 
 # Roles that must be tied to a department to make sense.

@@ -74,6 +74,15 @@ INSTALLED_APPS = [
     "apps.integrations.mail",
     "apps.integrations.housing_feed",
     "apps.integrations.open311",
+    # Personal-data governance (apps/privacy): the change history (pghistory triggers), the
+    # data-protection officer's desk, citizens' requests (subject access, rectification,
+    # objection) and retention.
+    "pgtrigger",
+    "pghistory",
+    "apps.privacy.history",
+    "apps.privacy.desk",
+    "apps.privacy.requests",
+    "apps.privacy.retention",
 ]
 
 MIDDLEWARE = [
@@ -247,7 +256,8 @@ HOUSING_LOGIN_ACCOUNT_BACKOFF_SECONDS = envconfig.get_int("HOUSING_LOGIN_ACCOUNT
 # Two-factor sign-in (django-otp: an authenticator app's TOTP codes, or a recovery code):
 # required for these roles (keys of apps.accounts.roles.Role), optional for everyone else.
 HOUSING_TWO_FACTOR_REQUIRED_ROLES = envconfig.get_list(
-    "HOUSING_TWO_FACTOR_REQUIRED_ROLES", ["senior_management", "supervisor", "administrator"]
+    "HOUSING_TWO_FACTOR_REQUIRED_ROLES",
+    ["senior_management", "supervisor", "administrator", "data_protection_officer"],
 )
 OTP_TOTP_ISSUER = "Housing Contact"
 AXES_VERBOSE = False
