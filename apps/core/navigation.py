@@ -92,6 +92,8 @@ register_group(NavGroup("management", pgettext_lazy("navigation group", "Managem
 register_group(NavGroup("committee", pgettext_lazy("navigation group", "Committee"), 40))
 register_group(NavGroup("administration", pgettext_lazy("navigation group", "Administration"), 90))
 register_group(NavGroup("more", pgettext_lazy("navigation group", "More"), 80))
+# The data-protection officer's desk and staff administration (apps/privacy, apps/accounts).
+register_group(NavGroup("privacy", pgettext_lazy("navigation group", "Data protection"), 85))
 
 register(NavEntry("home", _("Home"), "core:home", None, order=0, group=TOP_LEVEL))
 register(
