@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 def catalogues() -> list[Path]:
-    roots = [Path(p) for p in settings.LOCALE_PATHS] + sorted((settings.BASE_DIR / "apps").glob("*/locale"))
+    roots = [Path(p) for p in settings.LOCALE_PATHS] + sorted((settings.BASE_DIR / "apps").glob("**/locale"))
     return sorted(po for root in roots if root.exists() for po in root.glob("*/LC_MESSAGES/*.po"))
 
 
