@@ -7,3 +7,8 @@ class HistoryConfig(AppConfig):
     label = "privacy_history"
     verbose_name = _("Change history")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import triggers
+
+        triggers.register_all()
