@@ -9,6 +9,20 @@ class HistoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import triggers
+        from apps.citizens import timeline
+        from apps.core.navigation import NavEntry, register
+
+        from . import selectors, triggers
 
         triggers.register_all()
+        timeline.register("file_change", selectors.file_changes_timeline())
+        register(
+            NavEntry(
+                "privacy_history:search",
+                _("Change history"),
+                "privacy_history:search",
+                selectors.SEARCH_PERMISSION,
+                10,
+                group="privacy",
+            )
+        )
