@@ -12,6 +12,7 @@ is one indexed query.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Door(models.TextChoices):
@@ -27,9 +28,9 @@ class Door(models.TextChoices):
 
 class Change(models.Model):
     class Action(models.TextChoices):
-        INSERT = "insert", _("Created")
-        UPDATE = "update", _("Changed")
-        DELETE = "delete", _("Deleted")
+        INSERT = "insert", pgettext_lazy("history action", "Created")
+        UPDATE = "update", pgettext_lazy("history action", "Changed")
+        DELETE = "delete", pgettext_lazy("history action", "Deleted")
 
     at = models.DateTimeField(_("at"))
     # The tracked model's label ("citizens.citizen") and the row's primary key, as text.
@@ -55,7 +56,7 @@ class Change(models.Model):
     )
     door = models.CharField(_("door"), max_length=20, blank=True)
     reason = models.TextField(_("reason"), blank=True)
-    context_id = models.UUIDField(_("context"), null=True, blank=True)
+    context_id = models.UUIDField(_("change context"), null=True, blank=True)
     # A change to an "Under Your Command" ticket: shown through apps.core.confidentiality.
     confidential = models.BooleanField(_("confidential"), default=False)
 

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from apps.core.errors import ApplicationError, PermissionDenied
@@ -71,7 +72,7 @@ def _headers() -> list[str]:
     return [
         _("At"),
         _("Record type"),
-        _("Record"),
+        pgettext("changed record", "Record"),
         _("Action"),
         _("Field"),
         _("Old value"),
