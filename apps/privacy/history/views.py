@@ -56,7 +56,8 @@ def change_search(request):
         "next_after": next_after,
         "query": query.urlencode(),
     }
-    return render(request, "privacy/history/search.html", context, status=400 if error else 200)
+    refused = error is not None or (form.is_bound and not form.is_valid())
+    return render(request, "privacy/history/search.html", context, status=400 if refused else 200)
 
 
 def _row(change: Change, viewer, groups) -> dict:
