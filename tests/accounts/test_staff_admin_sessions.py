@@ -34,15 +34,18 @@ def _sign_in(user, *, second_factor=False) -> Client:
 
 
 def _session_cached(key: str) -> bool:
-    from django.conf import settings
     from importlib import import_module
+
+    from django.conf import settings
 
     store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
     return store.cache_key in caches[settings.SESSION_CACHE_ALIAS]
 
 
 @pytest.mark.django_db
-def test_disabling_cuts_an_open_session_and_a_token_at_once(django_capture_on_commit_callbacks, admin_user, agent):
+def test_disabling_cuts_an_open_session_and_a_token_at_once(
+    django_capture_on_commit_callbacks, admin_user, agent
+):
     browser = _sign_in(agent)
     key = browser.cookies["sessionid"].value
     assert StaffSession.objects.filter(user=agent, session_key=key).exists()
