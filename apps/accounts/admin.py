@@ -15,6 +15,18 @@ class UserAdmin(core_admin.TextRulesMixin, DjangoUserAdmin):
     list_filter = ("groups", "department", "is_active")
     actions = ["reset_two_factor"]
 
+    # Staff are administered on their own pages (/accounts/staff/), where disabling ends a
+    # member's sessions and tokens and the last administrator is kept: here those fields
+    # are read-only once the account exists, and no account is ever deleted.
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            readonly += ["is_active", "is_superuser", "groups"]
+        return readonly
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     @admin.action(description=_("Reset two-factor sign-in (lost phone): set it up again at the next sign-in"))
     def reset_two_factor(self, request, queryset):
         from apps.accounts import services

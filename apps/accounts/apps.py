@@ -20,6 +20,13 @@ class AccountsConfig(AppConfig):
         from apps.accounts import two_factor
 
         user_logged_in.connect(two_factor.on_user_logged_in, dispatch_uid="accounts.two_factor")
+        from django.contrib.auth.signals import user_logged_out
+
+        from apps.accounts import sessions
+
+        # Whose sessions are whose (accounts.StaffSession), so disabling a member ends theirs.
+        user_logged_in.connect(sessions.on_user_logged_in, dispatch_uid="accounts.staff_sessions.in")
+        user_logged_out.connect(sessions.on_user_logged_out, dispatch_uid="accounts.staff_sessions.out")
         from django.core import checks
 
         checks.register(two_factor.check_required_roles)
@@ -28,6 +35,19 @@ class AccountsConfig(AppConfig):
         register(
             NavEntry("accounts:two_factor", _("Two-factor sign-in"), "accounts:two_factor", None, order=880)
         )
+        register(
+            NavEntry(
+                "accounts:staff",
+                _("Staff accounts"),
+                "accounts:staff_list",
+                "accounts.manage_staff",
+                order=890,
+                group="administration",
+            )
+        )
+        from apps.accounts import notify
+
+        notify.register_events()
 
 
 def _forget_cached_permissions_on_change() -> None:

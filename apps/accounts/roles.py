@@ -152,6 +152,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMINISTRATOR: frozenset(
         {
             "accounts.administer",
+            # Staff accounts, roles, departments and deputies (/accounts/staff/).
+            "accounts.manage_staff",
             "accounts.view_uyc_cases",
             "accounts.view_supervisor_dashboard",
             "accounts.view_citizen_identity",

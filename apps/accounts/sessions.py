@@ -74,3 +74,40 @@ class SessionStore(CachedDBStore):
         except RedisError as error:
             # The database row is already deleted (the parent deletes it before the copy).
             _skipped(error, "copy not deleted")
+
+    def cycle_key(self):
+        """A new key for the same session (the second factor does this): the record of whose
+        session it is (``accounts.StaffSession``) follows it."""
+        old_key = self.session_key
+        super().cycle_key()
+        user_id = self.get("_auth_user_id")
+        if user_id and self.session_key and old_key != self.session_key:
+            from apps.accounts.models import StaffSession
+
+            StaffSession.objects.filter(session_key=old_key).delete()
+            StaffSession.objects.get_or_create(session_key=self.session_key, defaults={"user_id": user_id})
+
+
+def on_user_logged_in(sender, request, user, **kwargs) -> None:
+    """Record the new session as ``user``'s; forget their sessions that have ended since."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from apps.accounts.models import StaffSession
+
+    session = getattr(request, "session", None)
+    if session is None or user is None or user.pk is None:
+        return
+    if session.session_key is None:
+        session.save()
+    live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+    StaffSession.objects.filter(user=user).exclude(session_key__in=live).delete()
+    StaffSession.objects.update_or_create(session_key=session.session_key, defaults={"user": user})
+
+
+def on_user_logged_out(sender, request, user, **kwargs) -> None:
+    from apps.accounts.models import StaffSession
+
+    session = getattr(request, "session", None)
+    if session is not None and session.session_key:
+        StaffSession.objects.filter(session_key=session.session_key).delete()

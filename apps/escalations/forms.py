@@ -208,6 +208,9 @@ class DelegationForm(ServiceErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if delegator is not None:
             self.fields["deputy"].queryset = selectors.deputy_candidates(delegator=delegator)
+        if not self.is_bound and delegator is not None and delegator.deputy_id:
+            # The standing deputy set on the staff pages (accounts.User.deputy) comes first.
+            self.initial.setdefault("deputy", delegator.deputy_id)
         if not self.is_bound:
             now = timezone.localtime().replace(second=0, microsecond=0)
             self.initial.setdefault("starts_at", now)
