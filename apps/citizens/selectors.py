@@ -193,3 +193,13 @@ def citizen_phone_for_viewer(*, phone_id: int, viewer) -> CitizenPhone:
     if phone is None:
         raise NotFound()
     return phone
+
+
+# --- subject access (apps.privacy.desk) ----------------------------------------------
+
+
+def citizen_for_subject_access(*, citizen_id: int) -> Citizen | None:
+    """The citizen's whole file (identity, address, phones, housing files) in three queries,
+    for the subject-access archive only: its caller checks the officer's permission and logs
+    the production, so this read is not logged as a file read."""
+    return citizens_with_phones().filter(pk=citizen_id).first()

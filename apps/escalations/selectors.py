@@ -657,3 +657,13 @@ def citizen_history(*, escalation: Escalation, viewer, limit: int = 40) -> list[
             )
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries[:limit]
+
+
+# --- subject access (apps.privacy.desk) ----------------------------------------------
+
+
+def escalation_count_for_citizen(*, citizen_id: int) -> int:
+    """How many "Under Your Command" cases concern the citizen: their internal routing,
+    summaries and internal decisions are withheld from a subject-access archive, so they are
+    counted, never read (what the citizen was told reaches them as a ticket's public reply)."""
+    return Escalation.objects.filter(citizen_id=citizen_id).count()
