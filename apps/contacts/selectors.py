@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection, connections, router
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -790,3 +790,11 @@ def internal_contact_counts(*, citizen_id: int) -> dict[str, int]:
         "call_notes": Contact.objects.filter(citizen_id=citizen_id).exclude(notes="").count(),
         "follow_ups": FollowUp.objects.filter(citizen_id=citizen_id).count(),
     }
+
+
+def staff_case_exists(*, user: str, citizen: str, until: datetime) -> Exists:
+    """Whether the member of staff in the outer query's ``user`` column handled a contact with
+    the citizen in its ``citizen`` column before ``until`` (apps.privacy.desk's alerts)."""
+    return Exists(
+        Contact.objects.filter(citizen_id=OuterRef(citizen), agent_id=OuterRef(user), offered_at__lt=until)
+    )

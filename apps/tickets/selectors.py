@@ -24,6 +24,7 @@ from django.db.models import (
     CharField,
     Count,
     DateTimeField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -680,4 +681,19 @@ def tickets_for_subject_access(*, citizen_id: int) -> list[Ticket]:
         .defer("search_text")
         .annotate(internal_notes=Coalesce(Subquery(notes, output_field=IntegerField()), 0))
         .order_by("received_at", "id")
+    )
+
+
+def staff_case_exists(*, user: str, citizen: str, until: datetime) -> Exists:
+    """Whether the member of staff in the outer query's ``user`` column had the citizen in its
+    ``citizen`` column among their cases before ``until``: assigned or created a ticket of
+    theirs, or wrote on one (apps.privacy.desk's unusual-reading alerts)."""
+    mine = Q(assignee_id=OuterRef(user)) | Q(created_by_id=OuterRef(user))
+    worked = TicketEvent.objects.filter(
+        ticket_id=OuterRef("pk"), actor_id=OuterRef(OuterRef(user)), at__lt=until
+    )
+    return Exists(
+        Ticket.objects.filter(citizen_id=OuterRef(citizen), received_at__lt=until).filter(
+            mine | Exists(worked)
+        )
     )

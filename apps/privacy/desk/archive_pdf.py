@@ -72,7 +72,7 @@ def _part(pdf: BilingualDocument, held: Held, language: str) -> None:
         pdf.para(_("In answer to request %(number)s.") % {"number": _ltr(held.request_id)}, size=9.5)
 
     _heading(pdf, "file", 1)
-    address = "، ".join(
+    address = ("، " if language == "ar" else ", ").join(
         part
         for part in (
             c.flat and _("Flat %(value)s") % {"value": _ltr(c.flat)},
