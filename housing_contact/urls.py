@@ -51,6 +51,9 @@ urlpatterns = [
     path("campaigns/", include("apps.campaigns.urls")),
     path("reports/", include("apps.reports.urls")),
     path("privacy/history/", include("apps.privacy.history.urls")),
+    # The data-protection desk's home, read log, alerts and subject access: after every more
+    # specific "privacy/…" include (history, requests, retention).
+    path("privacy/", include("apps.privacy.desk.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("", include("apps.chat.urls")),
     path("", include("apps.contacts.urls")),

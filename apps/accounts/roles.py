@@ -101,6 +101,19 @@ _APPOINTMENT_CONFIG = frozenset(
 _STATEMENT = frozenset({"reports.view_statement"})
 _STATEMENT_OFFICE = frozenset({"reports.view_statement", "reports.approve_statement"})
 
+# The data-protection officer's desk (apps/privacy/desk): the read log and its export, the
+# alerts about unusual reading, and the citizen's subject-access archive (every one logged).
+_PRIVACY_DESK = frozenset(
+    {
+        "privacy_desk.view_privacy_desk",
+        "privacy_desk.view_read_log",
+        "privacy_desk.export_read_log",
+        "privacy_desk.view_alerts",
+        "privacy_desk.acknowledge_alert",
+        "privacy_desk.produce_subject_access_archive",
+    }
+)
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.AGENT: frozenset({"accounts.use_agent_console", "accounts.view_citizen_identity"})
     | _TICKET_DESK
@@ -220,7 +233,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.BRANCH_STAFF: _APPOINTMENT_DESK | frozenset({"accounts.view_citizen_identity"}),
     # The data-protection officer (apps/privacy): reads who saw and changed personal data,
     # answers citizens' requests and runs retention; the desk's permissions join this set.
-    Role.DATA_PROTECTION_OFFICER: frozenset({"accounts.view_citizen_identity"}) | _CHANGE_HISTORY_SEARCH,
+    Role.DATA_PROTECTION_OFFICER: frozenset({"accounts.view_citizen_identity"})
+    | _CHANGE_HISTORY_SEARCH
+    | _PRIVACY_DESK,
 }
 
 # Roles that must be tied to a department to make sense.
