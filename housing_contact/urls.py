@@ -50,6 +50,7 @@ urlpatterns = [
     path("portal/appointments/", include("apps.appointments.public_urls")),
     path("campaigns/", include("apps.campaigns.urls")),
     path("reports/", include("apps.reports.urls")),
+    path("privacy/retention/", include("apps.privacy.retention.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("", include("apps.chat.urls")),
     path("", include("apps.contacts.urls")),

@@ -7,3 +7,8 @@ class RetentionConfig(AppConfig):
     label = "privacy_retention"
     verbose_name = _("Retention")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from apps.privacy.retention import navigation
+
+        navigation.register_entries()

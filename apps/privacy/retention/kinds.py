@@ -1,0 +1,105 @@
+"""The kinds of record retention knows, the actions each allows and the legal minimums.
+
+``DEFAULT_MINIMUMS`` (months) are the shortest periods the ministry may keep each kind for;
+``HOUSING_RETENTION_MINIMUMS`` overrides them per kind (``"closed_tickets=72,outbox=18"``
+in the environment, or a dict in settings), and a minimum can only be raised that way,
+never dropped below zero. A policy shorter than its kind's minimum is refused by the
+model, the admin form and the service alike (``check_period``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    CLOSED_TICKETS = "closed_tickets", _("Closed tickets and their timelines")
+    ATTACHMENTS = "attachments", _("Files attached to closed tickets")
+    CONTACTS = "contacts", _("Contacts (caller numbers, follow-up answers, callbacks)")
+    CALL_NOTES = "call_notes", _("Agents' notes on contacts")
+    CHATS = "chats", _("Chat transcripts")
+    VIDEO_CALLS = "video_calls", _("Video call requests")
+    APPOINTMENTS = "appointments", _("Past appointments")
+    OUTBOX = "outbox", _("Messages sent (SMS and e-mail outbox)")
+    READ_LOG = "read_log", _("Log of staff reading citizens' files")
+    CITIZENS = "citizens", _("Citizen files with no recent activity")
+
+
+class Action(models.TextChoices):
+    ANONYMISE = "anonymise", _("Anonymise (keep the record for statistics)")
+    DELETE = "delete", _("Delete")
+    PURGE_TEXT = "purge_text", _("Purge free text only")
+
+
+# The action each kind allows; the first is the default. Records the monthly statement
+# counts (tickets, contacts, chats, appointments) are never deleted, only anonymised.
+ALLOWED_ACTIONS: dict[str, tuple[str, ...]] = {
+    Kind.CLOSED_TICKETS: (Action.ANONYMISE,),
+    Kind.ATTACHMENTS: (Action.DELETE,),
+    Kind.CONTACTS: (Action.ANONYMISE,),
+    Kind.CALL_NOTES: (Action.PURGE_TEXT,),
+    Kind.CHATS: (Action.ANONYMISE,),
+    Kind.VIDEO_CALLS: (Action.ANONYMISE,),
+    Kind.APPOINTMENTS: (Action.ANONYMISE,),
+    Kind.OUTBOX: (Action.ANONYMISE,),
+    Kind.READ_LOG: (Action.DELETE,),
+    Kind.CITIZENS: (Action.ANONYMISE,),
+}
+
+# Months. Accountability records (the read log) and case records are kept longest.
+DEFAULT_MINIMUMS: dict[str, int] = {
+    Kind.CLOSED_TICKETS: 60,
+    Kind.ATTACHMENTS: 24,
+    Kind.CONTACTS: 36,
+    Kind.CALL_NOTES: 12,
+    Kind.CHATS: 24,
+    Kind.VIDEO_CALLS: 12,
+    Kind.APPOINTMENTS: 24,
+    Kind.OUTBOX: 12,
+    Kind.READ_LOG: 24,
+    Kind.CITIZENS: 120,
+}
+
+# The periods the policies are created with (inactive: an administrator turns each on).
+DEFAULT_PERIODS: dict[str, int] = {
+    Kind.CLOSED_TICKETS: 84,
+    Kind.ATTACHMENTS: 36,
+    Kind.CONTACTS: 60,
+    Kind.CALL_NOTES: 24,
+    Kind.CHATS: 36,
+    Kind.VIDEO_CALLS: 24,
+    Kind.APPOINTMENTS: 36,
+    Kind.OUTBOX: 24,
+    Kind.READ_LOG: 36,
+    Kind.CITIZENS: 120,
+}
+
+# The order a sweep takes the kinds in (each kind's selection never depends on another's
+# effect, so the order changes nothing but the log's readability).
+ORDER: tuple[str, ...] = tuple(Kind.values)
+
+
+def _parse(raw) -> dict[str, int]:
+    if isinstance(raw, dict):
+        return {str(k): int(v) for k, v in raw.items()}
+    parsed: dict[str, int] = {}
+    for item in raw or ():
+        key, sep, value = str(item).partition("=")
+        if sep and key.strip() in DEFAULT_MINIMUMS and value.strip().isascii() and value.strip().isdigit():
+            parsed[key.strip()] = int(value.strip())
+    return parsed
+
+
+def minimums() -> dict[str, int]:
+    """The legal minimum of every kind, in months, with the setting's overrides applied."""
+    result = dict(DEFAULT_MINIMUMS)
+    for kind, months in _parse(getattr(settings, "HOUSING_RETENTION_MINIMUMS", None)).items():
+        if kind in result and months >= 0:
+            result[kind] = months
+    return result
+
+
+def minimum_for(kind: str) -> int:
+    return minimums().get(kind, 0)

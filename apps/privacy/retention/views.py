@@ -1,0 +1,121 @@
+"""The retention desk: policies, legal holds, runs, and a dry run on demand."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.core.errors import ApplicationError, PermissionDenied
+from apps.core.views import render_error
+from apps.privacy.retention import selectors, services
+from apps.privacy.retention.forms import HoldForm, ReleaseForm
+from apps.privacy.retention.kinds import minimums
+from apps.privacy.retention.models import LegalHold
+from apps.privacy.retention.navigation import HOLD_PERMISSION, RUN_PERMISSION, VIEW_PERMISSION
+
+
+def _require(user, permission: str) -> None:
+    if not user.has_perm(permission):
+        raise PermissionDenied()
+
+
+def _page(request, *, hold_form=None, status=200):
+    policies = selectors.policies()
+    limits = minimums()
+    for policy in policies:
+        policy.minimum = limits.get(policy.kind, 0)
+    runs = list(selectors.recent_runs())
+    labels = {p.kind: p.get_kind_display() for p in policies}
+    for run in runs:
+        run.rows = [
+            {
+                "kind": labels.get(kind, kind),
+                "count": row.get("count", 0),
+                "refused": row.get("refused", False),
+            }
+            for kind, row in run.counts.items()
+        ]
+    context = {
+        "policies": policies,
+        "holds": selectors.active_holds(),
+        "released": selectors.released_holds(),
+        "runs": runs,
+        "hold_form": hold_form or HoldForm(),
+        "can_run": request.user.has_perm(RUN_PERMISSION),
+        "can_hold": request.user.has_perm(HOLD_PERMISSION),
+        "can_edit_policies": request.user.has_perm("privacy_retention.change_retentionpolicy"),
+    }
+    return render(request, "privacy/retention/desk.html", context, status=status)
+
+
+@login_required
+@require_GET
+def desk(request):
+    try:
+        _require(request.user, VIEW_PERMISSION)
+    except ApplicationError as error:
+        return render_error(request, error)
+    return _page(request)
+
+
+@login_required
+@require_POST
+def dry_run(request):
+    """A dry run now, synchronously: one COUNT per active policy, bounded by the indexes
+    each selection starts from; the real sweep runs at night in Celery."""
+    try:
+        _require(request.user, RUN_PERMISSION)
+        run = services.retention_sweep(dry_run=True, actor=request.user)
+    except ApplicationError as error:
+        return render_error(request, error)
+    messages.success(request, _("Dry run done: %(total)s record(s) would be handled.") % {"total": run.total})
+    return redirect("privacy_retention:desk")
+
+
+@login_required
+@require_POST
+def hold_place(request):
+    try:
+        _require(request.user, HOLD_PERMISSION)
+    except ApplicationError as error:
+        return render_error(request, error)
+    form = HoldForm(request.POST)
+    if form.is_valid():
+        target = selectors.hold_target(
+            target=form.cleaned_data["target"], reference=form.cleaned_data["reference"]
+        )
+        if target is None:
+            form.add_error("reference", _("Nothing was found with this reference."))
+        else:
+            try:
+                services.hold_place(
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                    **{form.cleaned_data["target"]: target},
+                )
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("The legal hold is in place."))
+                return redirect("privacy_retention:desk")
+    return _page(request, hold_form=form, status=400)
+
+
+@login_required
+@require_POST
+def hold_release(request, pk: int):
+    try:
+        _require(request.user, HOLD_PERMISSION)
+        hold = get_object_or_404(LegalHold, pk=pk)
+        form = ReleaseForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give a reason for releasing the hold."))
+            return redirect("privacy_retention:desk")
+        services.hold_release(hold=hold, reason=form.cleaned_data["reason"], actor=request.user)
+    except ApplicationError as error:
+        return render_error(request, error)
+    messages.success(request, _("The legal hold is released."))
+    return redirect("privacy_retention:desk")
