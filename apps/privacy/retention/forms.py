@@ -49,3 +49,8 @@ class HoldForm(forms.Form):
 
 class ReleaseForm(forms.Form):
     reason = forms.CharField(label=_("Reason for release"), max_length=REASON_MAX)
+
+
+class PolicyForm(forms.Form):
+    months = forms.IntegerField(label=_("Kept for (months)"), min_value=0, max_value=1200)
+    is_active = forms.BooleanField(label=_("Active"), required=False)

@@ -8,13 +8,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.core.errors import ApplicationError, PermissionDenied
+from apps.core.errors import ApplicationError, PermissionDenied, ValidationFailed
 from apps.core.views import render_error
 from apps.privacy.retention import selectors, services
-from apps.privacy.retention.forms import HoldForm, ReleaseForm
+from apps.privacy.retention.forms import HoldForm, PolicyForm, ReleaseForm
 from apps.privacy.retention.kinds import minimums
-from apps.privacy.retention.models import LegalHold
+from apps.privacy.retention.models import LegalHold, RetentionPolicy
 from apps.privacy.retention.navigation import HOLD_PERMISSION, RUN_PERMISSION, VIEW_PERMISSION
+
+CHANGE_POLICY_PERMISSION = "privacy_retention.change_retentionpolicy"
 
 
 def _require(user, permission: str) -> None:
@@ -46,7 +48,8 @@ def _page(request, *, hold_form=None, status=200):
         "hold_form": hold_form or HoldForm(),
         "can_run": request.user.has_perm(RUN_PERMISSION),
         "can_hold": request.user.has_perm(HOLD_PERMISSION),
-        "can_edit_policies": request.user.has_perm("privacy_retention.change_retentionpolicy"),
+        "can_edit_policies": request.user.has_perm(CHANGE_POLICY_PERMISSION),
+        "can_use_admin": request.user.is_staff and request.user.has_perm(CHANGE_POLICY_PERMISSION),
     }
     return render(request, "privacy/retention/desk.html", context, status=status)
 
@@ -71,7 +74,9 @@ def dry_run(request):
         run = services.retention_sweep(dry_run=True, actor=request.user)
     except ApplicationError as error:
         return render_error(request, error)
-    messages.success(request, _("Dry run done: %(total)s record(s) would be handled.") % {"total": run.total})
+    messages.success(
+        request, _("Dry run done. Records the sweep would handle: %(total)s.") % {"total": run.total}
+    )
     return redirect("privacy_retention:desk")
 
 
@@ -118,4 +123,32 @@ def hold_release(request, pk: int):
     except ApplicationError as error:
         return render_error(request, error)
     messages.success(request, _("The legal hold is released."))
+    return redirect("privacy_retention:desk")
+
+
+@login_required
+@require_POST
+def policy_update(request, pk: int):
+    """The period and the switch of one policy (the action is fixed per kind here; the
+    admin offers the rest). A period below the legal minimum is refused with the minimum."""
+    try:
+        _require(request.user, CHANGE_POLICY_PERMISSION)
+        policy = get_object_or_404(RetentionPolicy, pk=pk)
+        form = PolicyForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give the period as a whole number of months."))
+            return redirect("privacy_retention:desk")
+        services.policy_update(
+            policy=policy,
+            months=form.cleaned_data["months"],
+            action=policy.action,
+            is_active=form.cleaned_data["is_active"],
+            actor=request.user,
+        )
+    except ValidationFailed as error:
+        messages.error(request, error.message)
+        return redirect("privacy_retention:desk")
+    except ApplicationError as error:
+        return render_error(request, error)
+    messages.success(request, _("The policy is saved."))
     return redirect("privacy_retention:desk")
