@@ -12,7 +12,7 @@ from apps.core.errors import ApplicationError, PermissionDenied, ValidationFaile
 from apps.core.views import render_error
 from apps.privacy.retention import selectors, services
 from apps.privacy.retention.forms import HoldForm, PolicyForm, ReleaseForm
-from apps.privacy.retention.kinds import minimums
+from apps.privacy.retention.kinds import ORDER, minimums
 from apps.privacy.retention.models import LegalHold, RetentionPolicy
 from apps.privacy.retention.navigation import HOLD_PERMISSION, RUN_PERMISSION, VIEW_PERMISSION
 
@@ -32,13 +32,15 @@ def _page(request, *, hold_form=None, status=200):
     runs = list(selectors.recent_runs())
     labels = {p.kind: p.get_kind_display() for p in policies}
     for run in runs:
+        # In the kinds' fixed order (a JSON column keeps no order of its own).
         run.rows = [
             {
                 "kind": labels.get(kind, kind),
-                "count": row.get("count", 0),
-                "refused": row.get("refused", False),
+                "count": run.counts[kind].get("count", 0),
+                "refused": run.counts[kind].get("refused", False),
             }
-            for kind, row in run.counts.items()
+            for kind in ORDER
+            if kind in run.counts
         ]
     context = {
         "policies": policies,

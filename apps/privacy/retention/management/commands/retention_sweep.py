@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.core.errors import ApplicationError
+from apps.privacy.retention.kinds import ORDER
 from apps.privacy.retention.services import DEFAULT_BATCH_SIZE, retention_sweep
 
 
@@ -19,7 +20,10 @@ class Command(BaseCommand):
         except ApplicationError as error:
             raise CommandError(str(error.message)) from error
         label = "dry run" if dry_run else "sweep"
-        for kind, row in run.counts.items():
+        for kind in ORDER:
+            if kind not in run.counts:
+                continue
+            row = run.counts[kind]
             note = " (refused: below the legal minimum)" if row.get("refused") else ""
             self.stdout.write(f"{kind}: {row['count']}{note}")
         self.stdout.write(f"retention {label} #{run.pk}: {run.total} record(s)")
