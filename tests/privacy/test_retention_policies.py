@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils import translation
 
 from apps.core.errors import ValidationFailed
 from apps.privacy.retention import services
-from apps.privacy.retention.kinds import DEFAULT_MINIMUMS, Kind, minimums
+from apps.privacy.retention.kinds import DEFAULT_MINIMUMS, Kind, check_minimums, minimums
 from apps.privacy.retention.models import RetentionPolicy
 
 pytestmark = pytest.mark.django_db
@@ -59,8 +59,8 @@ def test_the_service_saves_a_period_at_the_minimum(admin_user):
     assert (saved.months, saved.is_active, saved.updated_by) == (60, True, admin_user)
 
 
-def test_the_setting_raises_a_minimum(settings):
-    settings.HOUSING_RETENTION_MINIMUMS = ["closed_tickets=72", "outbox=18", "nonsense=1", "contacts=abc"]
+def test_the_setting_overrides_a_minimum(settings):
+    settings.HOUSING_RETENTION_MINIMUMS = ["closed_tickets=72", "outbox=18"]
     limits = minimums()
     assert limits["closed_tickets"] == 72 and limits["outbox"] == 18
     assert limits["contacts"] == DEFAULT_MINIMUMS["contacts"]
@@ -70,6 +70,16 @@ def test_the_setting_raises_a_minimum(settings):
     row.months = 24
     with pytest.raises(ValidationError):
         row.full_clean()
+
+
+@pytest.mark.parametrize(
+    "value", [["nonsense=1"], ["contacts=abc"], ["contacts"], ["outbox=-3"], ["outbox=١٢"]]
+)
+def test_a_malformed_minimum_setting_stops_start_up(settings, value):
+    settings.HOUSING_RETENTION_MINIMUMS = value
+    with pytest.raises(ImproperlyConfigured):
+        minimums()
+    assert [e.id for e in check_minimums()] == ["privacy_retention.E001"]
 
 
 def test_the_admin_refuses_a_period_below_the_minimum(login, admin_user):

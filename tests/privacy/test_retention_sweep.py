@@ -427,3 +427,50 @@ def test_the_sweep_is_scheduled_nightly(settings):
 def test_the_cutoff_is_whole_months_in_bahrain_time():
     cutoff = services.cutoff_for(2, dt.datetime(2026, 7, 31, 22, 0, tzinfo=dt.UTC))  # 1 August in Bahrain
     assert cutoff.isoformat() == "2026-06-01T00:00:00+03:00"
+
+
+# ------------------------------------------------------------------- the change history
+
+
+def test_a_real_sweep_runs_in_the_retention_door_and_forgets_the_history_of_what_it_anonymised(
+    policies, monkeypatch, admin_user
+):
+    """The history part provides ``history_door`` and ``history_forget``; here stand-ins
+    record how the sweep calls them."""
+    import contextlib
+    import sys
+    import types
+
+    doors, forgotten = [], []
+
+    @contextlib.contextmanager
+    def history_door(door, *, actor=None, reason=None):
+        doors.append((door, actor, reason))
+        yield
+
+    def history_forget(*, model, pks):
+        forgotten.append((model._meta.label_lower, sorted(pks)))
+        return len(pks)
+
+    monkeypatch.setitem(sys.modules, "apps.core.history", types.SimpleNamespace(history_door=history_door))
+    monkeypatch.setitem(
+        sys.modules, "apps.privacy.history.services", types.SimpleNamespace(history_forget=history_forget)
+    )
+    ticket = closed_ticket()
+
+    services.retention_sweep(dry_run=True, now=LATER)
+    assert doors == [] and forgotten == []
+    services.retention_sweep(dry_run=False, actor=admin_user, now=LATER)
+
+    assert [door for door, _actor, _reason in doors] == ["retention"]
+    assert doors[0][1] == admin_user
+    assert ("tickets.ticket", [ticket.pk]) in forgotten
+
+
+def test_without_the_history_part_the_sweep_still_runs(policies, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "apps.core.history", None)  # import fails
+    monkeypatch.setitem(sys.modules, "apps.privacy.history.services", None)
+    closed_ticket()
+    assert counts(sweep())["closed_tickets"] == 1

@@ -9,6 +9,9 @@ class RetentionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from apps.privacy.retention import navigation
+        from django.core import checks
+
+        from apps.privacy.retention import kinds, navigation
 
         navigation.register_entries()
+        checks.register(kinds.check_minimums)

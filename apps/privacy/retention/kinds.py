@@ -2,14 +2,16 @@
 
 ``DEFAULT_MINIMUMS`` (months) are the shortest periods the ministry may keep each kind for;
 ``HOUSING_RETENTION_MINIMUMS`` overrides them per kind (``"closed_tickets=72,outbox=18"``
-in the environment, or a dict in settings), and a minimum can only be raised that way,
-never dropped below zero. A policy shorter than its kind's minimum is refused by the
-model, the admin form and the service alike (``check_period``).
+in the environment, or a dict in settings; unknown kinds and malformed values are
+ignored). A policy shorter than its kind's minimum is refused by the model, the admin
+form, the desk page and the service alike (``models.period_error``), and the sweep skips
+one saved before its minimum was raised.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -82,22 +84,36 @@ ORDER: tuple[str, ...] = tuple(Kind.values)
 
 
 def _parse(raw) -> dict[str, int]:
-    if isinstance(raw, dict):
-        return {str(k): int(v) for k, v in raw.items()}
+    """``HOUSING_RETENTION_MINIMUMS`` as {kind: months}; anything malformed is an error
+    (a minimum silently ignored would let a policy go shorter than the law allows)."""
+    items = raw.items() if isinstance(raw, dict) else (str(item).partition("=")[::2] for item in raw or ())
     parsed: dict[str, int] = {}
-    for item in raw or ():
-        key, sep, value = str(item).partition("=")
-        if sep and key.strip() in DEFAULT_MINIMUMS and value.strip().isascii() and value.strip().isdigit():
-            parsed[key.strip()] = int(value.strip())
+    for key, value in items:
+        key, value = str(key).strip(), str(value).strip()
+        if key not in DEFAULT_MINIMUMS or not (value.isascii() and value.isdigit()):
+            raise ImproperlyConfigured(
+                f"HOUSING_RETENTION_MINIMUMS: {key}={value} is not <kind>=<months>; kinds: {', '.join(DEFAULT_MINIMUMS)}"
+            )
+        parsed[key] = int(value)
     return parsed
+
+
+def check_minimums(app_configs=None, **kwargs) -> list:
+    """A system check: start-up stops on a malformed ``HOUSING_RETENTION_MINIMUMS``."""
+    from django.core import checks
+
+    try:
+        minimums()
+    except ImproperlyConfigured as error:
+        return [checks.Error(str(error), id="privacy_retention.E001")]
+    return []
 
 
 def minimums() -> dict[str, int]:
     """The legal minimum of every kind, in months, with the setting's overrides applied."""
     result = dict(DEFAULT_MINIMUMS)
     for kind, months in _parse(getattr(settings, "HOUSING_RETENTION_MINIMUMS", None)).items():
-        if kind in result and months >= 0:
-            result[kind] = months
+        result[kind] = months
     return result
 
 
