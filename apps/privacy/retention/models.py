@@ -141,10 +141,11 @@ class LegalHold(models.Model):
 
     @property
     def target_label(self) -> str:
+        """What is held, as the desk shows it: a masked CPR, a review number, a contact's number."""
         if self.citizen_id:
-            return str(_("Citizen #%(id)s") % {"id": self.citizen_id})
+            return str(_("Citizen %(cpr)s") % {"cpr": self.citizen.masked_cpr})
         if self.ticket_id:
-            return str(_("Ticket #%(id)s") % {"id": self.ticket_id})
+            return str(_("Ticket %(number)s") % {"number": self.ticket.review_number})
         return str(_("Contact #%(id)s") % {"id": self.contact_id})
 
 
