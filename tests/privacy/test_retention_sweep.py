@@ -152,6 +152,38 @@ def test_a_video_call_request_is_anonymised(policies):
     assert (call.name, call.mobile, call.status) == (ANON, "", "held")
 
 
+def _uyc_case(status="closed"):
+    ticket = closed_ticket()
+    return Escalation.objects.create(
+        ticket=ticket,
+        citizen=ticket.citizen,
+        source="staff",
+        reason="المواطن أحمد يحتاج قراراً",
+        summary="ملخص حالة أحمد",
+        received_at=OLD,
+        due_at=OLD + dt.timedelta(days=30),
+        decided_at=OLD + dt.timedelta(days=10) if status == "closed" else None,
+        decision_public="الموافقة على طلب أحمد" if status == "closed" else "",
+        closed_at=OLD + dt.timedelta(days=12) if status == "closed" else None,
+        status=status,
+    )
+
+
+def test_a_closed_under_your_command_case_loses_its_texts_and_keeps_its_dates(policies):
+    case = _uyc_case()
+    open_case = _uyc_case(status="under_study")
+
+    assert counts(sweep())["uyc_cases"] == 1
+
+    case.refresh_from_db()
+    open_case.refresh_from_db()
+    assert (case.reason, case.summary, case.decision_public, case.decision_internal) == (ANON, ANON, ANON, "")
+    assert case.status == "closed" and case.decided_at and case.received_at == OLD
+    assert open_case.reason != ANON
+    # The open case keeps its closed ticket an open case too.
+    assert open_case.ticket.description != ANON
+
+
 def test_a_past_appointment_is_anonymised_and_keeps_its_status(policies):
     row = appointment()
 

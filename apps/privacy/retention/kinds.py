@@ -21,6 +21,7 @@ class Kind(models.TextChoices):
     ATTACHMENTS = "attachments", _("Files attached to closed tickets")
     CONTACTS = "contacts", _("Contacts (caller numbers, follow-up answers, callbacks)")
     CALL_NOTES = "call_notes", _("Agents' notes on contacts")
+    UYC_CASES = "uyc_cases", _('Closed "Under Your Command" cases')
     CHATS = "chats", _("Chat transcripts")
     VIDEO_CALLS = "video_calls", _("Video call requests")
     APPOINTMENTS = "appointments", _("Past appointments")
@@ -42,6 +43,7 @@ ALLOWED_ACTIONS: dict[str, tuple[str, ...]] = {
     Kind.ATTACHMENTS: (Action.DELETE,),
     Kind.CONTACTS: (Action.ANONYMISE,),
     Kind.CALL_NOTES: (Action.PURGE_TEXT,),
+    Kind.UYC_CASES: (Action.ANONYMISE,),
     Kind.CHATS: (Action.ANONYMISE,),
     Kind.VIDEO_CALLS: (Action.ANONYMISE,),
     Kind.APPOINTMENTS: (Action.ANONYMISE,),
@@ -56,6 +58,7 @@ DEFAULT_MINIMUMS: dict[str, int] = {
     Kind.ATTACHMENTS: 24,
     Kind.CONTACTS: 36,
     Kind.CALL_NOTES: 12,
+    Kind.UYC_CASES: 60,
     Kind.CHATS: 24,
     Kind.VIDEO_CALLS: 12,
     Kind.APPOINTMENTS: 24,
@@ -70,6 +73,7 @@ DEFAULT_PERIODS: dict[str, int] = {
     Kind.ATTACHMENTS: 36,
     Kind.CONTACTS: 60,
     Kind.CALL_NOTES: 24,
+    Kind.UYC_CASES: 84,
     Kind.CHATS: 36,
     Kind.VIDEO_CALLS: 24,
     Kind.APPOINTMENTS: 36,

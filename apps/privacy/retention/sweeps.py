@@ -42,7 +42,7 @@ from apps.chat.models import Chat, ChatEvent, ChatMessage, VideoCall
 from apps.citizens.models import Citizen, CitizenAccess, CitizenPhone, CitizenPhoneEvent, HousingFile
 from apps.committee.models import Referral, ReferralStatus
 from apps.contacts.models import Callback, Contact, FollowUp, FollowUpEvent
-from apps.escalations.models import Escalation
+from apps.escalations.models import Escalation, EscalationEvent, InformationRequest
 from apps.escalations.workflow import OPEN_STATUSES as OPEN_ESCALATION_STATUSES
 from apps.notifications.models import Notification
 from apps.privacy.retention.kinds import Kind
@@ -217,6 +217,37 @@ def _purge_call_notes(ids: list[int]) -> int:
     n = Contact.objects.filter(pk__in=ids).update(notes=ANON)
     after_anonymise(Contact, ids)
     return n
+
+
+def _uyc_cases(cutoff: datetime) -> QuerySet:
+    return (
+        Escalation.objects.filter(status=Escalation.Status.CLOSED)
+        .annotate(retention_ended=Coalesce("closed_at", "updated_at"))
+        .filter(retention_ended__lt=cutoff)
+        .filter(
+            _has_text("reason")
+            | _has_text("summary")
+            | _has_text("decision_public")
+            | _has_text("decision_internal")
+        )
+        .exclude(_open_or_held_ticket("ticket_id"))
+        .exclude(_held("citizen_id", "citizen_id"))
+    )
+
+
+def _anonymise_uyc_cases(ids: list[int]) -> int:
+    """The case's texts go (what the citizen wrote, the study, both decisions); its dates,
+    status, source and priority stay for the statement's "Under Your Command" figures.
+    A text is replaced only where there was one, so the model's constraints still hold."""
+    cases = Escalation.objects.filter(pk__in=ids)
+    for field in ("reason", "summary", "decision_public", "decision_internal"):
+        cases.filter(**{f"{field}__gt": ""}).update(**{field: ANON})
+    EscalationEvent.objects.filter(escalation_id__in=ids, body__gt="").update(body=ANON)
+    requests = InformationRequest.objects.filter(escalation_id__in=ids)
+    requests.filter(question__gt="").update(question=ANON)
+    requests.filter(answer__gt="").update(answer=ANON)
+    after_anonymise(Escalation, ids)
+    return len(ids)
 
 
 def _chats(cutoff: datetime) -> QuerySet:
@@ -410,6 +441,7 @@ SWEEPS: dict[str, Sweep] = {
     Kind.ATTACHMENTS: Sweep(Kind.ATTACHMENTS, _attachments, _delete_attachments),
     Kind.CONTACTS: Sweep(Kind.CONTACTS, _contacts, _anonymise_contacts),
     Kind.CALL_NOTES: Sweep(Kind.CALL_NOTES, _call_notes, _purge_call_notes),
+    Kind.UYC_CASES: Sweep(Kind.UYC_CASES, _uyc_cases, _anonymise_uyc_cases),
     Kind.CHATS: Sweep(Kind.CHATS, _chats, _anonymise_chats),
     Kind.VIDEO_CALLS: Sweep(Kind.VIDEO_CALLS, _video_calls, _anonymise_video_calls),
     Kind.APPOINTMENTS: Sweep(Kind.APPOINTMENTS, _appointments, _anonymise_appointments),

@@ -10,6 +10,7 @@ PERIODS = {
     "attachments": (36, "delete"),
     "contacts": (60, "anonymise"),
     "call_notes": (24, "purge_text"),
+    "uyc_cases": (84, "anonymise"),
     "chats": (36, "anonymise"),
     "video_calls": (24, "anonymise"),
     "appointments": (36, "anonymise"),
