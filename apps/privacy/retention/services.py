@@ -150,6 +150,8 @@ def retention_sweep(
     3. Dry run: one COUNT of the eligible rows per kind. Real run: the same selection,
        handled in batches inside the change-history door "retention".
     4. The counts per kind and the end state are saved on the run.
+
+    ``kinds`` limits the run to those kinds (all active policies when None).
     """
     if not 1 <= batch_size <= MAX_BATCH_SIZE:
         raise ValidationFailed(
