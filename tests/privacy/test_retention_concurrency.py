@@ -13,7 +13,7 @@ from apps.privacy.retention.kinds import ALLOWED_ACTIONS, DEFAULT_MINIMUMS, Kind
 from apps.privacy.retention.models import RetentionPolicy
 from apps.privacy.retention.sweeps import ANON
 from apps.tickets.models import Ticket
-from tests.privacy.conftest import LATER, closed_ticket
+from tests.privacy.retention_fixtures import LATER, closed_ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

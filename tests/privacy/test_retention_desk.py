@@ -6,9 +6,12 @@ import pytest
 
 from apps.privacy.retention import services
 from apps.privacy.retention.models import LegalHold, RetentionRun
-from tests.privacy.conftest import closed_ticket, contact
+from tests.privacy import retention_fixtures
+from tests.privacy.retention_fixtures import closed_ticket, contact
 from tests.query_budget import exactly
 from tests.tickets.factories import CitizenFactory
+
+dpo, policies = retention_fixtures.dpo, retention_fixtures.policies
 
 pytestmark = pytest.mark.django_db
 

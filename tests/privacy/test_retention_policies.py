@@ -10,6 +10,9 @@ from apps.core.errors import ValidationFailed
 from apps.privacy.retention import services
 from apps.privacy.retention.kinds import DEFAULT_MINIMUMS, Kind, check_minimums, minimums
 from apps.privacy.retention.models import RetentionPolicy
+from tests.privacy import retention_fixtures
+
+dpo = retention_fixtures.dpo
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,11 @@ from apps.escalations.models import Escalation
 from apps.privacy.retention import services
 from apps.reports.statement import monthly_statement
 from apps.tickets.models import Ticket
-from tests.privacy.conftest import LATER, chat
+from tests.privacy import retention_fixtures
+from tests.privacy.retention_fixtures import LATER, chat
 from tests.reports.conftest import build_fixture_month
+
+policies = retention_fixtures.policies
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,8 @@ from apps.privacy.retention.models import RetentionPolicy, RetentionRun
 from apps.privacy.retention.sweeps import ANON
 from apps.tickets.models import Ticket, TicketAttachment, TicketEvent
 from apps.tickets.workflow import Status
-from tests.privacy.conftest import (
+from tests.privacy import retention_fixtures
+from tests.privacy.retention_fixtures import (
     LATER,
     OLD,
     access,
@@ -31,6 +32,8 @@ from tests.privacy.conftest import (
     video_call,
 )
 from tests.tickets.factories import CitizenFactory, TicketFactory, set_status
+
+dpo, policies = retention_fixtures.dpo, retention_fixtures.policies
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,6 @@
-"""Retention fixtures: records old enough for every policy, and the policies switched on."""
+"""Retention fixtures and builders: records old enough for every policy, and the policies
+switched on. A module of its own (not a conftest), as each privacy part keeps its own;
+a test module binds the fixtures it uses (``dpo, policies = retention_fixtures.dpo, ...``)."""
 
 from __future__ import annotations
 
