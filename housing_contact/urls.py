@@ -51,6 +51,7 @@ urlpatterns = [
     path("campaigns/", include("apps.campaigns.urls")),
     path("reports/", include("apps.reports.urls")),
     path("privacy/history/", include("apps.privacy.history.urls")),
+    path("privacy/retention/", include("apps.privacy.retention.urls")),
     # The data-protection desk's home, read log, alerts and subject access: after every more
     # specific "privacy/…" include (history, requests, retention).
     path("privacy/", include("apps.privacy.desk.urls")),

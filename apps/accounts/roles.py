@@ -114,6 +114,19 @@ _PRIVACY_DESK = frozenset(
     }
 )
 
+# Retention (apps/privacy/retention): the data-protection officer and administrators keep the
+# policies (in the admin), place and release legal holds, and run the dry run.
+_RETENTION_OFFICE = frozenset(
+    {
+        "privacy_retention.view_retentionpolicy",
+        "privacy_retention.change_retentionpolicy",
+        "privacy_retention.run_retention",
+        "privacy_retention.manage_legal_hold",
+        "privacy_retention.view_legalhold",
+        "privacy_retention.view_retentionrun",
+    }
+)
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.AGENT: frozenset({"accounts.use_agent_console", "accounts.view_citizen_identity"})
     | _TICKET_DESK
@@ -226,7 +239,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | _APPOINTMENT_FIGURES
     | _APPOINTMENT_CONFIG
     | _STATEMENT
-    | _CHANGE_HISTORY_SEARCH,
+    | _CHANGE_HISTORY_SEARCH
+    | _RETENTION_OFFICE,
     # The PBX/ACD posts call records with a token; it reads nothing about citizens.
     Role.TELEPHONY: frozenset({"contacts.import_contacts"}),
     # The front desk of a branch (apps/appointments.BranchStaff says which branch).
@@ -235,7 +249,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # answers citizens' requests and runs retention; the desk's permissions join this set.
     Role.DATA_PROTECTION_OFFICER: frozenset({"accounts.view_citizen_identity"})
     | _CHANGE_HISTORY_SEARCH
-    | _PRIVACY_DESK,
+    | _PRIVACY_DESK
+    | _RETENTION_OFFICE,
 }
 
 # Roles that must be tied to a department to make sense.

@@ -435,6 +435,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Partner deliveries (apps/integrations/outbound): hand over what the broker lost, reclaim
     # stuck claims, forget old request signatures.
     "integrations.outbound.sweep": {"task": "integrations.outbound.sweep", "schedule": 60.0},
+    # Retention (apps/privacy/retention): the active policies applied in batches, at 02:30.
+    "privacy.retention_sweep": {"task": "privacy.retention_sweep", "schedule": crontab(hour=2, minute=30)},
     "reports.monthly_draft": {
         "task": "reports.monthly_draft",
         "schedule": crontab(day_of_month=1, hour=7, minute=0),
@@ -460,6 +462,9 @@ HOUSING_API_DOCS_PUBLIC = envconfig.get_bool("HOUSING_API_DOCS_PUBLIC", False)
 HOUSING_TEXT_MAX_CHARS = envconfig.get_int("HOUSING_TEXT_MAX_CHARS", 10_000)
 # Calendar days a department has to answer a follow-up referred by the contact centre.
 # A placeholder until the SLA engine computes due dates in working time (issue 5).
+# Retention: the legal minimum per kind of record, in months, over the defaults in
+# apps/privacy/retention/kinds.py (DEFAULT_MINIMUMS), e.g. "closed_tickets=72,outbox=18".
+HOUSING_RETENTION_MINIMUMS = envconfig.get_list("HOUSING_RETENTION_MINIMUMS", [])
 HOUSING_FOLLOWUP_DAYS = envconfig.get_int("HOUSING_FOLLOWUP_DAYS", 7)
 # Rows accepted in one telephony JSON batch, and in one CSV upload.
 HOUSING_CONTACT_BATCH_MAX = envconfig.get_int("HOUSING_CONTACT_BATCH_MAX", 1000)

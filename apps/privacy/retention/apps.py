@@ -7,3 +7,11 @@ class RetentionConfig(AppConfig):
     label = "privacy_retention"
     verbose_name = _("Retention")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.core import checks
+
+        from apps.privacy.retention import kinds, navigation
+
+        navigation.register_entries()
+        checks.register(kinds.check_minimums)
