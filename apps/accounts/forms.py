@@ -160,6 +160,8 @@ class StaffForm(ServiceErrorsMixin, forms.Form):
         help_text=_(
             "Stands in when this staff member is away; offered first when they delegate their queue."
         ),
+        # Only other active members are offered: anything else posted gets this message.
+        error_messages={"invalid_choice": _("Choose another active staff member as the deputy.")},
     )
 
     def __init__(self, *args, member=None, **kwargs):

@@ -327,7 +327,9 @@ def test_edit_page_refuses_a_self_deputy_with_a_clear_message(client, admin_user
     )
     # The form offers only other active members: one's own account is not a valid choice.
     assert response.status_code == 400
-    assert response.context["form"].errors["deputy"]
+    assert response.context["form"].errors["deputy"] == ["اختر موظفًا نشطًا آخر نائبًا."]
+    agent.refresh_from_db()
+    assert agent.deputy is None
 
 
 def test_disable_from_the_page_and_the_last_administrator_message(client, admin_user, agent):
@@ -411,3 +413,13 @@ def _count(client, url) -> int:
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     return len(queries)
+
+
+def test_a_senior_manager_s_standing_deputy_is_offered_first_when_delegating(admin_user, senior, supervisor):
+    from apps.escalations.forms import DelegationForm
+
+    services.staff_update(actor=admin_user, user=senior, deputy=supervisor)
+    senior.refresh_from_db()
+    form = DelegationForm(delegator=senior)
+    assert form.initial["deputy"] == supervisor.pk
+    assert supervisor in form.fields["deputy"].queryset
