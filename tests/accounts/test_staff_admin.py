@@ -423,3 +423,28 @@ def test_a_senior_manager_s_standing_deputy_is_offered_first_when_delegating(adm
     form = DelegationForm(delegator=senior)
     assert form.initial["deputy"] == supervisor.pk
     assert supervisor in form.fields["deputy"].queryset
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_the_staff_pages_show_no_bare_date_and_no_english_word_in_arabic(client, admin_user, agent, language):
+    from django.utils import translation
+
+    from tests.core.test_pages_policy import BARE_DATE, _texts, _ui_words
+
+    admin_user.language = language
+    admin_user.save(update_fields=["language"])
+    client.force_login(admin_user)
+    words = _ui_words() - {"English"}
+    for url in (
+        reverse("accounts:staff_list"),
+        reverse("accounts:staff_detail", args=[agent.pk]),
+        reverse("accounts:staff_edit", args=[agent.pk]),
+        reverse("accounts:staff_create"),
+    ):
+        with translation.override(language):
+            response = client.get(url)
+        assert response.status_code == 200, url
+        texts = _texts(response.content.decode())
+        assert not [t for t in texts if BARE_DATE.search(t)], url
+        if language == "ar":
+            assert not [t for t in texts if t.rstrip(":") in words], url
