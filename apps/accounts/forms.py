@@ -180,6 +180,9 @@ class StaffForm(ServiceErrorsMixin, forms.Form):
         self.fields["deputy"].queryset = selectors.deputy_candidates(user=member)
         if member is not None:
             del self.fields["username"]
+            # Needed to create an account (the password link goes there); an existing account
+            # without one can still have its roles changed.
+            self.fields["email"].required = False
             if not self.is_bound:
                 self.initial.update(
                     {

@@ -448,3 +448,13 @@ def test_the_staff_pages_show_no_bare_date_and_no_english_word_in_arabic(client,
         assert not [t for t in texts if BARE_DATE.search(t)], url
         if language == "ar":
             assert not [t for t in texts if t.rstrip(":") in words], url
+
+
+def test_an_account_without_e_mail_can_have_its_roles_changed_on_the_page(client, admin_user, agent):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("accounts:staff_edit", args=[agent.pk]),
+        {"email": "", "language": "ar", "roles": ["agent", "supervisor"], "full_name_ar": "عائشة"},
+    )
+    assert response.status_code == 302
+    assert set(agent.groups.values_list("name", flat=True)) == {"agent", "supervisor"}
