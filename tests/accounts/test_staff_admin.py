@@ -381,20 +381,27 @@ def test_the_detail_page_shows_sessions_tokens_and_two_factor(client, admin_user
     assert member.sessions_count == 1 and member.tokens_count == 1 and member.has_two_factor
 
 
+# Session, user, the member with all their facts (one statement), their roles (one
+# prefetch); permissions and the navigation come from Redis. A panel added by another app (the change history)
+# adds its own bounded reads: raise the budget by exactly those.
+DETAIL_BUDGET = 4
+LIST_BUDGET = 6  # the same, and the paginator's count
+
+
 def test_the_detail_page_has_a_fixed_query_budget(client, admin_user, agent, supervisor):
     client.force_login(admin_user)
     services.staff_update(actor=admin_user, user=agent, deputy=supervisor)
     url = reverse("accounts:staff_detail", args=[agent.pk])
-    first = exactly(_budget := _count(client, url), lambda: client.get(url))
+    first = exactly(DETAIL_BUDGET, lambda: client.get(url))
     assert first.status_code == 200
     enrol_two_factor(agent)
-    assert exactly(_budget, lambda: client.get(url)).status_code == 200
+    assert exactly(DETAIL_BUDGET, lambda: client.get(url)).status_code == 200
 
 
 def test_the_list_page_s_queries_do_not_grow_with_the_rows(client, admin_user, department):
     client.force_login(admin_user)
     url = reverse("accounts:staff_list")
-    budget = _count(client, url)
+    assert _count(client, url) == LIST_BUDGET
     for n in range(5):
         _create(
             admin_user,
@@ -402,7 +409,7 @@ def test_the_list_page_s_queries_do_not_grow_with_the_rows(client, admin_user, d
             roles=[Role.DEPARTMENT_OFFICER, Role.AGENT],
             department=department,
         )
-    assert exactly(budget, lambda: client.get(url)).status_code == 200
+    assert exactly(LIST_BUDGET, lambda: client.get(url)).status_code == 200
 
 
 def _count(client, url) -> int:
