@@ -160,6 +160,8 @@ class StaffForm(ServiceErrorsMixin, forms.Form):
         help_text=_(
             "Stands in when this staff member is away; offered first when they delegate their queue."
         ),
+        # Only other active members are offered: anything else posted gets this message.
+        error_messages={"invalid_choice": _("Choose another active staff member as the deputy.")},
     )
 
     def __init__(self, *args, member=None, **kwargs):
@@ -178,6 +180,9 @@ class StaffForm(ServiceErrorsMixin, forms.Form):
         self.fields["deputy"].queryset = selectors.deputy_candidates(user=member)
         if member is not None:
             del self.fields["username"]
+            # Needed to create an account (the password link goes there); an existing account
+            # without one can still have its roles changed.
+            self.fields["email"].required = False
             if not self.is_bound:
                 self.initial.update(
                     {

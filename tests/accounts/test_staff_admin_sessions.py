@@ -111,18 +111,33 @@ def test_a_disabled_member_cannot_sign_in_again_until_enabled(admin_user, agent)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_administrators_disabling_each_other_at_once_leave_one(admin_user):
+def test_two_administrators_disabling_each_other_at_once_leave_one(admin_user, monkeypatch):
+    """Each thread, once it has checked that another administrator remains, waits for the
+    other to have checked too (up to two seconds). Without the administrators' lock both
+    checks pass (each sees the other still active) and both accounts end up disabled; with
+    it, the second waits for the first to commit, then sees it is the last and is refused."""
     User.objects.filter(pk=admin_user.pk).update(is_superuser=False)
     admin_user.refresh_from_db()
     other = services.staff_create(
         actor=admin_user, username="other.admin", email="o@housing.gov.bh", roles=[Role.ADMINISTRATOR]
     )
-    barrier = threading.Barrier(2)
+    start = threading.Barrier(2)
+    both_checked = threading.Barrier(2, timeout=2)
+    check = services._refuse_losing_last_administrator
+
+    def check_then_wait_for_the_other(user):
+        check(user)
+        try:
+            both_checked.wait()
+        except threading.BrokenBarrierError:
+            pass  # the other is held at the lock: go on alone
+
+    monkeypatch.setattr(services, "_refuse_losing_last_administrator", check_then_wait_for_the_other)
     outcomes = {}
 
     def disable(actor, target):
         try:
-            barrier.wait(timeout=10)
+            start.wait(timeout=10)
             services.staff_disable(actor=actor, user=target)
             outcomes[actor.username] = "disabled"
         except Conflict as error:
