@@ -1,12 +1,13 @@
 from django.contrib import admin
 
+from apps.core import admin as core_admin
 from apps.core.confidentiality import ConfidentialAdminMixin
 
 from .models import Change, ChangeExport
 
 
 @admin.register(Change)
-class ChangeAdmin(ConfidentialAdminMixin, admin.ModelAdmin):
+class ChangeAdmin(ConfidentialAdminMixin, core_admin.ModelAdmin):
     """Read-only: the history is written by the database, never by hand."""
 
     list_display = ("at", "model", "object_id", "action", "actor", "door", "reason")
@@ -26,7 +27,7 @@ class ChangeAdmin(ConfidentialAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ChangeExport)
-class ChangeExportAdmin(admin.ModelAdmin):
+class ChangeExportAdmin(core_admin.ModelAdmin):
     list_display = ("at", "user", "format", "rows")
     list_select_related = ("user",)
 

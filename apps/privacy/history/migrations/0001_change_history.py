@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,43 +14,92 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ChangeExport',
+            name="ChangeExport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='at')),
-                ('format', models.CharField(choices=[('csv', 'CSV'), ('xlsx', 'XLSX')], max_length=5, verbose_name='format')),
-                ('filters', models.JSONField(default=dict, verbose_name='filter')),
-                ('rows', models.PositiveIntegerField(verbose_name='rows')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='exported by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="at")),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[("csv", "CSV"), ("xlsx", "XLSX")], max_length=5, verbose_name="format"
+                    ),
+                ),
+                ("filters", models.JSONField(default=dict, verbose_name="filter")),
+                ("rows", models.PositiveIntegerField(verbose_name="rows")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="exported by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'change history export',
-                'verbose_name_plural': 'change history exports',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "change history export",
+                "verbose_name_plural": "change history exports",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Change',
+            name="Change",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(verbose_name='at')),
-                ('model', models.CharField(max_length=100, verbose_name='record type')),
-                ('object_id', models.CharField(max_length=64, verbose_name='record')),
-                ('action', models.CharField(choices=[('insert', 'Created'), ('update', 'Changed'), ('delete', 'Deleted')], max_length=10, verbose_name='action')),
-                ('diff', models.JSONField(default=dict, verbose_name='changes')),
-                ('citizen_id', models.BigIntegerField(blank=True, null=True, verbose_name='citizen')),
-                ('door', models.CharField(blank=True, max_length=20, verbose_name='door')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('context_id', models.UUIDField(blank=True, null=True, verbose_name='change context')),
-                ('confidential', models.BooleanField(default=False, verbose_name='confidential')),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='changed by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(verbose_name="at")),
+                ("model", models.CharField(max_length=100, verbose_name="record type")),
+                ("object_id", models.CharField(max_length=64, verbose_name="record")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("insert", "Created"), ("update", "Changed"), ("delete", "Deleted")],
+                        max_length=10,
+                        verbose_name="action",
+                    ),
+                ),
+                ("diff", models.JSONField(default=dict, verbose_name="changes")),
+                ("citizen_id", models.BigIntegerField(blank=True, null=True, verbose_name="citizen")),
+                ("door", models.CharField(blank=True, max_length=20, verbose_name="door")),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("context_id", models.UUIDField(blank=True, null=True, verbose_name="change context")),
+                ("confidential", models.BooleanField(default=False, verbose_name="confidential")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="changed by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'change',
-                'verbose_name_plural': 'changes',
-                'ordering': ['-at', '-id'],
-                'permissions': [('view_change_history', "Can see the change history of a citizen's file"), ('search_change_history', 'Can search and export the change history')],
-                'indexes': [models.Index(fields=['-at', '-id'], name='history_change_at'), models.Index(fields=['citizen_id', '-at', '-id'], name='history_change_citizen'), models.Index(fields=['actor', '-at', '-id'], name='history_change_actor'), models.Index(fields=['model', 'object_id', '-at', '-id'], name='history_change_object')],
+                "verbose_name": "change",
+                "verbose_name_plural": "changes",
+                "ordering": ["-at", "-id"],
+                "permissions": [
+                    ("view_change_history", "Can see the change history of a citizen's file"),
+                    ("search_change_history", "Can search and export the change history"),
+                ],
+                "indexes": [
+                    models.Index(fields=["-at", "-id"], name="history_change_at"),
+                    models.Index(fields=["citizen_id", "-at", "-id"], name="history_change_citizen"),
+                    models.Index(fields=["actor", "-at", "-id"], name="history_change_actor"),
+                    models.Index(fields=["model", "object_id", "-at", "-id"], name="history_change_object"),
+                ],
             },
         ),
     ]
