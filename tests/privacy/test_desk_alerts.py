@@ -9,10 +9,16 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.appointments import services as appointment_services
+from apps.appointments.models import Appointment, Branch, Service
 from apps.citizens.models import CitizenAccess
+from apps.contacts import services as contact_services
+from apps.contacts.models import Channel
+from apps.contacts.models import Outcome as ContactOutcome
 from apps.notifications.models import Notification
 from apps.privacy.desk import alerts
 from apps.privacy.desk.models import UnusualReadingAlert
+from tests.contacts.factories import purpose
 from tests.privacy import desk_fixtures
 from tests.tickets.factories import CitizenFactory, TicketFactory
 
@@ -56,6 +62,38 @@ def test_files_of_ones_own_cases_do_not_count(agent, dpo):
     _reads(agent, citizens)
     alerts.unusual_reading_sweep()
     assert not UnusualReadingAlert.objects.exists()
+
+
+def test_contacts_handled_and_appointments_booked_make_a_case_too(agent, dpo):
+    citizens = _citizens(5)
+    now = timezone.now()
+    contact_services.contact_log(
+        actor=agent,
+        channel=Channel.INBOUND_CALL,
+        purpose=purpose(),
+        outcome=ContactOutcome.RESOLVED,
+        citizen=citizens[0],
+        answered_at=now - timedelta(minutes=5),
+        offered_at=now - timedelta(minutes=6),
+    )
+    appointment_services.catalogue_ensure()
+    Appointment.objects.create(
+        reference="A-2026-0042",
+        citizen=citizens[1],
+        branch=Branch.objects.get(code="hq"),
+        service=Service.objects.get(code="new-application"),
+        slot_start=now + timedelta(days=2),
+        slot_end=now + timedelta(days=2, minutes=15),
+        channel="phone",
+        booked_at=now - timedelta(hours=1),
+        booked_by=agent,
+    )
+    _reads(agent, citizens)  # five files, two of them the agent's cases: three outside
+    alerts.unusual_reading_sweep()
+    assert not UnusualReadingAlert.objects.exists()
+    _reads(agent, _citizens(1, start=20))
+    alerts.unusual_reading_sweep()
+    assert UnusualReadingAlert.objects.get().reads_outside_cases == 4
 
 
 def test_reopening_the_same_file_counts_once(agent, dpo):
