@@ -93,6 +93,13 @@ _APPOINTMENT_CONFIG = frozenset(
 _STATEMENT = frozenset({"reports.view_statement"})
 _STATEMENT_OFFICE = frozenset({"reports.view_statement", "reports.approve_statement"})
 
+# Data-subject requests (apps/privacy/requests): the officer's queue and decisions; agents
+# and supervisors file a request for the citizen in front of them.
+_PRIVACY_REQUESTS_DESK = frozenset(
+    {"privacy_requests.view_datasubjectrequest", "privacy_requests.decide_datasubjectrequest"}
+)
+_PRIVACY_REQUEST_ON_BEHALF = frozenset({"privacy_requests.file_datasubjectrequest_on_behalf"})
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.AGENT: frozenset({"accounts.use_agent_console", "accounts.view_citizen_identity"})
     | _TICKET_DESK
@@ -101,6 +108,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | _CAMPAIGN_CALLS
     | _ESCALATE
     | _APPOINTMENT_BOOKING
+    | _PRIVACY_REQUEST_ON_BEHALF
     | _CHAT,
     Role.SUPERVISOR: frozenset(
         {"accounts.use_agent_console", "accounts.view_supervisor_dashboard", "accounts.view_citizen_identity"}
@@ -116,6 +124,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | _APPOINTMENT_DESK
     | _APPOINTMENT_FIGURES
     | _CHAT_SUPERVISE
+    | _PRIVACY_REQUEST_ON_BEHALF
     | _STATEMENT,
     Role.DEPARTMENT_OFFICER: frozenset(
         {
@@ -208,7 +217,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.BRANCH_STAFF: _APPOINTMENT_DESK | frozenset({"accounts.view_citizen_identity"}),
     # The data-protection officer (apps/privacy): reads who saw and changed personal data,
     # answers citizens' requests and runs retention; the desk's permissions join this set.
-    Role.DATA_PROTECTION_OFFICER: frozenset({"accounts.view_citizen_identity"}),
+    Role.DATA_PROTECTION_OFFICER: frozenset({"accounts.view_citizen_identity"})
+    | _PRIVACY_REQUESTS_DESK
+    | _PRIVACY_REQUEST_ON_BEHALF,
 }
 
 # Roles that must be tied to a department to make sense.
