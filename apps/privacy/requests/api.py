@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core import parsing
-from apps.core.api import FreeTextField
+from apps.core.api import FreeTextField, page_schema
 from apps.core.errors import PermissionDenied, ValidationFailed
 from apps.core.idempotency import IdempotencyMixin
 from apps.privacy.requests import selectors, services
@@ -104,7 +104,7 @@ class RequestListAPI(_Officers):
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int, description="1 to 100 (default 25)."),
         ],
-        responses={200: DsrSummarySerializer(many=True)},
+        responses={200: page_schema("PrivacyRequestPage", DsrSummarySerializer)},
         operation_id="privacy_requests_list",
     )
     def get(self, request):
