@@ -54,6 +54,9 @@ urlpatterns = [
     path("portal/appointments/", include("apps.appointments.public_urls")),
     path("campaigns/", include("apps.campaigns.urls")),
     path("reports/", include("apps.reports.urls")),
+    # The data-protection desk's home, read log, alerts and subject access: after every more
+    # specific "privacy/…" include (history, requests, retention).
+    path("privacy/", include("apps.privacy.desk.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("", include("apps.chat.urls")),
     path("", include("apps.contacts.urls")),

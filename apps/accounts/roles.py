@@ -100,6 +100,19 @@ _PRIVACY_REQUESTS_DESK = frozenset(
 )
 _PRIVACY_REQUEST_ON_BEHALF = frozenset({"privacy_requests.file_datasubjectrequest_on_behalf"})
 
+# The data-protection officer's desk (apps/privacy/desk): the read log and its export, the
+# alerts about unusual reading, and the citizen's subject-access archive (every one logged).
+_PRIVACY_DESK = frozenset(
+    {
+        "privacy_desk.view_privacy_desk",
+        "privacy_desk.view_read_log",
+        "privacy_desk.export_read_log",
+        "privacy_desk.view_alerts",
+        "privacy_desk.acknowledge_alert",
+        "privacy_desk.produce_subject_access_archive",
+    }
+)
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.AGENT: frozenset({"accounts.use_agent_console", "accounts.view_citizen_identity"})
     | _TICKET_DESK
@@ -218,6 +231,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # The data-protection officer (apps/privacy): reads who saw and changed personal data,
     # answers citizens' requests and runs retention; the desk's permissions join this set.
     Role.DATA_PROTECTION_OFFICER: frozenset({"accounts.view_citizen_identity"})
+    | _PRIVACY_DESK
     | _PRIVACY_REQUESTS_DESK
     | _PRIVACY_REQUEST_ON_BEHALF,
 }

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -409,3 +409,15 @@ APPOINTMENTS_TIMELINE = timeline.QuerySource(
     related=("citizen", "branch", "service"),
     entry=_appointment_entry,
 )
+
+
+def staff_case_exists(*, user: str, citizen: str, until: datetime) -> Exists:
+    """Whether the member of staff in the outer query's ``user`` column booked, checked in or
+    served an appointment of the citizen in its ``citizen`` column, booked before ``until``
+    (apps.privacy.desk's unusual-reading alerts)."""
+    theirs = (
+        Q(booked_by_id=OuterRef(user)) | Q(checked_in_by_id=OuterRef(user)) | Q(served_by_id=OuterRef(user))
+    )
+    return Exists(
+        Appointment.objects.filter(citizen_id=OuterRef(citizen), booked_at__lt=until).filter(theirs)
+    )

@@ -8,7 +8,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef, Prefetch, QuerySet
 from django.db.models.functions import JSONObject
 
-from apps.citizens.models import Citizen, CitizenPhone
+from apps.citizens.models import Citizen, CitizenAccess, CitizenPhone
 from apps.citizens.services import citizen_access_record
 from apps.citizens.validation import looks_like_cpr, normalize_cpr, normalize_phone
 from apps.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -193,3 +193,34 @@ def citizen_phone_for_viewer(*, phone_id: int, viewer) -> CitizenPhone:
     if phone is None:
         raise NotFound()
     return phone
+
+
+# --- subject access (apps.privacy.desk) ----------------------------------------------
+
+
+def citizen_for_subject_access(*, citizen_id: int) -> Citizen | None:
+    """The citizen's whole file (identity, address, phones, housing files) in three queries,
+    for the subject-access archive only: its caller checks the officer's permission and logs
+    the production, so this read is not logged as a file read."""
+    return citizens_with_phones().filter(pk=citizen_id).first()
+
+
+def file_reads(
+    *,
+    citizen_id: int | None = None,
+    user_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> QuerySet[CitizenAccess]:
+    """Reads of citizens' files (``CitizenAccess``), filtered, for the data-protection
+    officer's read log and the unusual-reading sweep; the caller checks its permission."""
+    rows = CitizenAccess.objects.all()
+    if citizen_id:
+        rows = rows.filter(citizen_id=citizen_id)
+    if user_id:
+        rows = rows.filter(user_id=user_id)
+    if since:
+        rows = rows.filter(at__gte=since)
+    if until:
+        rows = rows.filter(at__lt=until)
+    return rows

@@ -425,3 +425,29 @@ def referred_without_decision(*, year: int, month: int) -> int:
     return (
         Referral.objects.filter(referred_at__gte=start, referred_at__lt=end).exclude(pk__in=decided).count()
     )
+
+
+# ---------------------------------------------------------------------------- subject access
+
+
+def decisions_told_to_citizen(*, citizen_id: int) -> list[Decision]:
+    """The final decisions on the citizen's cases (the ones their letter told them), oldest
+    first, with the meeting, committee, case and reason the letter names. For the
+    subject-access archive only: the case summaries, documents, minutes and deliberations
+    behind them are staff's and are only counted (``internal_committee_counts``)."""
+    return list(
+        Decision.objects.filter(referral__citizen_id=citizen_id, is_final=True)
+        .select_related("meeting__committee", "referral", "rejection_reason")
+        .order_by("final_at", "id")
+    )
+
+
+def internal_committee_counts(*, citizen_id: int) -> dict[str, int]:
+    """How many of the citizen's committee cases exist (their summaries and deliberations)
+    and how many documents staff attached to them: counted, never read."""
+    from apps.committee.models import ReferralDocument
+
+    return {
+        "committee_cases": Referral.objects.filter(citizen_id=citizen_id).count(),
+        "committee_documents": ReferralDocument.objects.filter(referral__citizen_id=citizen_id).count(),
+    }

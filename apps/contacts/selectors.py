@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection, connections, router
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -765,3 +765,36 @@ def inbound_calls_by_day(*, start: datetime, end: datetime) -> dict[date, int]:
             [zone, start, end, str(Channel.INBOUND_CALL)],
         )
         return dict(cursor.fetchall())
+
+
+# --- subject access (apps.privacy.desk) ----------------------------------------------
+
+
+def contacts_for_subject_access(*, citizen_id: int) -> list[Contact]:
+    """The citizen's contacts on every channel, oldest first, without the agents' notes
+    (``notes`` is deferred and must not be read: call notes are internal; the archive
+    counts them with ``internal_contact_counts``). For the subject-access archive only."""
+    return list(
+        Contact.objects.filter(citizen_id=citizen_id)
+        .select_related("purpose", "department")
+        .defer("notes")
+        .annotate(ticket_review_number=F("ticket__review_number"))
+        .order_by("offered_at", "id")
+    )
+
+
+def internal_contact_counts(*, citizen_id: int) -> dict[str, int]:
+    """How many internal records about the citizen's contacts exist (agents' call notes and
+    follow-ups between departments), counted, never read."""
+    return {
+        "call_notes": Contact.objects.filter(citizen_id=citizen_id).exclude(notes="").count(),
+        "follow_ups": FollowUp.objects.filter(citizen_id=citizen_id).count(),
+    }
+
+
+def staff_case_exists(*, user: str, citizen: str, until: datetime) -> Exists:
+    """Whether the member of staff in the outer query's ``user`` column handled a contact with
+    the citizen in its ``citizen`` column before ``until`` (apps.privacy.desk's alerts)."""
+    return Exists(
+        Contact.objects.filter(citizen_id=OuterRef(citizen), agent_id=OuterRef(user), offered_at__lt=until)
+    )

@@ -166,8 +166,13 @@ def _hide_case_event(event: EscalationEvent) -> None:
     event.data = {}
 
 
+def _hide_case_read(access: EscalationAccess) -> None:
+    """A case read has no text of its own; the outputs that list reads drop the rows a viewer
+    may not see (``confidentiality.visible_rows``) rather than blank them."""
+
+
 def register_confidentiality() -> None:
-    """Every case and its timeline are confidential; a deputy reads the delegated cases
+    """Every case, its timeline and its reads are confidential; a deputy reads the delegated cases
     (``can_view``). Registered from ``EscalationsConfig.ready()``."""
     confidentiality.register(
         Escalation,
@@ -175,6 +180,14 @@ def register_confidentiality() -> None:
         hide=_hide_case,
         rows=lambda: Q(pk__isnull=False),
         readable_by=lambda viewer, escalation: can_view(viewer, escalation),
+    )
+    # A read of a case says who looked at which citizen's confidential case: the read log
+    # (apps.privacy.desk) shows such rows only to those who may read the cases themselves.
+    confidentiality.register(
+        EscalationAccess,
+        is_confidential=lambda access: True,
+        hide=_hide_case_read,
+        rows=lambda: Q(pk__isnull=False),
     )
     confidentiality.register(
         EscalationEvent,
@@ -657,3 +670,35 @@ def citizen_history(*, escalation: Escalation, viewer, limit: int = 40) -> list[
             )
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries[:limit]
+
+
+# --- subject access (apps.privacy.desk) ----------------------------------------------
+
+
+def escalation_count_for_citizen(*, citizen_id: int) -> int:
+    """How many "Under Your Command" cases concern the citizen: their internal routing,
+    summaries and internal decisions are withheld from a subject-access archive, so they are
+    counted, never read (what the citizen was told reaches them as a ticket's public reply)."""
+    return Escalation.objects.filter(citizen_id=citizen_id).count()
+
+
+def case_reads(
+    *,
+    viewer,
+    citizen_id: int | None = None,
+    user_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> QuerySet[EscalationAccess]:
+    """Reads of cases, for the data-protection officer's read log: none at all for a viewer
+    who may not read the cases (the one policy, ``confidentiality.visible_rows``)."""
+    rows = confidentiality.visible_rows(viewer, EscalationAccess.objects.all())
+    if citizen_id:
+        rows = rows.filter(escalation__citizen_id=citizen_id)
+    if user_id:
+        rows = rows.filter(user_id=user_id)
+    if since:
+        rows = rows.filter(at__gte=since)
+    if until:
+        rows = rows.filter(at__lt=until)
+    return rows

@@ -262,3 +262,27 @@ def inbox_notification(*, user, pk: int) -> Notification:
     if row is None:
         raise NotFound(_("There is no such notification."))
     return row
+
+
+# --- subject access (apps.privacy.desk) ----------------------------------------------
+
+
+def messages_for_subject_access(
+    *, ref: str, phones: list[str], email: str = ""
+) -> tuple[list[Notification], int]:
+    """The SMS and e-mails sent (or tried) to one person, oldest first, and how many one-time
+    codes were among them (their text is never given back: a code is a secret, not data
+    about the person). Rows match the person's reference, any of their phone numbers or
+    their e-mail address. For the subject-access archive only: its caller checks its own
+    permission and redacts through ``apps.core.confidentiality``."""
+    condition = Q(recipient_ref=ref) if ref else Q()
+    for phone in phones:
+        if phone:
+            condition |= Q(to_phone=normalise_phone_key(phone))
+    if email:
+        condition |= Q(to_email__iexact=email.strip())
+    if not condition:
+        return [], 0
+    rows = Notification.objects.filter(condition).exclude(channel=Channel.IN_APP).order_by("created_at", "id")
+    secret = events.secret_keys()
+    return list(rows.exclude(event__in=secret)), rows.filter(event__in=secret).count()

@@ -22,9 +22,12 @@ from django.db.models import (
     BigIntegerField,
     BooleanField,
     CharField,
+    Count,
     DateTimeField,
+    Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -34,7 +37,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -655,3 +658,42 @@ def statement_figures(*, start: datetime, end: datetime, year_start: datetime | 
         "response_clocks_ended": clocks["n"],
         "response_clocks_met": clocks["met"],
     }
+
+
+# --- subject access (apps.privacy.desk) ----------------------------------------------
+
+
+def tickets_for_subject_access(*, citizen_id: int) -> list[Ticket]:
+    """Every ticket filed under the citizen, oldest first, each with the number of its internal
+    notes (``internal_notes``) counted in the same query. The caller (the subject-access
+    archive) checks its own permission, redacts through ``apps.core.confidentiality`` and
+    reads the public replies with ``public_replies``; internal notes are only counted."""
+    notes = (
+        TicketEvent.objects.filter(ticket_id=OuterRef("pk"), kind=TicketEvent.Kind.INTERNAL_NOTE)
+        .order_by()
+        .values("ticket_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return list(
+        Ticket.objects.filter(citizen_id=citizen_id)
+        .select_related("category__parent", "duplicate_of")
+        .defer("search_text")
+        .annotate(internal_notes=Coalesce(Subquery(notes, output_field=IntegerField()), 0))
+        .order_by("received_at", "id")
+    )
+
+
+def staff_case_exists(*, user: str, citizen: str, until: datetime) -> Exists:
+    """Whether the member of staff in the outer query's ``user`` column had the citizen in its
+    ``citizen`` column among their cases before ``until``: assigned or created a ticket of
+    theirs, or wrote on one (apps.privacy.desk's unusual-reading alerts)."""
+    mine = Q(assignee_id=OuterRef(user)) | Q(created_by_id=OuterRef(user))
+    worked = TicketEvent.objects.filter(
+        ticket_id=OuterRef("pk"), actor_id=OuterRef(OuterRef(user)), at__lt=until
+    )
+    return Exists(
+        Ticket.objects.filter(citizen_id=OuterRef(citizen), received_at__lt=until).filter(
+            mine | Exists(worked)
+        )
+    )

@@ -597,3 +597,12 @@ HOUSING_FEED_NOTIFY_STATUS = envconfig.get_bool("HOUSING_FEED_NOTIFY_STATUS", Fa
 
 # Open311 GeoReport v2 (apps/integrations/open311): the API keys that may POST requests.
 HOUSING_OPEN311_API_KEYS = envconfig.get_list("HOUSING_OPEN311_API_KEYS", [])
+
+# The data-protection officer's desk (apps/privacy/desk): a member of staff who opens more
+# citizens' files outside their cases in one day than this raises an alert (see
+# apps/privacy/desk/alerts.py for what "outside their cases" means); swept every 30 minutes.
+HOUSING_PRIVACY_UNUSUAL_READS_PER_DAY = envconfig.get_int("HOUSING_PRIVACY_UNUSUAL_READS_PER_DAY", 20)
+CELERY_BEAT_SCHEDULE["privacy_desk.unusual_reading_sweep"] = {
+    "task": "privacy_desk.unusual_reading_sweep",
+    "schedule": 30 * 60.0,
+}
