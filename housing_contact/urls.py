@@ -54,6 +54,7 @@ urlpatterns = [
     path("portal/appointments/", include("apps.appointments.public_urls")),
     path("campaigns/", include("apps.campaigns.urls")),
     path("reports/", include("apps.reports.urls")),
+    path("privacy/history/", include("apps.privacy.history.urls")),
     # The data-protection desk's home, read log, alerts and subject access: after every more
     # specific "privacy/…" include (history, requests, retention).
     path("privacy/", include("apps.privacy.desk.urls")),

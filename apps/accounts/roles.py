@@ -52,6 +52,14 @@ _UYC_OFFICE = frozenset(
         "escalations.view_delegation",
     }
 )
+# The change history (apps/privacy/history): supervisors, administrators and the officer see
+# who changed a citizen's file (timeline, staff pages); administrators and the officer also
+# search and export it. Agents do not: they see phone changes on the timeline already, and
+# the history names colleagues and their reasons.
+_CHANGE_HISTORY = frozenset({"privacy_history.view_change_history"})
+_CHANGE_HISTORY_SEARCH = frozenset(
+    {"privacy_history.view_change_history", "privacy_history.search_change_history"}
+)
 # Citizens: who may add a citizen or change their details and phones.
 _CITIZEN_DESK = frozenset({"citizens.add_citizen", "citizens.change_citizen", "citizens.view_citizen"})
 # Notifications: reading the messages sent to a citizen (their timeline); the outbox
@@ -138,7 +146,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | _APPOINTMENT_FIGURES
     | _CHAT_SUPERVISE
     | _PRIVACY_REQUEST_ON_BEHALF
-    | _STATEMENT,
+    | _STATEMENT
+    | _CHANGE_HISTORY,
     Role.DEPARTMENT_OFFICER: frozenset(
         {
             "accounts.work_department_queue",
@@ -223,7 +232,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | _SLA_DASHBOARD
     | _APPOINTMENT_FIGURES
     | _APPOINTMENT_CONFIG
-    | _STATEMENT,
+    | _STATEMENT
+    | _CHANGE_HISTORY_SEARCH,
     # The PBX/ACD posts call records with a token; it reads nothing about citizens.
     Role.TELEPHONY: frozenset({"contacts.import_contacts"}),
     # The front desk of a branch (apps/appointments.BranchStaff says which branch).
@@ -232,6 +242,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # answers citizens' requests and runs retention; the desk's permissions join this set.
     Role.DATA_PROTECTION_OFFICER: frozenset({"accounts.view_citizen_identity"})
     | _PRIVACY_DESK
+    | _CHANGE_HISTORY_SEARCH
     | _PRIVACY_REQUESTS_DESK
     | _PRIVACY_REQUEST_ON_BEHALF,
 }

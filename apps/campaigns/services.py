@@ -824,7 +824,12 @@ def data_update_address(*, target: Target, address: dict, actor, now=None) -> Da
     old = {name: getattr(citizen, name) or "" for name in _ADDRESS_FIELDS}
     changed = {name: value for name, value in new.items() if value != old[name]}
     if changed:
-        citizen_services.citizen_update(citizen=citizen, actor=actor, **changed)
+        citizen_services.citizen_update(
+            citizen=citizen,
+            actor=actor,
+            reason=_("Address given by the citizen in a data-update campaign call"),
+            **changed,
+        )
     return DataChange.objects.create(
         target=target,
         citizen=citizen,

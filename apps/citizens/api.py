@@ -66,6 +66,21 @@ class CitizenCreateSerializer(serializers.Serializer):
     confirmed = serializers.BooleanField(required=False, default=True)
 
 
+class CitizenUpdateSerializer(serializers.Serializer):
+    """The details to change (any of them) and the reason, which is required."""
+
+    name_ar = LineField(max_length=200, required=False)
+    name_en = LineField(max_length=200, required=False, allow_blank=True)
+    email = LineField(max_length=254, required=False, allow_blank=True)
+    language = serializers.ChoiceField(choices=Citizen.Language.choices, required=False)
+    block = LineField(max_length=10, required=False, allow_blank=True)
+    road = LineField(max_length=10, required=False, allow_blank=True)
+    building = LineField(max_length=10, required=False, allow_blank=True)
+    flat = LineField(max_length=10, required=False, allow_blank=True)
+    area = LineField(max_length=100, required=False, allow_blank=True)
+    reason = LineField(max_length=500, required=False, allow_blank=True, default="")
+
+
 class PhoneAddSerializer(serializers.Serializer):
     number = LineField(max_length=30)
     make_primary = serializers.BooleanField(required=False, default=False)
@@ -117,6 +132,20 @@ class CitizenDetailAPI(APIView):
     def get(self, request, pk: int):
         citizen = selectors.citizen_file(citizen_id=pk, viewer=request.user, purpose="api")
         return Response(CitizenSerializer(citizen).data)
+
+    @extend_schema(
+        summary="Correct a citizen's details, with a reason (kept in the change history)",
+        request=CitizenUpdateSerializer,
+        responses={200: CitizenSerializer},
+    )
+    def patch(self, request, pk: int):
+        if not selectors.can_change(request.user):
+            raise PermissionDenied()
+        citizen = selectors.citizen_file(citizen_id=pk, viewer=request.user, purpose="api-change")
+        data = dict(_valid(CitizenUpdateSerializer, request))
+        reason = data.pop("reason", "")
+        citizen = services.citizen_update(citizen=citizen, actor=request.user, reason=reason, **data)
+        return Response(CitizenSerializer(_fresh(citizen)).data)
 
 
 class CitizenPhonesAPI(IdempotencyMixin, APIView):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from apps.citizens.models import Citizen, CitizenAccess, CitizenPhone, CitizenPhoneEvent, HousingFile
 from apps.citizens.validation import normalize_cpr, normalize_phone
 from apps.core.errors import Conflict, ValidationFailed
+from apps.core.history import history_door
 from apps.core.text import clean_line
 
 
@@ -94,17 +96,54 @@ def _phone_event(*, citizen_id: int, number, action: str, actor, at: datetime) -
 _ADDRESS_FIELDS = ("block", "road", "building", "flat", "area")
 
 
+CHANGEABLE_FIELDS = ("name_ar", "name_en", "email", "language", *_ADDRESS_FIELDS)
+
+
 @transaction.atomic
-def citizen_update(*, citizen: Citizen, actor, **fields) -> Citizen:
-    allowed = {"name_ar", "name_en", "email", "language", *_ADDRESS_FIELDS}
-    unknown = set(fields) - allowed
+def citizen_update(*, citizen: Citizen, actor, reason: str, **fields) -> Citizen:
+    """Change a citizen's details; the change history keeps who, the old and new values and why.
+
+    1. Refuse a blank reason and fields that cannot be changed here.
+    2. Lock the row and keep only the values that differ from those on file; refuse when
+       none does (a correction with no change would leave a history row saying nothing).
+    3. Validate, and save inside the change history's door with the actor and reason, so
+       the database trigger files them with the old and new values.
+    """
+    reason = clean_line(reason or "")
+    if not reason:
+        raise ValidationFailed(
+            _("Give the reason for this change."),
+            code="reason_required",
+            details={"reason": [_("Required.")]},
+        )
+    unknown = set(fields) - set(CHANGEABLE_FIELDS)
     if unknown:
         raise ValidationFailed(_("These fields cannot be changed here."), details={f: [] for f in unknown})
     citizen = Citizen.objects.select_for_update().get(pk=citizen.pk)
+    changed = {}
     for name, value in fields.items():
-        setattr(citizen, name, clean_line(value) if isinstance(value, str) else value)
-    citizen.full_clean()
-    citizen.save(update_fields=[*fields, "updated_at"])
+        value = clean_line(value) if isinstance(value, str) else value
+        if name == "email" and isinstance(value, str):
+            value = value.strip()
+        if value != getattr(citizen, name):
+            changed[name] = value
+            setattr(citizen, name, value)
+    if not changed:
+        raise ValidationFailed(
+            _("Nothing to change: the new values are the ones on file."), code="nothing_to_change"
+        )
+    if "name_ar" in changed and not changed["name_ar"]:
+        raise ValidationFailed(
+            _("The citizen's name in Arabic is required."),
+            code="name_required",
+            details={"name_ar": [_("Required.")]},
+        )
+    try:
+        citizen.full_clean()
+    except DjangoValidationError as exc:
+        raise ValidationFailed(details=exc.message_dict) from None
+    with history_door(None, actor=actor, reason=reason):
+        citizen.save(update_fields=[*changed, "updated_at"])
     return citizen
 
 

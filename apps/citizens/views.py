@@ -3,13 +3,15 @@ with their phones (add, confirm, make primary, remove), housing files and ticket
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.citizens import selectors, services
-from apps.citizens.forms import PhoneAddForm
+from apps.citizens.forms import CitizenEditForm, PhoneAddForm
 from apps.citizens.validation import looks_like_cpr
 from apps.core.errors import ApplicationError, NotFound, PermissionDenied
 from apps.core.views import render_error
@@ -65,6 +67,39 @@ def citizen_detail(request, pk: int):
     except PermissionDenied as exc:
         return render_error(request, exc)
     return render(request, "citizens/detail.html", _context(request, citizen))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def citizen_edit(request, pk: int):
+    """Correct a citizen's details, with a reason (``citizen_update``; the history keeps both)."""
+    try:
+        citizen = _changing(request, pk)
+    except PermissionDenied as exc:
+        return render_error(request, exc)
+    fields = CitizenEditForm.base_fields
+    initial = {name: getattr(citizen, name) for name in fields if name != "reason"}
+    form = CitizenEditForm(request.POST or None, initial=initial)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        values = {name: value for name, value in form.cleaned_data.items() if name != "reason"}
+        try:
+            services.citizen_update(
+                citizen=citizen, actor=request.user, reason=form.cleaned_data["reason"], **values
+            )
+        except ApplicationError as exc:
+            error = exc
+            for name, problems in exc.details.items():
+                if name in form.fields:
+                    for problem in problems:
+                        form.add_error(name, problem)
+        else:
+            messages.success(request, _("The citizen's details were changed."))
+            return redirect("citizens:detail", pk=pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "citizens/edit.html", {"citizen": citizen, "form": form, "error": error}, status=status
+    )
 
 
 def _context(request, citizen, **extra):

@@ -28,6 +28,7 @@ from apps.contacts.models import (
 )
 from apps.contacts.validation import ContactRow, RowError, parse_row, rule_errors
 from apps.core.errors import Conflict, PermissionDenied, ValidationFailed
+from apps.core.history import history_door
 
 # ---------------------------------------------------------------- taxonomy
 
@@ -492,6 +493,11 @@ def contacts_import(
        refuse it (a concurrent import of the same call id), each row is retried alone
        inside its own savepoint, so one row never takes another down with it.
     """
+    with history_door("import", actor=actor):
+        return _contacts_import(records=records, actor=actor, via=via, pre_errors=pre_errors)
+
+
+def _contacts_import(*, records, actor, via: str, pre_errors) -> ImportReport:
     report = ImportReport(errors=[e.as_dict() for e in pre_errors])
     lookups = selectors.lookups_for_records(raw for _line, raw in records)
     valid: list[ContactRow] = []

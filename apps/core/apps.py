@@ -10,7 +10,11 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from apps.core import config_cache
+        from apps.core import config_cache, history
+
+        # The change history's doors around every management command and Celery task.
+        history.install_command_door()
+        history.install_task_door()
 
         # A flush (``TransactionTestCase`` teardown) or a migration changes tables without
         # a save signal: every cached copy of configuration is reloaded after it.

@@ -85,6 +85,13 @@ INSTALLED_APPS = [
     "apps.privacy.retention",
 ]
 
+# The change history (apps/privacy/history): its triggers are registered in Python and
+# installed by ``migrate`` (also in the test database), not written into other apps'
+# migrations; the context's actor is resolved when a statement is sent.
+PGTRIGGER_MIGRATIONS = False
+PGTRIGGER_INSTALL_ON_MIGRATE = True
+PGHISTORY_JSON_ENCODER = "apps.core.history.HistoryJSONEncoder"
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -94,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who changed what through which door: the change history's context (apps/core/history.py).
+    "apps.core.history.HistoryDoorMiddleware",
     "apps.accounts.middleware.LanguageMiddleware",
     # Staff signed in with a password but not yet with their second factor see only the
     # two-factor pages (apps/accounts/two_factor.py).

@@ -19,18 +19,16 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from apps.accounts.roles import Role
 from apps.notifications.models import Notification
 from apps.privacy.requests import services
 from apps.sla import selectors as sla_selectors
-from tests.conftest import _make
 from tests.tickets.factories import CitizenFactory
 
 BH = ZoneInfo("Asia/Bahrain")
 NOW = datetime(2026, 6, 7, 8, 0, tzinfo=BH)  # a Sunday
 MOBILE = "+97336771234"
 
-__all__ = ["archive_builder", "citizen", "dpo", "fresh_calendar", "frozen"]
+__all__ = ["archive_builder", "fresh_calendar", "frozen", "requests_citizen"]
 # Use in a module: ``pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(*USE)]``.
 USE = ("archive_builder", "fresh_calendar")
 
@@ -85,12 +83,8 @@ def frozen():
 
 
 @pytest.fixture
-def dpo(db):
-    return _make("dpo", [Role.DATA_PROTECTION_OFFICER], full_name_ar="مسؤول حماية البيانات")
-
-
-@pytest.fixture
-def citizen(db):
+def requests_citizen(db):
+    """A citizen with a mobile, an e-mail and an address (a module names it ``citizen``)."""
     return CitizenFactory(
         cpr="850201234",
         name_ar="مريم حسن علي",

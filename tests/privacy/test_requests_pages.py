@@ -15,6 +15,11 @@ from tests.query_budget import exactly
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(*USE)]
 
 
+@pytest.fixture
+def citizen(requests_citizen):
+    return requests_citizen
+
+
 def _file(citizen, kind="access", **extra):
     return services.request_file(citizen=citizen, kind=kind, channel="portal", **extra)
 

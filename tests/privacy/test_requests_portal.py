@@ -16,6 +16,11 @@ from tests.privacy.requests_support import MOBILE, USE, code_sent
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(*USE)]
 
 
+@pytest.fixture
+def citizen(requests_citizen):
+    return requests_citizen
+
+
 @pytest.fixture(autouse=True)
 def _fresh_counters():
     cache.clear()

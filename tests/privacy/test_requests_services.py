@@ -23,6 +23,11 @@ from tests.privacy.requests_support import BH, NOW, USE
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(*USE)]
 
 
+@pytest.fixture
+def citizen(requests_citizen):
+    return requests_citizen
+
+
 def _file(citizen, kind="access", **extra):
     return services.request_file(citizen=citizen, kind=kind, channel="portal", **extra)
 

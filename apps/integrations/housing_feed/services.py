@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from apps.citizens import services as citizen_services
 from apps.citizens.models import Citizen, HousingFile
 from apps.core.errors import ApplicationError
+from apps.core.history import history_door
 from apps.core.text import clean_line, latin_digits
 from apps.integrations.housing_feed.models import FeedBatch, HousingFileChange
 from apps.notifications.services import notification_queue
@@ -386,7 +387,8 @@ def housing_feed_apply(
         good.append(row)
     for attempt in range(2):
         try:
-            with transaction.atomic():
+            # The housing application system's files are an import, whoever brought them.
+            with history_door("import"), transaction.atomic():
                 batch.save()
                 more, _changed = _apply_rows(good, batch, now)
                 batch.errors = sorted(refusals + more, key=lambda r: r["row"])

@@ -7,3 +7,22 @@ class HistoryConfig(AppConfig):
     label = "privacy_history"
     verbose_name = _("Change history")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from apps.citizens import timeline
+        from apps.core.navigation import NavEntry, register
+
+        from . import selectors, triggers
+
+        triggers.register_all()
+        timeline.register("file_change", selectors.file_changes_timeline())
+        register(
+            NavEntry(
+                "privacy_history:search",
+                _("Change history"),
+                "privacy_history:search",
+                selectors.SEARCH_PERMISSION,
+                10,
+                group="privacy",
+            )
+        )

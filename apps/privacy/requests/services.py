@@ -7,7 +7,6 @@ through the notifications outbox, queued in that transaction too.
 
 from __future__ import annotations
 
-import inspect
 from datetime import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -258,7 +257,12 @@ def request_answer_access(
     locked.answered_by, locked.answered_at = actor, now
     locked.archive = bytes(archive.content)
     locked.archive_filename = archive.filename
-    locked.archive_categories = [str(c) for c in archive.categories]
+    categories = archive.categories  # the desk's: category → count
+    locked.archive_categories = (
+        {str(k): v for k, v in categories.items()}
+        if isinstance(categories, dict)
+        else [str(c) for c in categories]
+    )
     locked.archive_withheld = [str(c) for c in archive.withheld]
     locked.due_flag = DueFlag.NONE
     locked.save(
@@ -276,16 +280,6 @@ def request_answer_access(
     _event(locked, from_status, Status.ANSWERED, actor, "", now)
     notify.queue_decided(locked, actor=actor)
     return locked
-
-
-def _citizen_update(*, citizen, actor, reason: str, fields: dict):
-    from apps.citizens.services import citizen_update
-
-    # ``reason`` becomes required with the change history (issue 19, part 1); before it the
-    # service has no such argument and would take it for a field.
-    if "reason" in inspect.signature(citizen_update).parameters:
-        return citizen_update(citizen=citizen, actor=actor, reason=reason, **fields)
-    return citizen_update(citizen=citizen, actor=actor, **fields)
 
 
 @transaction.atomic
@@ -313,14 +307,15 @@ def request_decide(
     citizen = locked.citizen
     update_fields = ["status", "answered_by", "answered_at", "decision_reason", "due_flag"]
     if approve and locked.kind == Kind.RECTIFICATION:
+        from apps.citizens.services import citizen_update
+
         before = {name: str(getattr(citizen, name) or "") for name in locked.requested_changes}
+        # A value the file already holds (changed since the request was filed) is not
+        # changed again: ``citizen_update`` refuses a change that changes nothing.
+        still = {name: value for name, value in locked.requested_changes.items() if before[name] != value}
         try:
-            _citizen_update(
-                citizen=citizen,
-                actor=actor,
-                reason=f"{locked.reference}: {reason}",
-                fields=dict(locked.requested_changes),
-            )
+            if still:
+                citizen_update(citizen=citizen, actor=actor, reason=f"{locked.reference}: {reason}", **still)
         except DjangoValidationError as exc:  # the file's own rules (``full_clean``)
             messages = getattr(exc, "message_dict", None) or {"__all__": exc.messages}
             raise ValidationFailed(
@@ -328,9 +323,7 @@ def request_decide(
                 code="rectification_invalid",
                 details=messages,
             ) from None
-        locked.applied_changes = {
-            name: {"old": before[name], "new": value} for name, value in locked.requested_changes.items()
-        }
+        locked.applied_changes = {name: {"old": before[name], "new": value} for name, value in still.items()}
         update_fields.append("applied_changes")
     if approve and locked.kind == Kind.OBJECTION:
         from apps.notifications.services import notification_events_stop

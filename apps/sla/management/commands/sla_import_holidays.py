@@ -8,6 +8,8 @@ from apps.sla import services
 
 
 class Command(BaseCommand):
+    # The change history files what this command changes under door "import".
+    history_door = "import"
     help = "Materialise the official holidays of the given years (default: this year and the next)."
 
     def add_arguments(self, parser):

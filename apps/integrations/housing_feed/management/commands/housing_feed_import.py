@@ -6,6 +6,8 @@ from apps.integrations.housing_feed import services
 
 
 class Command(BaseCommand):
+    # The change history files what this command changes under door "import".
+    history_door = "import"
     help = "Import the housing files dropped as CSV (HOUSING_FEED_DROP_DIR), or the files named."
 
     def add_arguments(self, parser):
