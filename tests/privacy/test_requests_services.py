@@ -298,3 +298,29 @@ def test_the_sweep_flags_requests_near_and_past_their_due_date_and_tells_the_off
 def test_the_sweep_task_is_scheduled_hourly(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["privacy.requests_due_sweep"]
     assert entry["task"] == "privacy.requests_due_sweep" and entry["schedule"] == 3600.0
+
+
+def test_an_approved_rectification_is_in_the_change_history_with_the_reference_and_reason(
+    citizen, frozen, dpo
+):
+    from apps.privacy.history.models import Change
+
+    request = _file(citizen, kind="rectification", requested_changes={"name_en": "Maryam H. Ali"})
+    services.request_decide(request=request, actor=dpo, approve=True, reason="Checked against the ID card")
+    change = Change.objects.filter(
+        model="citizens.citizen", object_id=str(citizen.pk), action="update"
+    ).latest("id")
+    assert change.actor_id == dpo.pk
+    assert change.reason == f"{request.reference}: Checked against the ID card"
+    assert "name_en" in change.diff
+
+
+def test_a_value_already_on_file_when_approved_is_not_changed_again(citizen, frozen, dpo):
+    from apps.citizens.services import citizen_update
+
+    request = _file(
+        citizen, kind="rectification", requested_changes={"name_en": "Maryam H. Ali", "block": "318"}
+    )
+    citizen_update(citizen=citizen, actor=dpo, reason="Phone call", name_en="Maryam H. Ali")
+    decided = services.request_decide(request=request, actor=dpo, approve=True, reason="Checked")
+    assert decided.applied_changes == {"block": {"old": "317", "new": "318"}}
