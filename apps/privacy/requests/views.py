@@ -54,12 +54,20 @@ def _detail(request, pk: int, *, decide_form=None, error=None, status=200):
     context = {
         "dsr": dsr,
         "changes": changes,
+        "withheld": _withheld_labels(dsr.archive_withheld),
         "can_decide": selectors.can_decide(request.user),
         "decide_form": decide_form or DecideForm(),
         "error": error,
         "now": timezone.now(),
     }
     return render(request, "privacy/requests/detail.html", context, status=status)
+
+
+def _withheld_labels(keys) -> list[str]:
+    """The desk's names of the withheld categories, in the page's language."""
+    from apps.privacy.desk.archive import WITHHELD
+
+    return [str(WITHHELD[key][0]) if key in WITHHELD else str(key) for key in keys or ()]
 
 
 @login_required
