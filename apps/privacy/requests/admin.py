@@ -3,10 +3,11 @@
 
 from django.contrib import admin
 
+from apps.core.admin import ModelAdmin, TabularInline
 from apps.privacy.requests.models import DataSubjectRequest, DataSubjectRequestEvent
 
 
-class EventInline(admin.TabularInline):
+class EventInline(TabularInline):
     model = DataSubjectRequestEvent
     extra = 0
     can_delete = False
@@ -18,7 +19,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(DataSubjectRequest)
-class DataSubjectRequestAdmin(admin.ModelAdmin):
+class DataSubjectRequestAdmin(ModelAdmin):
     list_display = ("reference", "kind", "status", "channel", "received_at", "due_at", "due_flag")
     list_filter = ("kind", "status", "channel", "due_flag")
     search_fields = ("reference", "citizen__cpr")
