@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -17,6 +18,19 @@ from apps.core.history import history_door
 from apps.core.text import clean_line
 
 
+def _actor_recorded(service):
+    """The change history files the service's writes under its ``actor``, whatever door
+    (page, API, task) it was called through."""
+
+    @functools.wraps(service)
+    def recorded(*args, actor=None, **kwargs):
+        with history_door(None, actor=actor):
+            return service(*args, actor=actor, **kwargs)
+
+    return recorded
+
+
+@_actor_recorded
 @transaction.atomic
 def citizen_create(
     *,
@@ -147,6 +161,7 @@ def citizen_update(*, citizen: Citizen, actor, reason: str, **fields) -> Citizen
     return citizen
 
 
+@_actor_recorded
 @transaction.atomic
 def citizen_phone_add(
     *, citizen: Citizen, number: str, actor, make_primary: bool = False, confirmed: bool = True, now=None
@@ -170,6 +185,7 @@ def citizen_phone_add(
     return phone
 
 
+@_actor_recorded
 @transaction.atomic
 def citizen_phone_confirm(*, phone: CitizenPhone, actor, now: datetime | None = None) -> CitizenPhone:
     """Record that the citizen confirmed this number to ``actor`` (the data-update campaign)."""
@@ -186,6 +202,7 @@ def citizen_phone_confirm(*, phone: CitizenPhone, actor, now: datetime | None = 
     return phone
 
 
+@_actor_recorded
 @transaction.atomic
 def citizen_phone_set_primary(*, phone: CitizenPhone, actor, now: datetime | None = None) -> CitizenPhone:
     CitizenPhone.objects.filter(citizen_id=phone.citizen_id, is_primary=True).exclude(pk=phone.pk).update(
@@ -203,6 +220,7 @@ def citizen_phone_set_primary(*, phone: CitizenPhone, actor, now: datetime | Non
     return phone
 
 
+@_actor_recorded
 @transaction.atomic
 def citizen_phone_remove(*, phone: CitizenPhone, actor) -> None:
     if phone.is_primary and phone.citizen.phones.count() > 1:
@@ -215,6 +233,7 @@ def citizen_phone_remove(*, phone: CitizenPhone, actor) -> None:
     phone.delete()
 
 
+@_actor_recorded
 @transaction.atomic
 def housing_file_upsert(
     *, citizen: Citizen, application_number: str, service: str, application_date, status: str, actor=None

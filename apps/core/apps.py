@@ -15,6 +15,7 @@ class CoreConfig(AppConfig):
         # The change history's doors around every management command and Celery task.
         history.install_command_door()
         history.install_task_door()
+        history.install_server_binding_support()
 
         # A flush (``TransactionTestCase`` teardown) or a migration changes tables without
         # a save signal: every cached copy of configuration is reloaded after it.

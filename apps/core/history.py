@@ -16,6 +16,7 @@ one per run (``install_command_door``), Celery one per task (``apps.core.tasks``
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 from collections.abc import Iterator
 
@@ -166,3 +167,37 @@ def install_task_door() -> None:
 
     task_prerun.connect(_task_started, weak=False, dispatch_uid="core.history.task_prerun")
     task_postrun.connect(_task_ended, weak=False, dispatch_uid="core.history.task_postrun")
+
+
+def install_server_binding_support() -> None:
+    """Let statements sent with server-side binding run inside a door.
+
+    pghistory prefixes each write with ``SELECT set_config(...);`` in the same call, which a
+    prepared statement refuses ("cannot insert multiple commands"); the claim of a campaign
+    target is sent that way (``apps.campaigns.services``). For such a cursor the context is
+    set by a statement of its own, on the raw cursor, just before.
+    """
+    import psycopg
+    from pghistory import config, runtime
+
+    if getattr(runtime._inject_history_context, "_history_door", False):
+        return
+    original = runtime._inject_history_context
+
+    def inject(execute, sql, params, many, context):
+        raw = getattr(context["cursor"], "cursor", None)
+        if raw is None or isinstance(raw, psycopg.ClientCursor):
+            return original(execute, sql, params, many, context)
+        if runtime._can_inject_variable(raw, sql) and hasattr(runtime._tracker, "value"):
+            raw.execute(
+                "SELECT set_config('pghistory.context_id', %s, true), "
+                "set_config('pghistory.context_metadata', %s, true)",
+                (
+                    str(runtime._tracker.value.id),
+                    json.dumps(runtime._tracker.value.metadata, cls=config.json_encoder()),
+                ),
+            )
+        return execute(sql, params, many, context)
+
+    inject._history_door = True
+    runtime._inject_history_context = inject

@@ -172,3 +172,11 @@ def test_phones_are_recorded_under_the_citizen(agent, citizen):
     rows = Change.objects.filter(model="citizens.citizenphone", citizen_id=citizen.pk)
     assert {r.action for r in rows} >= {"insert", "delete"}
     assert phone.pk in {int(r.object_id) for r in rows}
+
+
+def test_a_phone_service_called_outside_a_request_records_its_actor(agent, citizen):
+    with history_door("task"):
+        citizen_services.citizen_phone_confirm(phone=citizen.phones.get(), actor=agent)
+    change = Change.objects.filter(model="citizens.citizenphone", action="update").latest("id")
+    assert (change.door, change.actor_id) == ("task", agent.pk)
+    assert set(change.diff) == {"confirmed_at", "confirmed_by_id"}

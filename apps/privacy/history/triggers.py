@@ -41,7 +41,7 @@ class Tracked:
     confidential: str = "false"  # SQL over _old/_new
 
 
-TRACKED: tuple[Tracked, ...] = (
+TRACKED: list[Tracked] = [
     Tracked("citizens.Citizen", citizen="id"),
     Tracked("citizens.CitizenPhone", citizen="citizen_id"),
     Tracked("citizens.HousingFile", citizen="citizen_id"),
@@ -68,7 +68,7 @@ TRACKED: tuple[Tracked, ...] = (
         label="accounts.user",
         object_column="user_id",
     ),
-)
+]
 
 
 def _model(spec: Tracked):
@@ -161,9 +161,27 @@ class ChangeTrigger(pgtrigger.Trigger):
         return _func(self.spec, model)
 
 
+_registered = False
+
+
 def register_all() -> None:
     """Register one history trigger per tracked model (from ``HistoryConfig.ready()``)."""
+    global _registered
     for spec in TRACKED:
+        pgtrigger.register(ChangeTrigger(spec=spec))(_model(spec))
+    _registered = True
+
+
+def track(spec: Tracked) -> None:
+    """Track one more model (another app's ``AppConfig.ready()``, e.g. staff deputies).
+
+    ``migrate`` installs its trigger with the others; call it from ``ready()`` so the
+    trigger is registered before ``migrate`` runs.
+    """
+    if any(existing.model == spec.model for existing in TRACKED):
+        return
+    TRACKED.append(spec)
+    if _registered:
         pgtrigger.register(ChangeTrigger(spec=spec))(_model(spec))
 
 
