@@ -324,3 +324,19 @@ def test_a_value_already_on_file_when_approved_is_not_changed_again(citizen, fro
     citizen_update(citizen=citizen, actor=dpo, reason="Phone call", name_en="Maryam H. Ali")
     decided = services.request_decide(request=request, actor=dpo, approve=True, reason="Checked")
     assert decided.applied_changes == {"block": {"old": "317", "new": "318"}}
+
+
+def test_the_sweep_runs_by_hand_and_as_the_named_task(citizen, frozen, dpo):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from apps.privacy.requests.tasks import requests_due_sweep
+
+    late = _file(citizen)
+    DataSubjectRequest.objects.filter(pk=late.pk).update(due_at=NOW - timedelta(hours=1))
+    out = StringIO()
+    call_command("privacy_requests_due_sweep", stdout=out)
+    assert "overdue: 1" in out.getvalue()
+    assert requests_due_sweep.name == "privacy.requests_due_sweep"
+    assert requests_due_sweep() == {"near": 0, "overdue": 0}
