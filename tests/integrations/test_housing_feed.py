@@ -186,7 +186,7 @@ def test_unsigned_wrongly_signed_or_replayed_pushes_are_refused(client, citizen,
 def test_a_body_over_8_mb_is_refused_with_413_before_anything_is_read(client, citizen):
     response = push(client, None, body=b'{"files": [' + b" " * (8 * 1024 * 1024) + b"]}")
     assert response.status_code == 413
-    assert response.json()["code"] == "payload_too_large" and "8 MB" in response.json()["message"]
+    assert response.json()["code"] == "payload_too_large" and "8 ميغابايت" in response.json()["message"]
     assert not HousingFile.objects.exists() and not FeedBatch.objects.exists()
 
 
