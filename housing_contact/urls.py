@@ -23,6 +23,7 @@ api_v1 = [
     path("", include("apps.contacts.api_urls")),
     path("uyc/", include("apps.escalations.api_urls")),
     path("", include("apps.appointments.api_urls")),
+    path("privacy/requests/", include("apps.privacy.requests.api_urls")),
     path("", include("apps.campaigns.api_urls")),
     path("reports/", include("apps.reports.api")),
     path("integrations/tawasul/", include("apps.integrations.tawasul.urls")),
@@ -43,7 +44,10 @@ urlpatterns = [
     path("portal/committee/", include("apps.committee.public_urls")),
     path("uyc/", include("apps.escalations.urls")),
     path("sla/", include("apps.sla.page_urls")),
+    # Before any "privacy/" include: the data-subject requests' pages.
+    path("privacy/requests/", include("apps.privacy.requests.urls")),
     path("portal/uyc/", include("apps.escalations.public_urls")),
+    path("portal/privacy/", include("apps.privacy.requests.public_urls")),
     path("portal/", include("apps.portal.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("appointments/", include("apps.appointments.urls")),

@@ -101,6 +101,13 @@ _APPOINTMENT_CONFIG = frozenset(
 _STATEMENT = frozenset({"reports.view_statement"})
 _STATEMENT_OFFICE = frozenset({"reports.view_statement", "reports.approve_statement"})
 
+# Data-subject requests (apps/privacy/requests): the officer's queue and decisions; agents
+# and supervisors file a request for the citizen in front of them.
+_PRIVACY_REQUESTS_DESK = frozenset(
+    {"privacy_requests.view_datasubjectrequest", "privacy_requests.decide_datasubjectrequest"}
+)
+_PRIVACY_REQUEST_ON_BEHALF = frozenset({"privacy_requests.file_datasubjectrequest_on_behalf"})
+
 # The data-protection officer's desk (apps/privacy/desk): the read log and its export, the
 # alerts about unusual reading, and the citizen's subject-access archive (every one logged).
 _PRIVACY_DESK = frozenset(
@@ -135,6 +142,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | _CAMPAIGN_CALLS
     | _ESCALATE
     | _APPOINTMENT_BOOKING
+    | _PRIVACY_REQUEST_ON_BEHALF
     | _CHAT,
     Role.SUPERVISOR: frozenset(
         {"accounts.use_agent_console", "accounts.view_supervisor_dashboard", "accounts.view_citizen_identity"}
@@ -150,6 +158,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | _APPOINTMENT_DESK
     | _APPOINTMENT_FIGURES
     | _CHAT_SUPERVISE
+    | _PRIVACY_REQUEST_ON_BEHALF
     | _STATEMENT
     | _CHANGE_HISTORY,
     Role.DEPARTMENT_OFFICER: frozenset(
@@ -250,7 +259,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DATA_PROTECTION_OFFICER: frozenset({"accounts.view_citizen_identity"})
     | _CHANGE_HISTORY_SEARCH
     | _PRIVACY_DESK
-    | _RETENTION_OFFICE,
+    | _RETENTION_OFFICE
+    | _PRIVACY_REQUESTS_DESK
+    | _PRIVACY_REQUEST_ON_BEHALF,
 }
 
 # Roles that must be tied to a department to make sense.

@@ -89,6 +89,9 @@ class Event:
     # Every message of the event is about a confidential record (an "Under Your Command"
     # case): see ``notification_queue(confidential=)``, which callers also set per message.
     confidential: bool = False
+    # Required by law (the answer to a data-subject request): never stopped by a citizen's
+    # objection, whatever kinds of messages they asked us to stop.
+    legally_required: bool = False
     description: Any = ""
     _by_name: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -150,6 +153,20 @@ def all_events() -> list[Event]:
 
 def secret_keys() -> list[str]:
     return sorted(event.key for event in _REGISTRY.values() if event.secret)
+
+
+# Events a citizen may ask us to stop (an objection under the data-protection law), declared
+# by the app that offers the objection; only these are checked against ``stopped_events``,
+# so every other message costs no extra query.
+_STOPPABLE: set[str] = set()
+
+
+def allow_stopping(*keys: str) -> None:
+    _STOPPABLE.update(keys)
+
+
+def can_be_stopped(event: Event) -> bool:
+    return event.key in _STOPPABLE and not event.secret and not event.legally_required
 
 
 def choices() -> list[tuple[str, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -213,6 +214,11 @@ class NotificationPreference(TimeStampedModel):
         _("opted out of non-essential messages"),
         default=False,
         help_text=_("Essential messages (review numbers, decisions) are always sent."),
+    )
+    # Events the person objected to (data-protection law): skipped even when essential,
+    # unless secret or legally required (``events.can_be_stopped``).
+    stopped_events = ArrayField(
+        models.CharField(max_length=64), verbose_name=_("stopped messages"), default=list, blank=True
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -99,6 +99,18 @@ def is_opted_out(keys: list[str]) -> bool:
     return bool(keys) and NotificationPreference.objects.filter(key__in=keys, opted_out=True).exists()
 
 
+def preference_flags(keys: list[str]) -> tuple[bool, frozenset[str]]:
+    """Whether any of ``keys`` opted out, and every event any of them stopped: one query."""
+    keys = [key for key in keys if key]
+    opted_out, stopped = False, set()
+    for flag, events_stopped in NotificationPreference.objects.filter(key__in=keys).values_list(
+        "opted_out", "stopped_events"
+    ):
+        opted_out = opted_out or flag
+        stopped.update(events_stopped or ())
+    return opted_out, frozenset(stopped)
+
+
 def preference_key_for_phone(phone: str) -> str:
     return f"phone:{normalise_phone_key(phone)}"
 

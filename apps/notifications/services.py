@@ -308,13 +308,17 @@ def _queue_rows(
     actor,
     now,
 ) -> list[Notification]:
-    opted_out = False
-    if definition.audience == Audience.CITIZEN and not essential:
-        opted_out = (
-            person.opted_out
-            if person.opted_out is not None
-            else selectors.is_opted_out(preference_keys(Recipient(phone=phone, email=email, ref=person.ref)))
-        )
+    opted_out = stopped = False
+    if definition.audience == Audience.CITIZEN:
+        stoppable = events.can_be_stopped(definition)
+        keys = preference_keys(Recipient(phone=phone, email=email, ref=person.ref))
+        if stoppable or (not essential and person.opted_out is None):
+            flagged, stopped_events = selectors.preference_flags(keys)
+            stopped = stoppable and definition.key in stopped_events
+            if not essential:
+                opted_out = person.opted_out if person.opted_out is not None else flagged
+        elif not essential:
+            opted_out = person.opted_out
 
     rows = []
     for channel in channels:
@@ -345,7 +349,11 @@ def _queue_rows(
             send_after=now,
             created_by=actor,
         )
-        if opted_out:
+        if stopped:
+            row.state = State.SKIPPED
+            row.error_code = "stopped"
+            row.last_error = _("The recipient objected to messages of this kind.")
+        elif opted_out:
             row.state = State.SKIPPED
             row.error_code = "opted_out"
             row.last_error = _("The recipient opted out of non-essential messages.")
@@ -764,6 +772,25 @@ def message_template_preview(*, event: str, channel: str, language: str, subject
 
 
 # --------------------------------------------------------------------------- preferences
+
+
+@transaction.atomic
+def notification_events_stop(*, ref: str, event_keys: Iterable[str], actor) -> NotificationPreference:
+    """Stop the stoppable events ``event_keys`` for the person filed under ``ref`` (an
+    approved objection); events that cannot be stopped are refused, not silently kept."""
+    keys = list(dict.fromkeys(event_keys))
+    for key in keys:
+        if not events.can_be_stopped(events.get(key)):
+            raise ValidationFailed(_("These messages cannot be stopped."), code="not_stoppable")
+    if not ref:
+        raise ValidationFailed(_("Say whose preference this is: a reference, a phone or an e-mail."))
+    preference, _created = NotificationPreference.objects.select_for_update().get_or_create(
+        key=ref, defaults={"updated_by": actor}
+    )
+    preference.stopped_events = sorted({*preference.stopped_events, *keys})
+    preference.updated_by = actor
+    preference.save(update_fields=["stopped_events", "updated_by", "updated_at"])
+    return preference
 
 
 @transaction.atomic

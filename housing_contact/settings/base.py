@@ -431,6 +431,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "appointments.mark_no_shows": {"task": "appointments.mark_no_shows", "schedule": 600.0},
     # Campaigns: targets held by an agent for over 30 minutes go back on the call list.
     "campaigns.release_stale": {"task": "campaigns.release_stale", "schedule": 300.0},
+    # Data-subject requests near or past their legal due date: flagged, officers told (hourly).
+    "privacy.requests_due_sweep": {"task": "privacy.requests_due_sweep", "schedule": 3600.0},
     # The previous month's statement draft, and the managers told, on the 1st at 07:00.
     # Partner deliveries (apps/integrations/outbound): hand over what the broker lost, reclaim
     # stuck claims, forget old request signatures.
@@ -490,6 +492,12 @@ HOUSING_TRACK_MAX_FAILURES_PER_NUMBER = envconfig.get_int("HOUSING_TRACK_MAX_FAI
 HOUSING_TRACK_MISMATCH_SECONDS = float(envconfig.get_str("HOUSING_TRACK_MISMATCH_SECONDS", "0.25"))
 # Portal submissions allowed per address per hour.
 HOUSING_PORTAL_SUBMISSIONS_PER_HOUR = envconfig.get_int("HOUSING_PORTAL_SUBMISSIONS_PER_HOUR", 10)
+# Data-subject requests (apps/privacy/requests): the legal deadline in working days of the
+# business calendar, the working days before it a request is "due soon", and how long a
+# one-time code opens the citizen's page on the portal.
+HOUSING_PRIVACY_REQUEST_WORKING_DAYS = envconfig.get_int("HOUSING_PRIVACY_REQUEST_WORKING_DAYS", 15)
+HOUSING_PRIVACY_REQUEST_WARN_DAYS = envconfig.get_int("HOUSING_PRIVACY_REQUEST_WARN_DAYS", 3)
+HOUSING_PRIVACY_PORTAL_SESSION_MINUTES = envconfig.get_int("HOUSING_PRIVACY_PORTAL_SESSION_MINUTES", 15)
 # One-time codes by SMS (apps/core/otp.py): digits, lifetime, tries; per window, codes per
 # number and per address, and wrong codes per address before a lock-out.
 HOUSING_OTP_DIGITS = envconfig.get_int("HOUSING_OTP_DIGITS", 6)

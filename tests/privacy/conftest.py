@@ -1,3 +1,5 @@
+"""Fixtures of the privacy tests (each part may keep its own in a module of its own)."""
+
 import pytest
 
 from apps.accounts.roles import Role
@@ -16,3 +18,6 @@ def citizen(agent):
     return citizen_services.citizen_create(
         cpr="880412345", name_ar="أحمد علي", phones=["3600 1234"], actor=agent
     )
+
+
+from tests.privacy.requests_support import *  # noqa: E402, F403

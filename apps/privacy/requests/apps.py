@@ -7,3 +7,19 @@ class RequestsConfig(AppConfig):
     label = "privacy_requests"
     verbose_name = _("Data-subject requests")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from apps.core.navigation import NavEntry, register
+        from apps.privacy.requests import notify
+
+        notify.register_events()
+        register(
+            NavEntry(
+                "privacy_requests:queue",
+                _("Data-subject requests"),
+                "privacy_requests:queue",
+                "privacy_requests.view_datasubjectrequest",
+                order=20,
+                group="privacy",
+            )
+        )
