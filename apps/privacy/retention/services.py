@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import Conflict, ValidationFailed
+from apps.core.history import history_door
 from apps.privacy.retention.kinds import ORDER, Kind
 from apps.privacy.retention.models import LegalHold, RetentionPolicy, RetentionRun, period_error
 from apps.privacy.retention.sweeps import SWEEPS
@@ -101,12 +102,7 @@ def hold_release(*, hold: LegalHold, reason: str, actor, now=None) -> LegalHold:
 
 
 def _history_door(actor, reason: str):
-    """The change-history door "retention" (apps.core.history), or nothing where the history
-    part has not landed."""
-    try:
-        from apps.core.history import history_door
-    except ImportError:
-        return contextlib.nullcontext()
+    """The change-history door "retention" (apps.core.history): who ran the sweep and why."""
     return history_door("retention", actor=actor, reason=reason)
 
 

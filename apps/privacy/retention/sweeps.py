@@ -45,6 +45,7 @@ from apps.contacts.models import Callback, Contact, FollowUp, FollowUpEvent
 from apps.escalations.models import Escalation, EscalationEvent, InformationRequest
 from apps.escalations.workflow import OPEN_STATUSES as OPEN_ESCALATION_STATUSES
 from apps.notifications.models import Notification
+from apps.privacy.history.services import history_forget
 from apps.privacy.retention.kinds import Kind
 from apps.privacy.retention.models import LegalHold
 from apps.tickets.models import Ticket, TicketAttachment, TicketEvent
@@ -110,14 +111,9 @@ def _ids(ids) -> list[int]:
 
 def after_anonymise(model, pks) -> int:
     """Forget the change history of rows just anonymised, so their old personal values do
-    not survive there. The history part provides ``history_forget``; without it (a branch
-    where it has not landed) this does nothing."""
+    not survive there (the anonymisation's own history row included)."""
     pks = list(pks)
     if not pks:
-        return 0
-    try:
-        from apps.privacy.history.services import history_forget
-    except ImportError:
         return 0
     return history_forget(model=model, pks=pks)
 
