@@ -383,8 +383,9 @@ def test_the_detail_page_shows_sessions_tokens_and_two_factor(client, admin_user
 
 # Session, user, the member with all their facts (one statement), their roles (one
 # prefetch); permissions and the navigation come from Redis. A panel added by another app (the change history)
-# adds its own bounded reads: raise the budget by exactly those.
-DETAIL_BUDGET = 4
+# adds its own bounded reads: the change history's panel reads the member's changes and, when
+# there are some, the role names (two statements).
+DETAIL_BUDGET = 6
 LIST_BUDGET = 6  # the same, and the paginator's count
 
 
@@ -465,3 +466,16 @@ def test_an_account_without_e_mail_can_have_its_roles_changed_on_the_page(client
     )
     assert response.status_code == 302
     assert set(agent.groups.values_list("name", flat=True)) == {"agent", "supervisor"}
+
+
+def test_the_detail_page_shows_the_members_change_history_to_those_who_may_read_it(
+    client, admin_user, agent, supervisor
+):
+    from apps.core.history import history_door
+
+    client.force_login(admin_user)
+    with history_door("page", actor=admin_user):
+        services.staff_update(actor=admin_user, user=agent, deputy=supervisor)
+    page = client.get(reverse("accounts:staff_detail", args=[agent.pk])).content.decode()
+    assert 'data-testid="staff-panel-history"' in page and 'data-change="' in page
+    assert admin_user.get_username() in page.split('data-testid="staff-panel-history"')[1]
