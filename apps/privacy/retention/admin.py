@@ -1,12 +1,13 @@
 from django.contrib import admin
 
+from apps.core import admin as core_admin
 from apps.privacy.retention import services
 from apps.privacy.retention.forms import PolicyAdminForm
 from apps.privacy.retention.models import LegalHold, RetentionPolicy, RetentionRun
 
 
 @admin.register(RetentionPolicy)
-class RetentionPolicyAdmin(admin.ModelAdmin):
+class RetentionPolicyAdmin(core_admin.ModelAdmin):
     form = PolicyAdminForm
     list_display = ["kind", "months", "minimum_months", "action", "is_active", "updated_at", "updated_by"]
     list_filter = ["is_active", "action"]
@@ -30,7 +31,7 @@ class RetentionPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(LegalHold)
-class LegalHoldAdmin(admin.ModelAdmin):
+class LegalHoldAdmin(core_admin.ModelAdmin):
     list_display = ["id", "citizen", "ticket", "contact", "placed_by", "placed_at", "released_at"]
     list_filter = ["released_at"]
     raw_id_fields = ["citizen", "ticket", "contact"]
@@ -47,7 +48,7 @@ class LegalHoldAdmin(admin.ModelAdmin):
 
 
 @admin.register(RetentionRun)
-class RetentionRunAdmin(admin.ModelAdmin):
+class RetentionRunAdmin(core_admin.ModelAdmin):
     list_display = ["id", "dry_run", "state", "started_at", "finished_at", "actor"]
     list_filter = ["dry_run", "state"]
 
