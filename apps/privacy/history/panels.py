@@ -4,7 +4,7 @@ the changes made to the member's account, roles and department, for those who ma
 from django.template.loader import render_to_string
 
 from . import selectors
-from .views import _row
+from .views import change_row
 
 PANEL_SIZE = 20
 
@@ -14,5 +14,5 @@ def staff_history_panel(request, member) -> str | None:
         return None
     changes = selectors.changes_for_object(request.user, member, limit=PANEL_SIZE)
     groups = selectors.role_names() if changes else {}
-    rows = [_row(change, request.user, groups) for change in changes]
+    rows = [change_row(change, request.user, groups) for change in changes]
     return render_to_string("privacy/history/_changes_table.html", {"rows": rows}, request=request)

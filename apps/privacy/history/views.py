@@ -44,7 +44,7 @@ def change_search(request):
                     for problem in problems:
                         form.add_error(name, problem)
     groups = selectors.role_names() if any(c.model == "accounts.user" for c in changes) else {}
-    rows = [_row(change, request.user, groups) for change in changes]
+    rows = [change_row(change, request.user, groups) for change in changes]
     query = request.GET.copy()
     query.pop("after", None)
     query.pop("export", None)
@@ -60,7 +60,7 @@ def change_search(request):
     return render(request, "privacy/history/search.html", context, status=400 if refused else 200)
 
 
-def _row(change: Change, viewer, groups) -> dict:
+def change_row(change: Change, viewer, groups) -> dict:
     return {
         "change": change,
         "model_label": selectors.model_label(change.model),
@@ -88,7 +88,7 @@ def _lines(viewer, changes: list[Change]):
     groups = selectors.role_names()
     withheld = _("(withheld)")
     for change in changes:
-        row = _row(change, viewer, groups)
+        row = change_row(change, viewer, groups)
         base = [
             timezone.localtime(change.at).strftime("%Y-%m-%d %H:%M:%S"),
             row["model_label"],
