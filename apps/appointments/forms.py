@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from apps.appointments.models import Branch, ServedOutcome, Service
 from apps.core.forms import LatinDigitsCharField, LineField
+from apps.portal.forms import CitizenCodeForm, CitizenStartForm
 
 _SMALL = {"class": "form-control form-control-sm"}
 _SELECT = {"class": "form-select form-select-sm"}
@@ -79,56 +80,10 @@ class ClosureForm(forms.Form):
 
 # --- the citizen portal -------------------------------------------------------------------
 
-_BIG = {"class": "form-control form-control-lg"}
+
+class PortalStartForm(CitizenStartForm):
+    testid_prefix = "appt"
 
 
-class PortalStartForm(forms.Form):
-    cpr = LatinDigitsCharField(
-        label=_("CPR number"),
-        max_length=20,
-        widget=forms.TextInput(
-            attrs={
-                **_BIG,
-                "dir": "ltr",
-                "inputmode": "numeric",
-                "autocomplete": "off",
-                "data-testid": "appt-cpr",
-            }
-        ),
-    )
-    mobile = LatinDigitsCharField(
-        label=_("Mobile number on your file"),
-        max_length=30,
-        help_text=_("We send a one-time code to this number by SMS."),
-        widget=forms.TextInput(
-            attrs={
-                **_BIG,
-                "dir": "ltr",
-                "inputmode": "tel",
-                "autocomplete": "tel",
-                "data-testid": "appt-mobile",
-            }
-        ),
-    )
-    # Left empty by people; filled in by form-filling robots.
-    website = LineField(
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off", "class": "visually-hidden"}),
-    )
-
-
-class PortalCodeForm(forms.Form):
-    code = LatinDigitsCharField(
-        label=_("The code from the SMS"),
-        max_length=12,
-        widget=forms.TextInput(
-            attrs={
-                **_BIG,
-                "dir": "ltr",
-                "inputmode": "numeric",
-                "autocomplete": "one-time-code",
-                "data-testid": "appt-code",
-            }
-        ),
-    )
+class PortalCodeForm(CitizenCodeForm):
+    testid_prefix = "appt"

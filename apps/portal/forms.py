@@ -149,3 +149,58 @@ class ReopenForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
     )
+
+
+# --- identity by CPR + the mobile on file, then a one-time code (appointments, data requests) ---
+
+
+class CitizenStartForm(forms.Form):
+    """The first step of the portal's one-time-code flows; ``testid_prefix`` names a flow's fields."""
+
+    testid_prefix = ""
+
+    cpr = LatinDigitsCharField(
+        label=_("CPR number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={**_TEXT, "dir": "ltr", "inputmode": "numeric", "autocomplete": "off"}),
+    )
+    mobile = LatinDigitsCharField(
+        label=_("Mobile number on your file"),
+        max_length=30,
+        help_text=_("We send a one-time code to this number by SMS."),
+        widget=forms.TextInput(attrs={**_TEXT, "dir": "ltr", "inputmode": "tel", "autocomplete": "tel"}),
+    )
+    # Left empty by people; filled in by form-filling robots.
+    website = LineField(
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off", "class": "visually-hidden"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _name_fields(self, "cpr", "mobile")
+
+
+class CitizenCodeForm(forms.Form):
+    """The one-time code sent to the mobile of ``CitizenStartForm``."""
+
+    testid_prefix = ""
+
+    code = LatinDigitsCharField(
+        label=_("The code from the SMS"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={**_TEXT, "dir": "ltr", "inputmode": "numeric", "autocomplete": "one-time-code"}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _name_fields(self, "code")
+
+
+def _name_fields(form, *names) -> None:
+    if form.testid_prefix:
+        for name in names:
+            form.fields[name].widget.attrs["data-testid"] = f"{form.testid_prefix}-{name}"

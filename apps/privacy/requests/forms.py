@@ -5,62 +5,17 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import FreeTextField, LatinDigitsCharField, LineField
+from apps.core.forms import FreeTextField, LineField
+from apps.portal.forms import CitizenCodeForm, CitizenStartForm
 from apps.privacy.requests.workflow import RECTIFIABLE_FIELDS, Kind, ObjectionKind, Status
 
-_BIG = {"class": "form-control form-control-lg"}
+
+class StartForm(CitizenStartForm):
+    testid_prefix = "pdp"
 
 
-class StartForm(forms.Form):
-    cpr = LatinDigitsCharField(
-        label=_("CPR number"),
-        max_length=20,
-        widget=forms.TextInput(
-            attrs={
-                **_BIG,
-                "dir": "ltr",
-                "inputmode": "numeric",
-                "autocomplete": "off",
-                "data-testid": "pdp-cpr",
-            }
-        ),
-    )
-    mobile = LatinDigitsCharField(
-        label=_("Mobile number on your file"),
-        max_length=30,
-        help_text=_("We send a one-time code to this number by SMS."),
-        widget=forms.TextInput(
-            attrs={
-                **_BIG,
-                "dir": "ltr",
-                "inputmode": "tel",
-                "autocomplete": "tel",
-                "data-testid": "pdp-mobile",
-            }
-        ),
-    )
-    # Left empty by people; filled in by form-filling robots.
-    website = LineField(
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off", "class": "visually-hidden"}),
-    )
-
-
-class CodeForm(forms.Form):
-    code = LatinDigitsCharField(
-        label=_("The code from the SMS"),
-        max_length=12,
-        widget=forms.TextInput(
-            attrs={
-                **_BIG,
-                "dir": "ltr",
-                "inputmode": "numeric",
-                "autocomplete": "one-time-code",
-                "data-testid": "pdp-code",
-            }
-        ),
-    )
+class CodeForm(CitizenCodeForm):
+    testid_prefix = "pdp"
 
 
 class FileForm(forms.Form):
