@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import LineField
+from apps.core.forms import LineField, ServiceErrorsMixin
 
 
 class LoginForm(AuthenticationForm):
@@ -56,20 +56,6 @@ class _MemberField(forms.ModelChoiceField):
 class _DepartmentField(forms.ModelChoiceField):
     def label_from_instance(self, department):
         return str(department)
-
-
-class ServiceErrorsMixin:
-    """Put a service's refusal (``ApplicationError``) on the fields it names, else on top."""
-
-    def add_service_errors(self, error) -> None:
-        placed = False
-        for field, messages in (error.details or {}).items():
-            if field in self.fields and isinstance(messages, list | tuple):
-                for message in messages or [error.message]:
-                    self.add_error(field, str(message))
-                placed = True
-        if not placed:
-            self.add_error(None, str(error.message))
 
 
 class StaffFilterForm(forms.Form):

@@ -79,3 +79,17 @@ class LatinDigitsDateField(LatinDigitsMixin, forms.DateField):
                 code="date_out_of_range",
             )
         return parsed
+
+
+class ServiceErrorsMixin:
+    """Put a service's refusal (``ApplicationError``) on the fields it names, else on top."""
+
+    def add_service_errors(self, error) -> None:
+        placed = False
+        for field, messages in (error.details or {}).items():
+            if field in self.fields and isinstance(messages, list | tuple):
+                for message in messages or [error.message]:
+                    self.add_error(field, str(message))
+                placed = True
+        if not placed:
+            self.add_error(None, str(error.message))

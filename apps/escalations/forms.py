@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Department, User
 from apps.core.choices import CHOOSE
-from apps.core.forms import FreeTextField, LatinDigitsCharField, LineField
+from apps.core.forms import FreeTextField, LatinDigitsCharField, LineField, ServiceErrorsMixin
 from apps.core.parsing import to_id
 from apps.escalations import selectors
 from apps.escalations.models import Priority, Source
@@ -27,18 +27,6 @@ def _select(**attrs):
 
 def _text(rows: int = 3, **attrs):
     return forms.Textarea(attrs={"class": "form-control", "rows": rows, **attrs})
-
-
-class ServiceErrorsMixin:
-    def add_service_errors(self, error) -> None:
-        placed = False
-        for field, messages in (error.details or {}).items():
-            if field in self.fields and isinstance(messages, list | tuple):
-                for message in messages or [error.message]:
-                    self.add_error(field, str(message))
-                placed = True
-        if not placed:
-            self.add_error(None, str(error.message))
 
 
 class QueueFilterForm(forms.Form):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import FreeTextField, LatinDigitsCharField, LineField
+from apps.core.forms import FreeTextField, LatinDigitsCharField, LineField, ServiceErrorsMixin
 from apps.tickets.models import Category, Ticket
 
 _TEXT = {"class": "form-control form-control-lg"}
@@ -18,7 +18,7 @@ PUBLIC_KINDS = [
 ]
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(ServiceErrorsMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("What would you like to send?"), choices=PUBLIC_KINDS, widget=forms.RadioSelect
     )
@@ -91,16 +91,6 @@ class SubmitForm(forms.Form):
                     self.add_error(field, self.fields[field].error_messages["required"])
         return data
 
-    def add_service_errors(self, error) -> None:
-        placed = False
-        for field, messages in (error.details or {}).items():
-            if field in self.fields:
-                for message in messages or [error.message]:
-                    self.add_error(field, str(message))
-                placed = True
-        if not placed:
-            self.add_error(None, str(error.message))
-
 
 class TrackForm(forms.Form):
     review_number = LatinDigitsCharField(
@@ -154,7 +144,7 @@ class ReopenForm(forms.Form):
 # --- identity by CPR + the mobile on file, then a one-time code (appointments, data requests) ---
 
 
-class CitizenStartForm(forms.Form):
+class CitizenStartForm(ServiceErrorsMixin, forms.Form):
     """The first step of the portal's one-time-code flows; ``testid_prefix`` names a flow's fields."""
 
     testid_prefix = ""
