@@ -12,8 +12,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,28 +24,33 @@ from apps.appointments import conf, notify, selectors, services
 from apps.appointments.availability import free_slots
 from apps.appointments.forms import PortalCodeForm, PortalStartForm
 from apps.appointments.models import Channel, Status
-from apps.citizens import selectors as citizen_selectors
-from apps.core import otp
-from apps.core.clients import client_ip
 from apps.core.errors import ApplicationError
+from apps.portal.sign_in import CodeSignIn
 
-_DRAFT = "appt_portal_draft"
-_SIGNED_IN = "appt_portal_citizen"
+SIGN_IN = CodeSignIn(
+    draft_key="appt_portal_draft",
+    session_key="appt_portal_citizen",
+    namespace="appointments_portal",
+    home="appointments_portal:book",
+    templates="appointments/public",
+    start_form=PortalStartForm,
+    code_form=PortalCodeForm,
+    request_code=services.portal_code_request,
+    verify=services.portal_sign_in,
+    session_minutes=lambda: conf.get("HOUSING_APPOINTMENTS_PORTAL_SESSION_MINUTES"),
+)
 
 
-def _masked(mobile: str) -> str:
-    return "•••• " + mobile[-4:] if mobile else ""
+@never_cache
+@require_http_methods(["GET", "POST"])
+def start(request):
+    return SIGN_IN.start(request)
 
 
-def _signed_in(request):
-    data = request.session.get(_SIGNED_IN)
-    if not data or not data.get("cpr"):
-        return None, ""
-    until = parse_datetime(data.get("until") or "")
-    if until is None or until <= timezone.now():
-        request.session.pop(_SIGNED_IN, None)
-        return None, ""
-    return citizen_selectors.citizen_by_cpr(cpr=data.get("cpr", "")), data.get("mobile", "")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def code(request):
+    return SIGN_IN.code(request)
 
 
 def _choice(request):
@@ -66,88 +69,8 @@ def _slots_by_day(slots, branches):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def start(request):
-    citizen, _mobile = _signed_in(request)
-    if request.method == "GET":
-        if citizen is not None:
-            return redirect("appointments_portal:book")
-        return render(request, "appointments/public/start.html", {"form": PortalStartForm()})
-    form = PortalStartForm(request.POST)
-    if form.is_valid() and form.cleaned_data.get("website"):
-        form.add_error(None, otp.OtpLocked.default_message)
-    elif form.is_valid():
-        try:
-            checked = services.portal_code_request(
-                cpr=form.cleaned_data["cpr"], mobile=form.cleaned_data["mobile"], ip=client_ip(request)
-            )
-        except ApplicationError as exc:
-            placed = False
-            for name, reasons in (exc.details or {}).items():
-                if name in form.fields and isinstance(reasons, list | tuple):
-                    for reason in reasons or [exc.message]:
-                        form.add_error(name, str(reason))
-                    placed = True
-            if not placed:
-                form.add_error(None, str(exc.message))
-        else:
-            request.session[_DRAFT] = checked
-            return redirect("appointments_portal:code")
-    return render(request, "appointments/public/start.html", {"form": form}, status=400)
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def code(request):
-    draft = request.session.get(_DRAFT)
-    if not draft:
-        return redirect("appointments_portal:start")
-    context = {
-        "masked_mobile": _masked(draft["mobile"]),
-        "code_digits": otp.setting("HOUSING_OTP_DIGITS"),
-        "code_minutes": max(1, otp.setting("HOUSING_OTP_TTL_SECONDS") // 60),
-        "form": PortalCodeForm(),
-    }
-    if request.method == "GET":
-        return render(request, "appointments/public/code.html", context)
-    if request.POST.get("action") == "resend":
-        try:
-            services.portal_code_request(cpr=draft["cpr"], mobile=draft["mobile"], ip=client_ip(request))
-        except ApplicationError as exc:
-            return render(
-                request, "appointments/public/code.html", {**context, "error": exc}, status=exc.status
-            )
-        return render(request, "appointments/public/code.html", {**context, "resent": True})
-    form = PortalCodeForm(request.POST)
-    if not form.is_valid():
-        return render(request, "appointments/public/code.html", {**context, "form": form}, status=400)
-    try:
-        citizen = services.portal_sign_in(
-            cpr=draft["cpr"], mobile=draft["mobile"], code=form.cleaned_data["code"], ip=client_ip(request)
-        )
-    except ApplicationError as exc:
-        can_resend = isinstance(exc, otp.OtpExpired | otp.OtpSpent)
-        return render(
-            request,
-            "appointments/public/code.html",
-            {**context, "error": exc, "can_resend": can_resend},
-            status=exc.status,
-        )
-    request.session.pop(_DRAFT, None)
-    minutes = conf.get("HOUSING_APPOINTMENTS_PORTAL_SESSION_MINUTES")
-    request.session[_SIGNED_IN] = {
-        "citizen": citizen.pk,
-        "cpr": citizen.cpr,
-        "mobile": draft["mobile"],
-        "until": (timezone.now() + timedelta(minutes=minutes)).isoformat(),
-    }
-    request.session.cycle_key()
-    return redirect("appointments_portal:book")
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
 def book(request):
-    citizen, mobile = _signed_in(request)
+    citizen, mobile = SIGN_IN.signed_in(request)
     if citizen is None:
         return redirect("appointments_portal:start")
     service = selectors.service_by_code_or_id(request.POST.get("service") or request.GET.get("service"))

@@ -651,59 +651,19 @@ def catalogue_ensure() -> dict[str, int]:
 PORTAL_OTP_PURPOSE = "appointments"
 
 
-def _portal_mobile(value: str) -> str:
-    from apps.citizens.validation import is_mobile, normalize_phone
-
-    phone = normalize_phone(value, field="mobile")
-    if not is_mobile(phone):
-        raise ValidationFailed(
-            _("Give a mobile number: the code is sent to it by SMS."),
-            code="not_a_mobile",
-            details={"mobile": [_("Enter a mobile number.")]},
-        )
-    return phone
-
-
 def portal_code_request(*, cpr: str, mobile: str, ip: str, now: datetime | None = None) -> dict:
-    """Send a one-time code to the mobile if the CPR's file holds it; the answer is the same
-    either way (a decoy code is issued otherwise, counted against the limits, never sent
-    and never verifying), so the page tells nobody whose number is whose. Called outside
-    any transaction (see ``otp_issue``)."""
-    from apps.citizens import selectors as citizen_selectors
-    from apps.citizens.validation import normalize_cpr
-    from apps.core import otp
+    """Send the booking pages' one-time code (``apps.citizens.code_sign_in``)."""
+    from apps.citizens import code_sign_in
 
-    cpr = normalize_cpr(cpr)
-    phone = _portal_mobile(mobile)
-    citizen = citizen_selectors.citizen_by_cpr(cpr=cpr)
-    on_file = citizen is not None and phone in {str(p.number) for p in citizen.phones.all()}
-    issued = otp.otp_issue(
-        purpose=PORTAL_OTP_PURPOSE,
-        subject=f"{cpr}|{phone}",
-        recipient=phone,
-        ip=ip,
-        decoy=not on_file,
-        now=now,
+    return code_sign_in.code_request(
+        purpose=PORTAL_OTP_PURPOSE, cpr=cpr, mobile=mobile, ip=ip, send=notify.queue_code, now=now
     )
-    if on_file:
-        notify.queue_code(
-            phone=phone, code=issued.code, minutes=issued.ttl_minutes, language=citizen.language
-        )
-    return {"cpr": cpr, "mobile": phone}
 
 
 def portal_sign_in(*, cpr: str, mobile: str, code: str, ip: str, now: datetime | None = None):
-    """The citizen whose CPR and mobile the code proves (``otp_verify`` counts a wrong try,
-    locks out after the last). Called outside any transaction."""
-    from apps.citizens import selectors as citizen_selectors
-    from apps.core import otp
+    """The citizen whose CPR and mobile the code proves (``apps.citizens.code_sign_in``)."""
+    from apps.citizens import code_sign_in
 
-    def accept():
-        citizen = citizen_selectors.citizen_by_cpr(cpr=cpr)
-        if citizen is None:  # cannot happen for a real code; a decoy never verifies
-            raise otp.OtpWrong()
-        return citizen
-
-    return otp.otp_verify(
-        purpose=PORTAL_OTP_PURPOSE, subject=f"{cpr}|{mobile}", code=code, ip=ip, then=accept, now=now
+    return code_sign_in.code_verify(
+        purpose=PORTAL_OTP_PURPOSE, cpr=cpr, mobile=mobile, code=code, ip=ip, now=now
     )

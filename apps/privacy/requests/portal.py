@@ -13,6 +13,7 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from apps.citizens import code_sign_in
 from apps.core import otp
 from apps.core.errors import ValidationFailed
 from apps.privacy.requests import notify
@@ -29,39 +30,13 @@ class IdentityNotConfirmed(ValidationFailed):
     )
 
 
-def _mobile(value: str) -> str:
-    from apps.citizens.validation import is_mobile, normalize_phone
-
-    phone = normalize_phone(value, field="mobile")
-    if not is_mobile(phone):
-        raise ValidationFailed(
-            _("Give a mobile number: the code is sent to it by SMS."),
-            code="not_a_mobile",
-            details={"mobile": [_("Enter a mobile number.")]},
-        )
-    return phone
-
-
 def code_request(
     *, cpr: str, mobile: str, ip: str, purpose: str = SIGN_IN_PURPOSE, now: datetime | None = None
 ) -> dict:
-    """Send a code to ``mobile`` if the CPR's file holds it (a decoy otherwise). Called
-    outside any transaction (see ``otp_issue``)."""
-    from apps.citizens import selectors as citizen_selectors
-    from apps.citizens.validation import normalize_cpr
-
-    cpr = normalize_cpr(cpr)
-    phone = _mobile(mobile)
-    citizen = citizen_selectors.citizen_by_cpr(cpr=cpr)
-    on_file = citizen is not None and phone in {str(p.number) for p in citizen.phones.all()}
-    issued = otp.otp_issue(
-        purpose=purpose, subject=f"{cpr}|{phone}", recipient=phone, ip=ip, decoy=not on_file, now=now
+    """Send a code to ``mobile`` if the CPR's file holds it (a decoy otherwise)."""
+    return code_sign_in.code_request(
+        purpose=purpose, cpr=cpr, mobile=mobile, ip=ip, send=notify.queue_code, now=now
     )
-    if on_file:
-        notify.queue_code(
-            phone=phone, code=issued.code, minutes=issued.ttl_minutes, language=citizen.language
-        )
-    return {"cpr": cpr, "mobile": phone}
 
 
 def code_verify(
@@ -70,18 +45,8 @@ def code_verify(
     """The citizen the code proves. A wrong code and a CPR that does not go with the mobile
     are one refusal (``IdentityNotConfirmed``, with the tries left); expired and spent codes
     say so. Called outside any transaction: a counted try must stand."""
-    from apps.citizens import selectors as citizen_selectors
-
-    def accept():
-        citizen = citizen_selectors.citizen_by_cpr(cpr=cpr)
-        if citizen is None or mobile not in {str(p.number) for p in citizen.phones.all()}:
-            raise otp.OtpWrong()  # cannot happen for a real code; a decoy never verifies
-        return citizen
-
     try:
-        return otp.otp_verify(
-            purpose=purpose, subject=f"{cpr}|{mobile}", code=code, ip=ip, then=accept, now=now
-        )
+        return code_sign_in.code_verify(purpose=purpose, cpr=cpr, mobile=mobile, code=code, ip=ip, now=now)
     except otp.OtpWrong as exc:
         left = (exc.details or {}).get("tries_left")
         message = IdentityNotConfirmed.default_message

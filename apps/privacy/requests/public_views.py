@@ -13,125 +13,34 @@ every page ``no-store``.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from apps.citizens import selectors as citizen_selectors
-from apps.core import counters, otp
+from apps.core import counters
 from apps.core.clients import client_ip
 from apps.core.errors import ApplicationError, RateLimited
+from apps.portal.sign_in import CodeSignIn
 from apps.privacy.requests import conf, portal, selectors, services
 from apps.privacy.requests.forms import CodeForm, FileForm, StartForm
 from apps.privacy.requests.workflow import Channel
 
-_DRAFT = "pdp_portal_draft"
-_SIGNED_IN = "pdp_portal_citizen"
 _FILED = "pdp_portal_filed"
 
-
-def _masked(mobile: str) -> str:
-    return "•••• " + mobile[-4:] if mobile else ""
-
-
-def _signed_in(request):
-    data = request.session.get(_SIGNED_IN)
-    if not data or not data.get("cpr"):
-        return None, ""
-    until = parse_datetime(data.get("until") or "")
-    if until is None or until <= timezone.now():
-        request.session.pop(_SIGNED_IN, None)
-        return None, ""
-    return citizen_selectors.citizen_by_cpr(cpr=data["cpr"]), data.get("mobile", "")
-
-
-def _add_errors(form, exc: ApplicationError) -> None:
-    placed = False
-    for name, reasons in (exc.details or {}).items():
-        if name in form.fields and isinstance(reasons, list | tuple):
-            for reason in reasons or [exc.message]:
-                form.add_error(name, str(reason))
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
-
-
-def _code_context(draft: dict) -> dict:
-    return {
-        "masked_mobile": _masked(draft["mobile"]),
-        "code_digits": otp.setting("HOUSING_OTP_DIGITS"),
-        "code_minutes": max(1, otp.setting("HOUSING_OTP_TTL_SECONDS") // 60),
-        "form": CodeForm(),
-    }
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def start(request):
-    citizen, _mobile = _signed_in(request)
-    if request.method == "GET":
-        if citizen is not None:
-            return redirect("privacy_portal:mine")
-        return render(request, "privacy/requests/portal/start.html", {"form": StartForm()})
-    form = StartForm(request.POST)
-    if form.is_valid() and form.cleaned_data.get("website"):
-        form.add_error(None, otp.OtpLocked.default_message)
-    elif form.is_valid():
-        try:
-            checked = portal.code_request(
-                cpr=form.cleaned_data["cpr"], mobile=form.cleaned_data["mobile"], ip=client_ip(request)
-            )
-        except ApplicationError as exc:
-            _add_errors(form, exc)
-        else:
-            request.session[_DRAFT] = checked
-            return redirect("privacy_portal:code")
-    return render(request, "privacy/requests/portal/start.html", {"form": form}, status=400)
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def code(request):
-    draft = request.session.get(_DRAFT)
-    if not draft:
-        return redirect("privacy_portal:start")
-    context = _code_context(draft)
-    template = "privacy/requests/portal/code.html"
-    if request.method == "GET":
-        return render(request, template, context)
-    if request.POST.get("action") == "resend":
-        try:
-            portal.code_request(cpr=draft["cpr"], mobile=draft["mobile"], ip=client_ip(request))
-        except ApplicationError as exc:
-            return render(request, template, {**context, "error": exc}, status=exc.status)
-        return render(request, template, {**context, "resent": True})
-    form = CodeForm(request.POST)
-    if not form.is_valid():
-        return render(request, template, {**context, "form": form}, status=400)
-    try:
-        citizen = portal.code_verify(
-            cpr=draft["cpr"], mobile=draft["mobile"], code=form.cleaned_data["code"], ip=client_ip(request)
-        )
-    except ApplicationError as exc:
-        can_resend = isinstance(exc, otp.OtpExpired | otp.OtpSpent)
-        return render(
-            request, template, {**context, "error": exc, "can_resend": can_resend}, status=exc.status
-        )
-    request.session.pop(_DRAFT, None)
-    minutes = conf.get("HOUSING_PRIVACY_PORTAL_SESSION_MINUTES")
-    request.session[_SIGNED_IN] = {
-        "cpr": citizen.cpr,
-        "mobile": draft["mobile"],
-        "until": (timezone.now() + timedelta(minutes=minutes)).isoformat(),
-    }
-    request.session.cycle_key()
-    return redirect("privacy_portal:mine")
+SIGN_IN = CodeSignIn(
+    draft_key="pdp_portal_draft",
+    session_key="pdp_portal_citizen",
+    namespace="privacy_portal",
+    home="privacy_portal:mine",
+    templates="privacy/requests/portal",
+    start_form=StartForm,
+    code_form=CodeForm,
+    request_code=portal.code_request,
+    verify=portal.code_verify,
+    session_minutes=lambda: conf.get("HOUSING_PRIVACY_PORTAL_SESSION_MINUTES"),
+)
 
 
 def _filing_allowed(ip: str) -> bool:
@@ -141,8 +50,20 @@ def _filing_allowed(ip: str) -> bool:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+def start(request):
+    return SIGN_IN.start(request)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def code(request):
+    return SIGN_IN.code(request)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
 def mine(request):
-    citizen, _mobile = _signed_in(request)
+    citizen, _mobile = SIGN_IN.signed_in(request)
     if citizen is None:
         return redirect("privacy_portal:start")
     form = FileForm(request.POST or None)
@@ -183,14 +104,14 @@ def mine(request):
 @require_http_methods(["GET", "POST"])
 def download(request, reference: str):
     """The archive, after a fresh one-time code to the mobile the page was opened with."""
-    citizen, mobile = _signed_in(request)
+    citizen, mobile = SIGN_IN.signed_in(request)
     if citizen is None:
         return redirect("privacy_portal:start")
     answered = selectors.citizen_archive(citizen=citizen, reference=reference)
     if answered is None:
         raise Http404
     template = "privacy/requests/portal/download.html"
-    context = {**_code_context({"mobile": mobile}), "answered": answered, "sent": False}
+    context = {**SIGN_IN.code_context(mobile), "answered": answered, "sent": False}
     if request.method == "GET":
         return render(request, template, context)
     ip = client_ip(request)
@@ -221,5 +142,5 @@ def download(request, reference: str):
 @never_cache
 @require_http_methods(["POST"])
 def sign_out(request):
-    request.session.pop(_SIGNED_IN, None)
+    SIGN_IN.sign_out(request)
     return redirect("privacy_portal:start")
