@@ -10,6 +10,7 @@ stand; see ``otp_issue``).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
@@ -17,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core import otp
 from apps.core.errors import ValidationFailed
+
+logger = logging.getLogger(__name__)
 
 
 def mobile_for_code(value: str) -> str:
@@ -60,6 +63,10 @@ def code_request(
     )
     if on_file:
         send(phone=phone, code=issued.code, minutes=issued.ttl_minutes, language=citizen.language)
+    else:
+        logger.info(
+            "%s: a code was asked for a CPR and mobile that do not match the records (ip %s)", purpose, ip
+        )
     return {"cpr": cpr, "mobile": phone}
 
 

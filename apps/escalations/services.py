@@ -14,8 +14,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Department, User
+from apps.citizens import code_sign_in
 from apps.citizens import selectors as citizen_selectors
-from apps.citizens.validation import is_mobile, normalize_cpr, normalize_phone
+from apps.citizens.validation import normalize_cpr
 from apps.core import otp
 from apps.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from apps.core.templatetags.dates import format_moment
@@ -245,17 +246,6 @@ def escalation_receive(*, ticket: Ticket, now: datetime | None = None) -> Escala
 # --- the citizen's form --------------------------------------------------------------
 
 
-def _mobile(value: str) -> str:
-    phone = normalize_phone(value, field="mobile")
-    if not is_mobile(phone):
-        raise ValidationFailed(
-            _("Give a mobile number: the code is sent to it by SMS."),
-            code="not_a_mobile",
-            details={"mobile": [_("Enter a mobile number.")]},
-        )
-    return phone
-
-
 def _otp_subject(cpr: str, phone: str) -> str:
     return f"{cpr}|{phone}"
 
@@ -267,25 +257,9 @@ def uyc_code_request(*, cpr: str, mobile: str, ip: str, now: datetime | None = N
     this mobile, a decoy code is issued (counted against the limits, never sent, never
     verifying), so the form reveals nothing about whose number is whose.
     """
-    cpr = normalize_cpr(cpr)
-    phone = _mobile(mobile)
-    citizen = citizen_selectors.citizen_by_cpr(cpr=cpr)
-    on_file = citizen is not None and phone in {str(p.number) for p in citizen.phones.all()}
-    # Not inside a transaction of ours: a refusal's lock-out row must stand (see otp_issue).
-    issued = otp.otp_issue(
-        purpose=OTP_PURPOSE,
-        subject=_otp_subject(cpr, phone),
-        recipient=phone,
-        ip=ip,
-        decoy=not on_file,
-        now=now,
+    code_sign_in.code_request(
+        purpose=OTP_PURPOSE, cpr=cpr, mobile=mobile, ip=ip, send=letters.queue_code, now=now
     )
-    if on_file:
-        letters.queue_code(
-            phone=phone, code=issued.code, minutes=issued.ttl_minutes, language=citizen.language
-        )
-    if not on_file:
-        logger.info("uyc: a code was asked for a CPR and mobile that do not match the records (ip %s)", ip)
 
 
 def _check_message(*, kind: str, subject: str, message: str) -> tuple[str, str, str]:
@@ -311,7 +285,7 @@ def uyc_check_message(*, kind: str, subject: str, message: str, cpr: str, mobile
         "subject": subject,
         "message": message,
         "cpr": normalize_cpr(cpr),
-        "mobile": _mobile(mobile),
+        "mobile": code_sign_in.mobile_for_code(mobile),
     }
 
 
@@ -339,7 +313,7 @@ def uyc_submit(
     now = now or timezone.now()
     kind, subject, message = _check_message(kind=kind, subject=subject, message=message)
     cpr = normalize_cpr(cpr)
-    phone = _mobile(mobile)
+    phone = code_sign_in.mobile_for_code(mobile)
 
     def accept() -> Escalation:
         citizen = citizen_selectors.citizen_by_cpr(cpr=cpr)
