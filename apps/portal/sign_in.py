@@ -32,7 +32,7 @@ class CodeSignIn:
     session_key: str  # the session key of the signed-in citizen
     namespace: str  # the flow's URL namespace, with "start" and "code"
     home: str  # the URL name a signed-in citizen lands on
-    templates: str  # the folder of the flow's start.html and code.html
+    start_template: str  # the flow's first page (its own words); the code page is shared
     start_form: type
     code_form: type
     request_code: Callable[..., dict]  # (cpr=, mobile=, ip=) -> {"cpr", "mobile"}
@@ -61,11 +61,12 @@ class CodeSignIn:
             "code_digits": otp.setting("HOUSING_OTP_DIGITS"),
             "code_minutes": max(1, otp.setting("HOUSING_OTP_TTL_SECONDS") // 60),
             "form": self.code_form(),
+            "testid_prefix": self.code_form.testid_prefix,
         }
 
     def start(self, request):
         """CPR and mobile: a code goes by SMS (the page says the same whether or not they match)."""
-        template = f"{self.templates}/start.html"
+        template = self.start_template
         if request.method == "GET":
             if self.signed_in(request)[0] is not None:
                 return redirect(self.home)
@@ -91,7 +92,7 @@ class CodeSignIn:
         if not draft:
             return redirect(f"{self.namespace}:start")
         context = self.code_context(draft["mobile"])
-        template = f"{self.templates}/code.html"
+        template = "portal/code_sign_in.html"
         if request.method == "GET":
             return render(request, template, context)
         if request.POST.get("action") == "resend":
