@@ -76,7 +76,9 @@ def detail(request, pk: int):
     return _detail(request, pk)
 
 
-def _act(request, pk: int, action):
+def _act(request, pk: int, action, *, decide_form=None):
+    """Run ``action`` on the request; a refusal shows the detail page again with it (and on
+    the decision form's fields it names, when there is one)."""
     try:
         dsr = selectors.request_get(pk=pk, viewer=request.user)
     except NotFound:
@@ -86,7 +88,12 @@ def _act(request, pk: int, action):
     try:
         action(dsr)
     except ApplicationError as exc:
-        return _detail(request, pk, error=exc, status=exc.status)
+        if decide_form is not None:
+            for name, reasons in (exc.details or {}).items():
+                if name in decide_form.fields and isinstance(reasons, list | tuple):
+                    for reason in reasons:
+                        decide_form.add_error(name, str(reason))
+        return _detail(request, pk, decide_form=decide_form, error=exc, status=exc.status)
     return redirect("privacy_requests:detail", pk=pk)
 
 
@@ -117,21 +124,7 @@ def decide(request, pk: int):
             reason=form.cleaned_data["reason"],
         )
 
-    try:
-        dsr = selectors.request_get(pk=pk, viewer=request.user)
-    except NotFound:
-        raise Http404 from None
-    except PermissionDenied as exc:
-        return render_error(request, exc)
-    try:
-        act(dsr)
-    except ApplicationError as exc:
-        for name, reasons in (exc.details or {}).items():
-            if name in form.fields and isinstance(reasons, list | tuple):
-                for reason in reasons:
-                    form.add_error(name, str(reason))
-        return _detail(request, pk, decide_form=form, error=exc, status=exc.status)
-    return redirect("privacy_requests:detail", pk=pk)
+    return _act(request, pk, act, decide_form=form)
 
 
 @login_required
