@@ -14,10 +14,8 @@ from playwright.sync_api import expect
 
 from apps.accounts.roles import Role
 from apps.notifications.models import Notification
-from apps.privacy.requests import services
 from apps.privacy.requests.models import DataSubjectRequest
 from tests.conftest import _make
-from tests.privacy.requests_support import desk_builder_available, stand_in_build
 from tests.tickets.factories import CitizenFactory
 
 pytestmark = pytest.mark.browser
@@ -26,10 +24,8 @@ MOBILE = "+97336771234"
 
 
 @pytest.fixture(autouse=True)
-def _world(monkeypatch):
+def _world():
     cache.clear()
-    if not desk_builder_available():  # the desk's builder, or a stand-in with its contract
-        monkeypatch.setattr(services, "_archive_builder", lambda: stand_in_build)
 
 
 def _code() -> str:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.core.errors import Conflict, PermissionDenied, ValidationFailed
 from apps.core.text import clean_line
+from apps.privacy.desk.archive import subject_access_archive_build
 from apps.privacy.requests import conf, notify
 from apps.privacy.requests.models import DataSubjectRequest, DataSubjectRequestEvent, DueFlag
 from apps.privacy.requests.workflow import (
@@ -232,14 +233,6 @@ def request_start_review(
     return locked
 
 
-def _archive_builder():
-    # The desk's builder (apps/privacy/desk/archive.py); imported when used so that this
-    # app loads even where the desk's part is not there.
-    from apps.privacy.desk.archive import subject_access_archive_build
-
-    return subject_access_archive_build
-
-
 @transaction.atomic
 def request_answer_access(
     *, request: DataSubjectRequest, actor, now: datetime | None = None
@@ -251,18 +244,13 @@ def request_answer_access(
     if request.kind != Kind.ACCESS:
         raise RequestTransitionError(_("Only an access request is answered with an archive."))
     locked = _locked(request, Status.ANSWERED)
-    archive = _archive_builder()(citizen=locked.citizen, actor=actor, now=now, request_id=locked.pk)
+    archive = subject_access_archive_build(citizen=locked.citizen, actor=actor, now=now, request_id=locked.pk)
     from_status = locked.status
     locked.status = Status.ANSWERED
     locked.answered_by, locked.answered_at = actor, now
     locked.archive = bytes(archive.content)
     locked.archive_filename = archive.filename
-    categories = archive.categories  # the desk's: category → count
-    locked.archive_categories = (
-        {str(k): v for k, v in categories.items()}
-        if isinstance(categories, dict)
-        else [str(c) for c in categories]
-    )
+    locked.archive_categories = {str(key): count for key, count in archive.categories.items()}
     locked.archive_withheld = [str(c) for c in archive.withheld]
     locked.due_flag = DueFlag.NONE
     locked.save(
