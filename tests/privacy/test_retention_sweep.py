@@ -253,6 +253,21 @@ def test_a_citizen_with_an_open_ticket_is_kept(policies):
     assert not citizen.cpr.startswith("X")
 
 
+def test_a_citizen_with_an_open_data_protection_request_is_kept(policies):
+    from apps.privacy.requests import services as request_services
+    from apps.privacy.requests.workflow import Channel
+    from apps.privacy.requests.workflow import Kind as RequestKind
+
+    citizen = CitizenFactory()
+    closed_ticket(citizen=citizen)
+    request_services.request_file(citizen=citizen, kind=RequestKind.ACCESS, channel=Channel.PORTAL, now=OLD)
+    Citizen.objects.filter(pk=citizen.pk).update(created_at=OLD, updated_at=OLD)
+
+    assert counts(sweep())["citizens"] == 0
+    citizen.refresh_from_db()
+    assert not citizen.cpr.startswith("X")
+
+
 # ------------------------------------------------------------------- holds, open cases
 
 

@@ -46,6 +46,8 @@ from apps.escalations.models import Escalation, EscalationEvent, InformationRequ
 from apps.escalations.workflow import OPEN_STATUSES as OPEN_ESCALATION_STATUSES
 from apps.notifications.models import Notification
 from apps.privacy.history.services import history_forget
+from apps.privacy.requests.models import DataSubjectRequest
+from apps.privacy.requests.workflow import OPEN as OPEN_REQUEST_STATUSES
 from apps.privacy.retention.kinds import Kind
 from apps.privacy.retention.models import LegalHold
 from apps.tickets.models import Ticket, TicketAttachment, TicketEvent
@@ -387,6 +389,9 @@ def _citizens(cutoff: datetime) -> QuerySet:
         ),
         Referral.objects.filter(citizen_id=c).filter(
             Q(status__in=list(PENDING_REFERRAL_STATUSES)) | Q(referred_at__gte=cutoff)
+        ),
+        DataSubjectRequest.objects.filter(citizen_id=c).filter(
+            Q(status__in=list(OPEN_REQUEST_STATUSES)) | Q(received_at__gte=cutoff)
         ),
         FollowUp.objects.filter(citizen_id=c, status=FollowUp.Status.OPEN),
         Callback.objects.filter(citizen_id=c, status=Callback.Status.SCHEDULED),
