@@ -39,6 +39,12 @@ _TICKET_DESK = frozenset(
         "tickets.merge_ticket",
     }
 )
+# Tags and macros (quick answers and several changes at once) on tickets: supervisors and
+# administrators keep the list; everyone who works tickets uses them.
+_TAGS_AND_MACROS = frozenset(
+    {"tickets.view_tag", "tickets.add_tag", "tickets.change_tag"}
+    | {f"tickets.{action}_macro" for action in ("view", "add", "change", "delete")}
+)
 # "Under Your Command": agents and supervisors (and senior management) send a ticket up with a
 # reason; senior management studies, decides and answers, and delegates its queue; the
 # administrator reads cases (every read logged) and reviews that log. Department officers
@@ -160,7 +166,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | _CHAT_SUPERVISE
     | _PRIVACY_REQUEST_ON_BEHALF
     | _STATEMENT
-    | _CHANGE_HISTORY,
+    | _CHANGE_HISTORY
+    | _TAGS_AND_MACROS,
     Role.DEPARTMENT_OFFICER: frozenset(
         {
             "accounts.work_department_queue",
@@ -249,7 +256,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | _APPOINTMENT_CONFIG
     | _STATEMENT
     | _CHANGE_HISTORY_SEARCH
-    | _RETENTION_OFFICE,
+    | _RETENTION_OFFICE
+    | _TAGS_AND_MACROS,
     # The PBX/ACD posts call records with a token; it reads nothing about citizens.
     Role.TELEPHONY: frozenset({"contacts.import_contacts"}),
     # The front desk of a branch (apps/appointments.BranchStaff says which branch).

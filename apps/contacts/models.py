@@ -158,6 +158,7 @@ class Contact(TimeStampedModel):
         related_name="contacts",
         db_index=False,  # the partial index below: only the few contacts that opened a ticket
     )
+    tags = models.ManyToManyField("tickets.Tag", verbose_name=_("tags"), blank=True, related_name="contacts")
     recorded_via = models.CharField(
         _("recorded via"), max_length=10, choices=RecordedVia.choices, default=RecordedVia.CONSOLE
     )

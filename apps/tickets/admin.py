@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from apps.core import admin as core_admin
 from apps.core.confidentiality import ConfidentialAdminMixin
-from apps.tickets.models import Category, Ticket, TrackingLockout
+from apps.tickets.models import Category, Macro, Tag, Ticket, TrackingLockout
 
 
 class ChildInline(core_admin.TabularInline):
@@ -55,3 +55,21 @@ class TrackingLockoutAdmin(core_admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Tag)
+class TagAdmin(core_admin.ModelAdmin):
+    list_display = ("name_ar", "name_en", "colour", "is_active")
+    list_filter = ("is_active", "colour")
+    search_fields = ("name_ar", "name_en")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # tickets and contacts keep their tags: retire one by unticking "active"
+
+
+@admin.register(Macro)
+class MacroAdmin(core_admin.ModelAdmin):
+    list_display = ("title_ar", "title_en", "to_status", "priority", "department", "position", "is_active")
+    list_filter = ("is_active", "to_status")
+    search_fields = ("title_ar", "title_en", "body_ar", "body_en")
+    filter_horizontal = ("add_tags", "categories")

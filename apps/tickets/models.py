@@ -69,6 +69,41 @@ class Category(models.Model):
                 )
 
 
+class Tag(models.Model):
+    """A managed label (bilingual, with a colour) put on tickets and contacts, to filter and count by."""
+
+    class Colour(models.TextChoices):
+        # Dark enough for white text (WCAG AA 4.5:1) on the badge.
+        GREY = "grey", _("Grey")
+        BLUE = "blue", _("Blue")
+        GREEN = "green", _("Green")
+        TEAL = "teal", _("Teal")
+        ORANGE = "orange", _("Orange")
+        RED = "red", _("Red")
+        PURPLE = "purple", _("Purple")
+
+    name_ar = models.CharField(_("name in Arabic"), max_length=60)
+    name_en = models.CharField(_("name in English"), max_length=60)
+    colour = models.CharField(_("colour"), max_length=10, choices=Colour.choices, default=Colour.GREY)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name_en", "id"]
+        constraints = [
+            models.UniqueConstraint(Lower("name_ar"), name="tag_unique_name_ar"),
+            models.UniqueConstraint(Lower("name_en"), name="tag_unique_name_en"),
+        ]
+
+    def __str__(self):
+        return self.display_name()
+
+    def display_name(self) -> str:
+        return self.name_en if translation.get_language() == "en" else self.name_ar
+
+
 class Ticket(TimeStampedModel):
     class Kind(models.TextChoices):
         COMPLAINT = "complaint", _("Complaint")
@@ -175,6 +210,7 @@ class Ticket(TimeStampedModel):
     )
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     rating_comment = models.TextField(_("rating comment"), blank=True)
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="tickets")
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -274,6 +310,7 @@ class TicketEvent(models.Model):
         MERGE = "merge", _("Merge")
         RATING = "rating", _("Citizen's rating")
         ATTACHMENT = "attachment", _("Attachment added")
+        TAGS = "tags", _("Tags changed")
 
     # Indexed by ticket_event_timeline (ticket, at). The other references are left
     # unindexed on purpose: a timeline is only ever read through its ticket.
@@ -293,6 +330,9 @@ class TicketEvent(models.Model):
     from_status = models.CharField(_("from status"), max_length=30, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to status"), max_length=30, choices=Status.choices, blank=True)
     reason = models.TextField(_("reason"), blank=True)
+    # TAGS events: the tags added and removed, names in both languages as they were then
+    # ({"added": [{"id", "ar", "en", "colour"}], "removed": [...]}).
+    details = models.JSONField(_("details"), default=dict, blank=True)
     from_assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -402,3 +442,60 @@ class TrackingLockout(models.Model):
 
     def __str__(self):
         return f"{self.scope}:{self.value} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class Macro(models.Model):
+    """An approved reply and/or a set of changes applied to a ticket in one step.
+
+    With only a text it is a quick answer inserted into a reply; with a status, tags, a
+    department or a priority it is a macro that applies them all at once (through the same
+    services as the single actions). ``categories`` limits where it is offered (none: all).
+    """
+
+    title_ar = models.CharField(_("title in Arabic"), max_length=150)
+    title_en = models.CharField(_("title in English"), max_length=150)
+    body_ar = models.TextField(_("reply in Arabic"), blank=True)
+    body_en = models.TextField(_("reply in English"), blank=True)
+    to_status = models.CharField(_("move to status"), max_length=30, choices=Status.choices, blank=True)
+    priority = models.CharField(_("priority"), max_length=10, choices=Ticket.Priority.choices, blank=True)
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("send to department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    add_tags = models.ManyToManyField(Tag, verbose_name=_("add tags"), blank=True, related_name="+")
+    categories = models.ManyToManyField(
+        Category,
+        verbose_name=_("categories"),
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Offered on tickets of these categories (and their sub-categories); none: on every ticket."
+        ),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("macro")
+        verbose_name_plural = _("macros")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(Lower("title_en"), name="macro_unique_title_en"),
+        ]
+
+    def __str__(self):
+        return self.title()
+
+    def title(self) -> str:
+        return self.title_en if translation.get_language() == "en" else self.title_ar
+
+    def body_for(self, language: str) -> str:
+        return (self.body_en if language == "en" else self.body_ar) or self.body_ar or self.body_en
+
+    @property
+    def is_quick_answer(self) -> bool:
+        return not (self.to_status or self.priority or self.department_id)

@@ -49,7 +49,7 @@ from apps.core.errors import NotFound, ValidationFailed
 from apps.sla import clock_selectors
 from apps.sla.models import Clock
 from apps.tickets import review_numbers, search
-from apps.tickets.models import Category, Ticket, TicketAttachment, TicketEvent
+from apps.tickets.models import Category, Macro, Tag, Ticket, TicketAttachment, TicketEvent
 from apps.tickets.workflow import OPEN_STATUSES, RATEABLE_STATUSES, REOPEN_WINDOW, Status
 
 VIEW = "tickets.view_ticket"
@@ -399,6 +399,31 @@ def department_queue(*, viewer, cursor: str | None = None, page_size: int = 25) 
 
 
 # --- categories ----------------------------------------------------------------------
+
+
+def tags(*, include_inactive: bool = False) -> QuerySet[Tag]:
+    """The managed tags, in the viewer's language's order."""
+    queryset = Tag.objects.all() if include_inactive else Tag.objects.filter(is_active=True)
+    return queryset.order_by("name_en" if translation.get_language() == "en" else "name_ar", "id")
+
+
+def macros_for(ticket: Ticket) -> list[Macro]:
+    """The active macros offered on this ticket: those of its category (or the category's
+    parent) and those offered everywhere."""
+    queryset = Macro.objects.filter(is_active=True)
+    if ticket.category_id:
+        scoped = [ticket.category_id]
+        if ticket.category.parent_id:
+            scoped.append(ticket.category.parent_id)
+        queryset = queryset.filter(Q(categories__isnull=True) | Q(categories__in=scoped))
+    else:
+        queryset = queryset.filter(categories__isnull=True)
+    return list(
+        queryset.distinct()
+        .select_related("department")
+        .prefetch_related("add_tags")
+        .order_by("position", "id")
+    )
 
 
 def categories_tree(*, include_inactive: bool = False) -> list[Category]:

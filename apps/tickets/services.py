@@ -26,7 +26,7 @@ from apps.sla import clock_services
 from apps.sla.clocks import Target
 from apps.tickets import attachments as attachment_rules
 from apps.tickets import review_numbers, selectors
-from apps.tickets.models import Category, Ticket, TicketAttachment, TicketEvent
+from apps.tickets.models import Category, Tag, Ticket, TicketAttachment, TicketEvent
 from apps.tickets.notify import assignment_notify, queue_ticket_notice
 from apps.tickets.workflow import (
     HELD_BY_A_SERVICE,
@@ -862,6 +862,85 @@ def category_upsert(
     category.full_clean()
     category.save()
     return category
+
+
+# --- tags ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def tag_save(
+    *,
+    actor: User,
+    name_ar: str,
+    name_en: str,
+    colour: str = Tag.Colour.GREY,
+    is_active: bool = True,
+    tag: Tag | None = None,
+) -> Tag:
+    """Create a tag (``tag=None``) or change one. Names are unique in each language,
+    whatever the letter case; a clash is refused naming the tag that has the name."""
+    _ensure(actor.has_perm("tickets.change_tag" if tag else "tickets.add_tag"))
+    name_ar, name_en = _required(clean_line(name_ar), "name_ar"), _required(clean_line(name_en), "name_en")
+    colour = _choice(colour, Tag.Colour, "colour")
+    others = Tag.objects.exclude(pk=getattr(tag, "pk", None))
+    for field, value in (("name_ar", name_ar), ("name_en", name_en)):
+        clash = others.filter(**{f"{field}__iexact": value}).first()
+        if clash is not None:
+            raise ValidationFailed(
+                _("There is already a tag named “%(name)s”.") % {"name": value},
+                code="tag_name_taken",
+                details={field: [_("Choose another name.")]},
+            )
+    tag = tag or Tag()
+    tag.name_ar, tag.name_en, tag.colour, tag.is_active = name_ar, name_en, colour, is_active
+    tag.save()
+    return tag
+
+
+def _tag_names(tags) -> list[dict]:
+    return [{"id": t.pk, "ar": t.name_ar, "en": t.name_en, "colour": t.colour} for t in tags]
+
+
+@transaction.atomic
+def ticket_tags_change(
+    *,
+    ticket: Ticket,
+    actor: User,
+    add: Iterable[Tag] = (),
+    remove: Iterable[Tag] = (),
+    now: datetime | None = None,
+) -> TicketEvent | None:
+    """Add and remove tags on a ticket; the timeline records what changed (None: nothing did).
+
+    Only active tags may be added; removing a retired tag is allowed.
+    """
+    _ensure(selectors.can_work(actor, ticket))
+    locked = _lock(ticket)
+    add, remove = list(add), list(remove)
+    retired = [t for t in add if not t.is_active]
+    if retired:
+        raise ValidationFailed(
+            _("The tag “%(name)s” is no longer in use.") % {"name": retired[0].display_name()},
+            code="tag_inactive",
+            details={"tags": []},
+        )
+    current = set(locked.tags.values_list("pk", flat=True))
+    added = [t for t in add if t.pk not in current]
+    removed = [t for t in remove if t.pk in current and t not in added]
+    if not added and not removed:
+        return None
+    if added:
+        locked.tags.add(*added)
+    if removed:
+        locked.tags.remove(*removed)
+    locked.save(update_fields=["updated_at"])
+    return TicketEvent.objects.create(
+        ticket=locked,
+        kind=TicketEvent.Kind.TAGS,
+        actor=actor,
+        at=now or timezone.now(),
+        details={"added": _tag_names(added), "removed": _tag_names(removed)},
+    )
 
 
 def attachment_sweep_orphans(*, min_age_seconds: int = 3600) -> tuple[int, int]:
