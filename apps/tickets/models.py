@@ -199,7 +199,8 @@ class Ticket(TimeStampedModel):
     # Where a maintenance request is (Open311 clients send it; any channel may): optional.
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    address = models.CharField(_("address"), max_length=250, blank=True)
+    # Defaults in the database too: bulk loads and raw INSERTs that predate a column keep working.
+    address = models.CharField(_("address"), max_length=250, blank=True, default="", db_default="")
     duplicate_of = models.ForeignKey(
         "self",
         verbose_name=_("duplicate of"),
@@ -332,7 +333,9 @@ class TicketEvent(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     # TAGS events: the tags added and removed, names in both languages as they were then
     # ({"added": [{"id", "ar", "en", "colour"}], "removed": [...]}).
-    details = models.JSONField(_("details"), default=dict, blank=True)
+    details = models.JSONField(
+        _("details"), default=dict, blank=True, db_default=Value({}, models.JSONField())
+    )
     from_assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
