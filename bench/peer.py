@@ -125,17 +125,19 @@ def ensure_peer_venv() -> float | None:
 
 def peer_environment() -> dict[str, str]:
     """The peer's database on our bench database's server, and its Django settings."""
-    from django.conf import settings
+    from django.db import connection
 
-    db = settings.DATABASES["default"]
+    # Django's own connection parameters: a URL's host and port, or the embedded server's
+    # socket directory and port (which the settings carry in OPTIONS, not HOST).
+    db = connection.get_connection_params()
     return {
         "DJANGO_SETTINGS_MODULE": "peer_site.settings",
         "PYTHONPATH": str(SITE_DIR),
         "PEER_DB_NAME": CONFIG["peer_database"],
-        "PEER_DB_HOST": str(db.get("HOST") or ""),
-        "PEER_DB_PORT": str(db.get("PORT") or ""),
-        "PEER_DB_USER": str(db.get("USER") or ""),
-        "PEER_DB_PASSWORD": str(db.get("PASSWORD") or ""),
+        "PEER_DB_HOST": str(db.get("host") or ""),
+        "PEER_DB_PORT": str(db.get("port") or ""),
+        "PEER_DB_USER": str(db.get("user") or ""),
+        "PEER_DB_PASSWORD": str(db.get("password") or ""),
         "PEER_STATIC_ROOT": str(PEER_DIR / "static"),
         "PEER_MEDIA_ROOT": str(PEER_DIR / "media"),
         "PEER_PASSWORD": PEER_PASSWORD,

@@ -347,30 +347,35 @@ def load() -> dict:
     rest = [sql for sql in statements if sql not in slow]
     index_timings: dict[str, float] = {}
 
+    # The same server and database as Django's connection, whatever the settings name it by
+    # (a URL's host and port, or the embedded server's socket directory).
+    params = {
+        key: value
+        for key, value in connection.get_connection_params().items()
+        if key in ("dbname", "host", "port", "user", "password") and value
+    }
+    failures: list[BaseException] = []
+
     def build(batch: list[str]) -> None:
         import psycopg
-        from django.conf import settings
 
-        db = settings.DATABASES["default"]
-        with psycopg.connect(
-            host=db["HOST"],
-            port=db["PORT"] or 5432,
-            user=db["USER"],
-            password=db["PASSWORD"] or None,
-            dbname=db["NAME"],
-            autocommit=True,
-        ) as conn:
-            conn.execute("SET maintenance_work_mem = '1GB'")
-            for sql in batch:
-                began = time.perf_counter()
-                conn.execute(sql)
-                index_timings[_index_label(sql)] = round(time.perf_counter() - began, 1)
+        try:
+            with psycopg.connect(**params, autocommit=True) as conn:
+                conn.execute("SET maintenance_work_mem = '1GB'")
+                for sql in batch:
+                    began = time.perf_counter()
+                    conn.execute(sql)
+                    index_timings[_index_label(sql)] = round(time.perf_counter() - began, 1)
+        except BaseException as exc:  # re-raised below: a thread's exception would be lost
+            failures.append(exc)
 
     workers = [threading.Thread(target=build, args=(batch,)) for batch in (slow, rest) if batch]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
+    if failures:
+        raise failures[0]
     with connection.cursor() as cursor:
         for table, name, _definition in uniques:
             cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" UNIQUE USING INDEX "{name}"')
