@@ -50,6 +50,7 @@ urlpatterns = [
     path("portal/privacy/", include("apps.privacy.requests.public_urls")),
     path("portal/", include("apps.portal.urls")),
     path("notifications/", include("apps.notifications.urls")),
+    path("exports/", include("apps.exports.urls")),
     path("appointments/", include("apps.appointments.urls")),
     path("portal/appointments/", include("apps.appointments.public_urls")),
     path("campaigns/", include("apps.campaigns.urls")),
