@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("apps.tickets.api_urls")),
     path("committee/", include("apps.committee.api")),
     path("notifications/", include("apps.notifications.api")),
+    path("exports/", include("apps.exports.api")),
     path("", include("apps.contacts.api_urls")),
     path("uyc/", include("apps.escalations.api_urls")),
     path("", include("apps.appointments.api_urls")),

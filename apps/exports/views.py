@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -42,9 +42,16 @@ def export(request, list_key: str, fmt: str):
     if plan.background:
         job = services.export_job_queue(plan=plan, actor=request.user)
         return redirect(f"{reverse('exports:list')}?queued={job.pk}")
-    job = services.export_log(plan=plan, actor=request.user)
+    return written_now(plan, request.user)
+
+
+def written_now(plan, user):
+    """The export written in this request (logged first, its rows counted at the end):
+    CSV streamed line by line, XLSX written to a temporary file and sent from it."""
+    list_key, fmt = plan.export_list.key, plan.format
+    job = services.export_log(plan=plan, actor=user)
     if fmt == ExportJob.Format.CSV:
-        response = StreamingHttpResponse(_streamed_csv(plan, job, request.user), content_type=CONTENT_TYPES["csv"])
+        response = StreamingHttpResponse(_streamed_csv(plan, job, user), content_type=CONTENT_TYPES["csv"])
         response["Content-Disposition"] = f'attachment; filename="{_file_name(list_key, fmt)}"'
         return response
     path = writers.temporary_path(".xlsx")
@@ -53,7 +60,7 @@ def export(request, list_key: str, fmt: str):
             path,
             plan.export_list,
             plan.queryset,
-            viewer=request.user,
+            viewer=user,
             personal=plan.personal,
             language=job.language,
         )
@@ -68,10 +75,13 @@ def export(request, list_key: str, fmt: str):
 
 
 def _streamed_csv(plan, job, viewer):
+    # The body is produced after the view returned (and the middleware with it): the
+    # headers' language is set here again.
     counter = [0]
-    yield from writers.csv_lines(
-        plan.export_list, plan.queryset, viewer=viewer, personal=plan.personal, counter=counter
-    )
+    with translation.override(job.language):
+        yield from writers.csv_lines(
+            plan.export_list, plan.queryset, viewer=viewer, personal=plan.personal, counter=counter
+        )
     services.export_finish(job_id=job.pk, rows=counter[0])
 
 

@@ -171,3 +171,42 @@ def test_someone_who_may_not_read_the_list_may_not_export_it(client, outsider, t
     assert response.status_code == 403
     assert tickets[0].review_number not in response.content.decode()
     assert not ExportJob.objects.exists()
+
+
+# --- the API -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def api(supervisor):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(supervisor)
+    return client
+
+
+def test_the_api_exports_the_list_with_the_same_filters(api, supervisor, tickets):
+    response = api.get("/api/v1/exports/tickets/?format=csv&kind=inquiry")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert column(csv_rows(response), "رقم المراجعة") == _list_numbers(supervisor, "kind=inquiry")
+    xlsx = api.get("/api/v1/exports/tickets/?format=xlsx&kind=inquiry")
+    assert column(xlsx_rows(xlsx), "رقم المراجعة") == _list_numbers(supervisor, "kind=inquiry")
+    assert list(ExportJob.objects.values_list("query", flat=True)) == ["kind=inquiry", "kind=inquiry"]
+
+
+def test_the_api_refuses_in_json(api, tickets, settings):
+    bad = api.get("/api/v1/exports/tickets/?format=pdf")
+    assert bad.status_code == 400 and bad.json()["code"] == "export_format"
+    settings.HOUSING_EXPORT_MAX_ROWS = 2
+    large = api.get("/api/v1/exports/tickets/?format=csv")
+    assert large.status_code == 403 and large.json()["code"] == "export_too_large"
+    assert tickets[0].review_number not in large.content.decode()
+    assert not ExportJob.objects.exists()
+
+
+def test_the_api_answers_a_long_list_with_its_background_job(api, tickets, settings):
+    settings.HOUSING_EXPORT_BACKGROUND_ROWS = 1
+    response = api.get("/api/v1/exports/tickets/?format=xlsx")
+    assert response.status_code == 202
+    job = ExportJob.objects.get()
+    assert response.json() == {"id": job.pk, "status": "queued", "exports_url": "/exports/"}
