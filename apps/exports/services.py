@@ -30,10 +30,13 @@ def may_export_personal_data(user) -> bool:
 
 
 def filter_query(export_list: registry.ExportList, params: QueryDict) -> str:
-    """The query string of the list's filter (paging and format parameters dropped)."""
-    kept = params.copy()
-    for key in export_list.ignored_params:
-        kept.pop(key, None)
+    """The query string of the list's filter: paging and format parameters and empty fields
+    dropped (an htmx form sends every field), so the log reads as the filter chosen."""
+    kept = QueryDict(mutable=True)
+    for key, values in params.lists():
+        chosen = [value for value in values if value != ""]
+        if key not in export_list.ignored_params and chosen:
+            kept.setlist(key, chosen)
     return kept.urlencode()
 
 
