@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import tempfile
 import time
@@ -48,11 +47,17 @@ def fill(rows: int):
         username="bench-exporter", password="bench-exporter-pass-9", roles=[Role.ADMINISTRATOR], actor=None
     )
     citizens = Citizen.objects.bulk_create(
-        Citizen(cpr=f"7{n:08d}", name_ar=f"مواطن القياس {n}", name_en=f"Bench citizen {n}", email=f"c{n}@example.bh")
+        Citizen(
+            cpr=f"7{n:08d}",
+            name_ar=f"مواطن القياس {n}",
+            name_en=f"Bench citizen {n}",
+            email=f"c{n}@example.bh",
+        )
         for n in range(CITIZENS)
     )
     CitizenPhone.objects.bulk_create(
-        CitizenPhone(citizen=c, number=f"+9733{7000000 + n:07d}", is_primary=True) for n, c in enumerate(citizens)
+        CitizenPhone(citizen=c, number=f"+9733{7000000 + n:07d}", is_primary=True)
+        for n, c in enumerate(citizens)
     )
     now = timezone.now()
     batch = 5_000
@@ -85,13 +90,20 @@ def export_once(plan, admin, fmt: str, path: Path, *, traced: bool) -> dict:
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
         if fmt == "csv":
-            count = writers.write_csv(path, plan.export_list, plan.queryset, viewer=admin, personal=plan.personal)
+            count = writers.write_csv(
+                path, plan.export_list, plan.queryset, viewer=admin, personal=plan.personal
+            )
         else:
             count = writers.write_xlsx(
                 path, plan.export_list, plan.queryset, viewer=admin, personal=plan.personal, language="ar"
             )
     seconds = time.perf_counter() - started
-    result = {"rows": count, "seconds": round(seconds, 1), "queries": len(queries), "bytes": path.stat().st_size}
+    result = {
+        "rows": count,
+        "seconds": round(seconds, 1),
+        "queries": len(queries),
+        "bytes": path.stat().st_size,
+    }
     if traced:
         result["peak_traced_mb"] = round(tracemalloc.get_traced_memory()[1] / 1e6, 1)
         tracemalloc.stop()
@@ -105,7 +117,6 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args()
     prepare(bench_environment(Path(tempfile.gettempdir()) / "hc-bench-sms"))
-    os.environ.setdefault("HOUSING_EXPORT_MAX_ROWS", str(args.rows))
 
     from django.db import transaction
     from django.http import QueryDict
@@ -141,7 +152,9 @@ def main() -> None:
         "results": results,
     }
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    (RESULTS_DIR / f"{NAME}.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (RESULTS_DIR / f"{NAME}.json").write_text(
+        json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     parts = [
         f"{fmt} {r['rows']} rows {r['seconds']:.1f}s peak {r['peak_traced_mb']} MB {r['queries']}q"
         for fmt, r in results.items()

@@ -80,7 +80,9 @@ CONTACTS = ExportList(
         Column("answered_at", _("Answered at"), lambda c: c.answered_at, kind=DATETIME),
         Column("duration", _("Duration (seconds)"), _duration, kind=NUMBER, width=10),
         Column("department", _("Department"), lambda c: str(c.department) if c.department_id else ""),
-        Column("ticket", _("Review number"), lambda c: c.ticket.review_number if c.ticket_id else "", width=16),
+        Column(
+            "ticket", _("Review number"), lambda c: c.ticket.review_number if c.ticket_id else "", width=16
+        ),
         Column("citizen", _("Citizen"), _citizen("display_name"), personal=True, width=28),
         Column("cpr", _("CPR number"), _citizen("cpr"), personal=True, width=12),
         Column("caller_number", _("Caller's number"), lambda c: c.caller_number, personal=True, width=16),
@@ -101,7 +103,9 @@ FOLLOW_UPS = ExportList(
         Column("status", _("Status"), lambda f: f.get_status_display()),
         Column("department", _("Department"), lambda f: str(f.department) if f.department_id else ""),
         Column("purpose", _("Purpose"), lambda f: str(f.contact.purpose) if f.contact.purpose_id else ""),
-        Column("agent", _("Referred by"), lambda f: f.contact.agent.display_name() if f.contact.agent_id else ""),
+        Column(
+            "agent", _("Referred by"), lambda f: f.contact.agent.display_name() if f.contact.agent_id else ""
+        ),
         Column("offered_at", _("Contact time"), lambda f: f.contact.offered_at, kind=DATETIME),
         Column("citizen", _("Citizen"), _citizen("display_name"), personal=True, width=28),
         Column("cpr", _("CPR number"), _citizen("cpr"), personal=True, width=12),

@@ -21,13 +21,13 @@ from apps.citizens import timeline
 from apps.citizens.validation import looks_like_cpr, normalize_phone
 from apps.contacts import selectors, services
 from apps.contacts.forms import (
-    follow_up_list_arguments,
     ContactFilterForm,
     FollowUpAnswerForm,
     LogForm,
     NewCitizenForm,
     PhoneForm,
     SearchForm,
+    follow_up_list_arguments,
 )
 from apps.contacts.models import Channel, FollowUp, Outcome
 from apps.core.errors import ApplicationError, ValidationFailed

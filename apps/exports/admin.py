@@ -7,7 +7,16 @@ from apps.exports.models import ExportJob
 class ExportJobAdmin(admin.ModelAdmin):
     """The export log, read-only."""
 
-    list_display = ("created_at", "owner", "list_key", "format", "rows", "status", "background", "personal_data")
+    list_display = (
+        "created_at",
+        "owner",
+        "list_key",
+        "format",
+        "rows",
+        "status",
+        "background",
+        "personal_data",
+    )
     list_filter = ("status", "format", "list_key", "background")
     search_fields = ("owner__username", "list_key")
     readonly_fields = [f.name for f in ExportJob._meta.fields]

@@ -42,7 +42,10 @@ class ExportAPI(APIView):
         parameters=[
             OpenApiParameter("format", str, enum=["csv", "xlsx"], required=True),
             OpenApiParameter(
-                "filters", OpenApiTypes.OBJECT, style="form", explode=True,
+                "filters",
+                OpenApiTypes.OBJECT,
+                style="form",
+                explode=True,
                 description="The list's own filters, as on its page and its list endpoint.",
             ),
         ],
@@ -51,14 +54,20 @@ class ExportAPI(APIView):
             (200, CONTENT_TYPES["xlsx"]): OpenApiTypes.BINARY,
             202: inline_serializer(
                 "ExportQueued",
-                {"id": serializers.IntegerField(), "status": serializers.CharField(), "exports_url": serializers.CharField()},
+                {
+                    "id": serializers.IntegerField(),
+                    "status": serializers.CharField(),
+                    "exports_url": serializers.CharField(),
+                },
             ),
         },
         operation_id="exports_export",
     )
     def get(self, request, list_key: str):
         fmt = request.query_params.get("format") or ""
-        plan = services.export_plan(actor=request.user, list_key=list_key, params=request.query_params, format=fmt)
+        plan = services.export_plan(
+            actor=request.user, list_key=list_key, params=request.query_params, format=fmt
+        )
         if plan.background:
             job = services.export_job_queue(plan=plan, actor=request.user)
             return Response(

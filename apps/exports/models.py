@@ -41,7 +41,10 @@ class ExportJob(models.Model):
         verbose_name = _("export")
         verbose_name_plural = _("exports")
         permissions = [
-            ("export_personal_data", _("Can export citizens' names, CPR numbers, phones and e-mail addresses")),
+            (
+                "export_personal_data",
+                _("Can export citizens' names, CPR numbers, phones and e-mail addresses"),
+            ),
             ("export_large", _("Can export lists longer than the export limit")),
         ]
         indexes = [

@@ -144,7 +144,9 @@ def _dispatch(ids: list[int]) -> int:
                 export_run.apply_async((job_id,), connection=conn, retry=False)
                 sent += 1
     except Exception as error:  # noqa: BLE001 - the rows are committed; the sweep retries
-        logger.warning("exports: broker unavailable (%s); %d job(s) left for the sweep", error, len(ids) - sent)
+        logger.warning(
+            "exports: broker unavailable (%s); %d job(s) left for the sweep", error, len(ids) - sent
+        )
     return sent
 
 
@@ -255,9 +257,9 @@ def export_sweep(*, now: datetime | None = None) -> SweepResult:
     )
     handed_over = _dispatch(waiting) if waiting else 0
     expired = 0
-    for job_id, name in ExportJob.objects.filter(status=ExportJob.Status.DONE, expires_at__lt=now).values_list(
-        "pk", "file_name"
-    )[:1000]:
+    for job_id, name in ExportJob.objects.filter(
+        status=ExportJob.Status.DONE, expires_at__lt=now
+    ).values_list("pk", "file_name")[:1000]:
         done = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.DONE).update(
             status=ExportJob.Status.EXPIRED, file_name=""
         )

@@ -25,7 +25,14 @@ def _exports_root(settings, tmp_path):
 @pytest.fixture
 def rows(catalogue):
     return [
-        _row(catalogue, branch="hq", service="mazaya", start=at(3, 9, 0, month=5), status=Status.SERVED, wait=12),
+        _row(
+            catalogue,
+            branch="hq",
+            service="mazaya",
+            start=at(3, 9, 0, month=5),
+            status=Status.SERVED,
+            wait=12,
+        ),
         _row(catalogue, branch="hq", service="mazaya", start=at(3, 10, 0, month=5), status=Status.NO_SHOW),
         _row(catalogue, branch="moayyed", service="mazaya", start=at(4, 9, 0, month=5), status=Status.BOOKED),
     ]

@@ -37,12 +37,16 @@ def test_a_supervisor_exports_the_filtered_ticket_list_to_xlsx(
 
     menu = page.get_by_test_id("export-menu")
     expect(menu).to_contain_text("تصدير هذه القائمة")
-    expect(page.get_by_test_id("export-xlsx")).to_have_attribute("href", "/exports/tickets/xlsx/?kind=inquiry")
+    expect(page.get_by_test_id("export-xlsx")).to_have_attribute(
+        "href", "/exports/tickets/xlsx/?kind=inquiry"
+    )
     screenshot(page, "tickets-export-ar")
     with page.expect_download() as download_info:
         page.get_by_test_id("export-xlsx").click()
     download = download_info.value
-    assert download.suggested_filename.startswith("tickets-") and download.suggested_filename.endswith(".xlsx")
+    assert download.suggested_filename.startswith("tickets-") and download.suggested_filename.endswith(
+        ".xlsx"
+    )
     path = tmp_path / "export.xlsx"
     download.save_as(path)
 
@@ -54,7 +58,11 @@ def test_a_supervisor_exports_the_filtered_ticket_list_to_xlsx(
     assert "880412345" in str(rows)  # a supervisor may export personal data
     job = ExportJob.objects.get()
     assert (job.owner, job.list_key, job.format, job.rows, job.query) == (
-        supervisor, "tickets", "xlsx", 3, "kind=inquiry",
+        supervisor,
+        "tickets",
+        "xlsx",
+        3,
+        "kind=inquiry",
     )
 
     page.goto(f"{live_server.url}/exports/")

@@ -110,7 +110,9 @@ def test_an_agent_may_not_export_the_contact_list(client, agent, contacts):
 def _referral(department, **extra):
     contact = ContactFactory(outcome="referred", department=department, **extra)
     return FollowUp.objects.create(
-        contact=contact, citizen=contact.citizen, department=department,
+        contact=contact,
+        citizen=contact.citizen,
+        department=department,
         due_at=contact.offered_at + dt.timedelta(days=7),
     )
 

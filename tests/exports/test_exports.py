@@ -194,7 +194,11 @@ def test_the_sweep_removes_expired_files_and_reclaims_stuck_jobs(supervisor, set
     path = services.conf.root() / job.file_name
     assert path.is_file()
     stuck = ExportJob.objects.create(
-        owner=supervisor, list_key="tickets", format="csv", background=True, status="running",
+        owner=supervisor,
+        list_key="tickets",
+        format="csv",
+        background=True,
+        status="running",
         started_at=timezone.now() - timedelta(hours=2),
     )
     result = services.export_sweep(now=timezone.now() + timedelta(days=8))
@@ -279,15 +283,15 @@ def test_memory_stays_flat_whatever_the_number_of_rows(supervisor, monkeypatch, 
 
 
 def test_a_formula_in_a_cell_stays_text(client, supervisor, agent):
-    TicketFactory(actor=agent, subject="=HYPERLINK(\"http://evil\")")
+    TicketFactory(actor=agent, subject='=HYPERLINK("http://evil")')
     client.force_login(supervisor)
     supervisor.language = "en"
     supervisor.save(update_fields=["language"])
-    assert column(csv_rows(client.get("/exports/tickets/csv/")), "Subject") == ["'=HYPERLINK(\"http://evil\")"]
+    assert column(csv_rows(client.get("/exports/tickets/csv/")), "Subject") == ['\'=HYPERLINK("http://evil")']
     from tests.exports.helpers import xlsx_book
 
     response = client.get("/exports/tickets/xlsx/")
     sheet = xlsx_book(b"".join(response.streaming_content)).worksheets[0]
     header = [c.value for c in sheet[1]]
     cell = sheet.cell(row=2, column=header.index("Subject") + 1)
-    assert cell.data_type == "s" and cell.value == "=HYPERLINK(\"http://evil\")"
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("http://evil")'

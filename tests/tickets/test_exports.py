@@ -84,7 +84,9 @@ def test_times_are_written_in_bahrain_local_time(client, supervisor, agent):
     supervisor.language = "en"
     supervisor.save(update_fields=["language"])
     assert column(csv_rows(client.get("/exports/tickets/csv/")), "Received") == ["2026-03-01 22:30"]
-    assert column(xlsx_rows(client.get("/exports/tickets/xlsx/")), "Received") == [datetime(2026, 3, 1, 22, 30)]
+    assert column(xlsx_rows(client.get("/exports/tickets/xlsx/")), "Received") == [
+        datetime(2026, 3, 1, 22, 30)
+    ]
 
 
 def test_numbers_are_numbers_and_review_numbers_text_in_xlsx(client, supervisor, agent):
@@ -117,7 +119,7 @@ def test_uyc_text_never_reaches_a_supervisors_csv_or_xlsx(client, supervisor, ag
     assert SECRET not in csv_body
     assert SECRET not in str(xlsx)
     assert column(xlsx, "الموضوع") == ["رسالة سرية إلى الإدارة العليا"]
-    Ticket.objects.get(pk=ticket.pk).subject == SECRET  # nothing written back
+    assert Ticket.objects.get(pk=ticket.pk).subject == SECRET  # nothing written back
 
 
 def test_uyc_text_is_exported_to_senior_management(client, senior, agent):
