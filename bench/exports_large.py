@@ -44,7 +44,7 @@ def fill(rows: int):
         code="bench-exports", name_ar="إدارة قياس التصدير", name_en="Export bench"
     )
     admin = account_services.user_create(
-        username="bench-exporter", password="bench-exporter-pass-9", roles=[Role.ADMINISTRATOR], actor=None
+        username="bench-exporter", password="Quiet-harbour-lantern-4271", roles=[Role.ADMINISTRATOR], actor=None
     )
     citizens = Citizen.objects.bulk_create(
         Citizen(
