@@ -140,6 +140,11 @@ _RETENTION_OFFICE = frozenset(
     }
 )
 
+# Exports of the staff lists (apps/exports): supervisors and administrators may include the
+# citizens' names, CPR numbers, phones and e-mail; administrators may export past the limit.
+_EXPORT_PERSONAL = frozenset({"exports.export_personal_data"})
+_EXPORT_LARGE = frozenset({"exports.export_large"})
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.AGENT: frozenset({"accounts.use_agent_console", "accounts.view_citizen_identity"})
     | _TICKET_DESK
@@ -167,7 +172,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | _PRIVACY_REQUEST_ON_BEHALF
     | _STATEMENT
     | _CHANGE_HISTORY
-    | _TAGS_AND_MACROS,
+    | _TAGS_AND_MACROS
+    | _EXPORT_PERSONAL,
     Role.DEPARTMENT_OFFICER: frozenset(
         {
             "accounts.work_department_queue",
@@ -257,7 +263,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | _STATEMENT
     | _CHANGE_HISTORY_SEARCH
     | _RETENTION_OFFICE
-    | _TAGS_AND_MACROS,
+    | _TAGS_AND_MACROS
+    | _EXPORT_PERSONAL
+    | _EXPORT_LARGE,
     # The PBX/ACD posts call records with a token; it reads nothing about citizens.
     Role.TELEPHONY: frozenset({"contacts.import_contacts"}),
     # The front desk of a branch (apps/appointments.BranchStaff says which branch).

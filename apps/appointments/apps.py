@@ -11,3 +11,6 @@ class AppointmentsConfig(AppConfig):
         from apps.appointments import integrations
 
         integrations.connect()
+        from apps.appointments import exports
+
+        exports.register_export()

@@ -87,3 +87,27 @@ class PortalStartForm(CitizenStartForm):
 
 class PortalCodeForm(CitizenCodeForm):
     testid_prefix = "appt"
+
+
+def appointment_list_arguments(params) -> dict:
+    """The appointment list's filter from its query string (branch, service, dates, status,
+    "by booking date"): the arguments of ``selectors.appointment_list``, for the page and its export."""
+    from django.utils.dateparse import parse_date
+
+    from apps.core.errors import ValidationFailed
+    from apps.core.parsing import to_id
+
+    days = {}
+    for key in ("from", "to"):
+        try:
+            days[key] = parse_date(params.get(key) or "")
+        except ValueError:
+            raise ValidationFailed(_("This date does not exist."), code="invalid_date") from None
+    return {
+        "branch_id": to_id(params.get("branch")),
+        "service_id": to_id(params.get("service")),
+        "first": days["from"],
+        "last": days["to"],
+        "status": params.get("status") or "",
+        "by_booking": params.get("by") == "booked",
+    }

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.appointments import selectors, services
 from apps.appointments.availability import free_slots
-from apps.appointments.forms import ClosureForm, RangeForm, ServeForm, WalkInForm
+from apps.appointments.forms import ClosureForm, RangeForm, ServeForm, WalkInForm, appointment_list_arguments
 from apps.appointments.models import BranchClosure, Channel, Status
 from apps.citizens import selectors as citizen_selectors
 from apps.citizens.validation import normalize_cpr
@@ -300,17 +300,12 @@ def appointment_list(request):
         or request.user.has_perm(selectors.DESK_PERMISSION)
     ):
         raise DjangoPermissionDenied
-    first = parse_date(request.GET.get("from") or "")
-    last = parse_date(request.GET.get("to") or "")
-    status = request.GET.get("status") or ""
-    qs = selectors.appointment_list(
-        branch_id=_int(request.GET.get("branch")),
-        service_id=_int(request.GET.get("service")),
-        first=first,
-        last=last,
-        status=status,
-        by_booking=request.GET.get("by") == "booked",
-    )
+    try:
+        arguments = appointment_list_arguments(request.GET)
+    except ApplicationError as error:
+        return render_error(request, error)
+    first, last, status = arguments["first"], arguments["last"], arguments["status"]
+    qs = selectors.appointment_list(**arguments)
     rows = list(qs[:500])
     return render(
         request,

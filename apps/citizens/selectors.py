@@ -224,3 +224,17 @@ def file_reads(
     if until:
         rows = rows.filter(at__lt=until)
     return rows
+
+
+def primary_phones(citizen_ids) -> dict[int, str]:
+    """Each citizen's primary phone number (E.164), in one query (exports fetch a batch at a time)."""
+    ids = {pk for pk in citizen_ids if pk}
+    if not ids:
+        return {}
+    rows = (
+        CitizenPhone.objects.filter(citizen_id__in=ids)
+        .order_by("citizen_id", "-is_primary", "id")
+        .distinct("citizen_id")
+        .values_list("citizen_id", "number")
+    )
+    return {citizen_id: str(number) for citizen_id, number in rows}

@@ -19,6 +19,9 @@ class ContactsConfig(AppConfig):
 
         post_migrate.connect(taxonomy.ensure_after_migrate, dispatch_uid="contacts.taxonomy")
         selectors.register_confidentiality()
+        from apps.contacts import exports
+
+        exports.register_exports()
         # Read in the timeline's one query (``timeline.QuerySource``).
         for source in (
             selectors.CONTACTS_TIMELINE,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Department, User
-from apps.contacts.models import Channel, Outcome, Purpose, QuickAnswer
+from apps.contacts.models import Channel, FollowUp, Outcome, Purpose, QuickAnswer
 from apps.contacts.selectors import ContactFilters, day_range
 from apps.core.choices import CHOOSE
 from apps.core.forms import FreeTextField, LatinDigitsCharField, LatinDigitsDateField, LineField
@@ -176,3 +176,14 @@ class FollowUpAnswerForm(forms.Form):
     answer = FreeTextField(
         label=_("The department's answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000
     )
+
+
+def follow_up_list_arguments(params) -> dict:
+    """The follow-ups page's filter (status, department, "referred by me") from its query string."""
+    from apps.core.parsing import to_id
+
+    return {
+        "status": params.get("status") or FollowUp.Status.OPEN,
+        "department_id": to_id(params.get("department")),
+        "referred_by_me": params.get("referred") == "me",
+    }

@@ -220,11 +220,21 @@ def filter_contacts(filters: ContactFilters, *, now: datetime | None = None) -> 
     return qs
 
 
+def contact_list_queryset(*, filters: ContactFilters) -> QuerySet[Contact]:
+    """The supervisor's contact list for ``filters``, newest first: what the page pages through
+    and what an export writes (apps/contacts/exports.py)."""
+    return (
+        filter_contacts(filters)
+        .select_related("purpose", "agent", "citizen", "department", "ticket")
+        .order_by("-offered_at", "-id")
+    )
+
+
 def contact_page(
     *, filters: ContactFilters, viewer, after: str | None = None, limit: int = 50
 ) -> tuple[list[Contact], str | None]:
     """A keyset page of contacts, newest first (no COUNT, fast at any depth)."""
-    qs = filter_contacts(filters).select_related("purpose", "agent", "citizen", "department", "ticket")
+    qs = contact_list_queryset(filters=filters)
     if after:
         try:
             at_text, id_text = after.rsplit("|", 1)
@@ -232,7 +242,7 @@ def contact_page(
         except ValueError:
             raise ValidationFailed(_("This page does not exist."), code="invalid_cursor") from None
         qs = qs.filter(Q(offered_at__lt=at) | Q(offered_at=at, pk__lt=pk))
-    rows = list(qs.order_by("-offered_at", "-id")[: limit + 1])
+    rows = list(qs[: limit + 1])
     page = rows[:limit]
     for contact in page:
         contact.visible_notes = visible_notes(contact, viewer)
@@ -461,13 +471,23 @@ def follow_ups_referred_by(*, agent, status: str = "open") -> QuerySet[FollowUp]
     if not _has(agent, CONSOLE_PERMISSION):
         return FollowUp.objects.none()
     qs = FollowUp.objects.select_related(
-        "contact__purpose", "contact__agent", "citizen", "department"
+        "contact__purpose", "contact__agent", "contact__ticket", "citizen", "department"
     ).filter(contact__agent=agent)
     if status in FollowUp.Status.values:
         qs = qs.filter(status=status)
     return (
         qs.order_by("due_at", "id") if status == FollowUp.Status.OPEN else qs.order_by("-answered_at", "-id")
     )
+
+
+def follow_up_list(
+    *, viewer, status: str = "open", department_id: int | None = None, referred_by_me: bool = False
+) -> QuerySet[FollowUp]:
+    """The follow-ups page's rows (a department's queue, or those the agent referred): what
+    the page shows and what an export writes (apps/contacts/exports.py)."""
+    if referred_by_me:
+        return follow_ups_referred_by(agent=viewer, status=status)
+    return follow_up_queue(viewer=viewer, department_id=department_id, status=status)
 
 
 def follow_up_for(*, viewer, follow_up_id: int) -> FollowUp | None:

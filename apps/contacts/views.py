@@ -27,6 +27,7 @@ from apps.contacts.forms import (
     NewCitizenForm,
     PhoneForm,
     SearchForm,
+    follow_up_list_arguments,
 )
 from apps.contacts.models import Channel, FollowUp, Outcome
 from apps.core.errors import ApplicationError, ValidationFailed
@@ -514,12 +515,9 @@ def follow_ups(request):
         raise DjangoPermissionDenied
     if not referred_by_me and not _queue_allowed(request.user):
         raise DjangoPermissionDenied
-    status = request.GET.get("status") or FollowUp.Status.OPEN
-    department_id = _int(request.GET.get("department"))
-    if referred_by_me:
-        rows = selectors.follow_ups_referred_by(agent=request.user, status=status)
-    else:
-        rows = selectors.follow_up_queue(viewer=request.user, department_id=department_id, status=status)
+    arguments = follow_up_list_arguments(request.GET)
+    status, department_id = arguments["status"], arguments["department_id"]
+    rows = selectors.follow_up_list(viewer=request.user, **arguments)
     queue = list(rows[:200])
     now = timezone.now()
     for follow_up in queue:

@@ -17,6 +17,9 @@ class TicketsConfig(AppConfig):
         notify.register_events()
         selectors.register_confidentiality()
         self._watch_categories()
+        from apps.tickets import exports
+
+        exports.register_export()
 
         register(
             NavEntry(

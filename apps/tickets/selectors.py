@@ -344,15 +344,24 @@ def _text_search(queryset: QuerySet[Ticket], query: str, *, confidential_text: b
     return queryset.filter(text | Q(external_reference=query.strip()))
 
 
+def ticket_list_queryset(*, viewer, filters: TicketFilters) -> QuerySet[Ticket]:
+    """The staff list's rows for ``filters``, in the list's order: what the page pages
+    through and what an export writes (apps/tickets/exports.py), so both always agree."""
+    queryset = filter_tickets(
+        visible_tickets(viewer), filters, confidential_text=can_read_confidential(viewer)
+    )
+    return queryset.select_related("category__parent", "department", "assignee", "citizen").order_by(
+        "-received_at", "-id"
+    )
+
+
 def ticket_list(*, viewer, filters: TicketFilters, cursor: str | None = None, page_size: int = 25) -> Page:
     """A page of tickets, newest first, paged by (received_at, id) — never COUNT, never OFFSET.
 
     The cursor names the last row of the previous page; the row comparison
     ``(received_at, id) < (…)`` is an index condition on every ``*_recent`` index.
     """
-    queryset = filter_tickets(
-        visible_tickets(viewer), filters, confidential_text=can_read_confidential(viewer)
-    )
+    queryset = ticket_list_queryset(viewer=viewer, filters=filters)
     if cursor:
         when, pk = decode_cursor(cursor)
         queryset = queryset.filter(
@@ -362,11 +371,7 @@ def ticket_list(*, viewer, filters: TicketFilters, cursor: str | None = None, pa
                 BooleanField(),
             )
         )
-    rows = list(
-        queryset.select_related("category__parent", "department", "assignee", "citizen").order_by(
-            "-received_at", "-id"
-        )[: page_size + 1]
-    )
+    rows = list(queryset[: page_size + 1])
     more = len(rows) > page_size
     items = _redact(viewer, rows[:page_size])
     # Each row's deadline badge (its most pressing SLA clock), two queries for the page.

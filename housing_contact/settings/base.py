@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "apps.portal",
     "apps.committee",
     "apps.notifications",
+    "apps.exports",
     "apps.contacts",
     "apps.escalations",
     "apps.appointments",
@@ -439,6 +440,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "integrations.outbound.sweep": {"task": "integrations.outbound.sweep", "schedule": 60.0},
     # Retention (apps/privacy/retention): the active policies applied in batches, at 02:30.
     "privacy.retention_sweep": {"task": "privacy.retention_sweep", "schedule": crontab(hour=2, minute=30)},
+    # Exports (apps/exports): background jobs left waiting handed over again, expired files removed.
+    "exports.sweep": {"task": "exports.sweep", "schedule": 300.0},
     "reports.monthly_draft": {
         "task": "reports.monthly_draft",
         "schedule": crontab(day_of_month=1, hour=7, minute=0),
@@ -470,6 +473,11 @@ HOUSING_RETENTION_MINIMUMS = envconfig.get_list("HOUSING_RETENTION_MINIMUMS", []
 HOUSING_FOLLOWUP_DAYS = envconfig.get_int("HOUSING_FOLLOWUP_DAYS", 7)
 # Rows accepted in one telephony JSON batch, and in one CSV upload.
 HOUSING_CONTACT_BATCH_MAX = envconfig.get_int("HOUSING_CONTACT_BATCH_MAX", 1000)
+# Exports of the staff lists (apps/exports): over BACKGROUND_ROWS rows an export is written in
+# the background; over MAX_ROWS it needs exports.export_large; files are kept KEEP_DAYS days.
+HOUSING_EXPORT_BACKGROUND_ROWS = envconfig.get_int("HOUSING_EXPORT_BACKGROUND_ROWS", 5_000)
+HOUSING_EXPORT_MAX_ROWS = envconfig.get_int("HOUSING_EXPORT_MAX_ROWS", 50_000)
+HOUSING_EXPORT_KEEP_DAYS = envconfig.get_int("HOUSING_EXPORT_KEEP_DAYS", 7)
 HOUSING_CONTACT_CSV_MAX_ROWS = envconfig.get_int("HOUSING_CONTACT_CSV_MAX_ROWS", 20000)
 
 # Ticket attachments live outside the web root (nothing serves this folder); only a view
