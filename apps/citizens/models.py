@@ -32,6 +32,9 @@ class Citizen(TimeStampedModel):
         _("other Latin spellings"),
         max_length=300,
         blank=True,
+        # A database default too: loaders that COPY citizens without this column still work.
+        db_default="",
+        default="",
         help_text=_("Other spellings of the name in Latin letters, separated by / or commas."),
     )
     email = models.EmailField(_("e-mail"), blank=True)

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='citizen',
             name='latin_names',
-            field=models.CharField(blank=True, help_text='Other spellings of the name in Latin letters, separated by / or commas.', max_length=300, verbose_name='other Latin spellings'),
+            field=models.CharField(blank=True, db_default='', default='', help_text='Other spellings of the name in Latin letters, separated by / or commas.', max_length=300, verbose_name='other Latin spellings'),
         ),
         migrations.AddField(
             model_name='citizen',
