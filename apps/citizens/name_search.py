@@ -10,8 +10,9 @@ How it is fast at a million citizens:
    trigrams the index can use). PostgreSQL ANDs the bitmaps, so only rows holding every
    term are read, and at most ``CANDIDATES`` of them.
 3. Those candidates are ranked in the same statement: every term an exact word beats a
-   word prefix beats a piece of a word; then the terms in the order typed; then trigram
-   similarity to the whole query; the best ``limit`` are returned.
+   word prefix beats a piece of a word; then the terms side by side in the order typed,
+   then in that order further apart; then trigram similarity to the whole query; the best
+   ``limit`` are returned.
 
 A common name ("محمد علي") matches tens of thousands of citizens; ranking all of them would
 cost a sort of that many rows per key press, so the ranking sees the first ``CANDIDATES``
@@ -99,6 +100,9 @@ def _sql(terms: list[str]) -> tuple[str, list]:
             "(CASE WHEN c.search_names LIKE %s THEN 2 WHEN c.search_names LIKE %s THEN 1 ELSE 0 END)"
         )
         word_params += [f"% {term} %", f"% {term}%"]
+    # The terms as typed, side by side ("محمد علي" in "محمد علي حسن") beat the same terms
+    # further apart in that order ("محمد حسن علي"), which beat them in another order.
+    side_by_side = "% " + " ".join(terms) + "%"
     in_order = "%" + "%".join(terms) + "%"
     sql = f"""
         SELECT c.id, c.cpr, c.name_ar, c.name_en, c.latin_names, c.language
@@ -109,12 +113,12 @@ def _sql(terms: list[str]) -> tuple[str, list]:
             LIMIT {CANDIDATES}
         ) c
         ORDER BY {" + ".join(words)} DESC,
-                 (c.search_names LIKE %s) DESC,
+                 (CASE WHEN c.search_names LIKE %s THEN 2 WHEN c.search_names LIKE %s THEN 1 ELSE 0 END) DESC,
                  similarity(c.search_names, %s) DESC,
                  c.id
         LIMIT %s
     """
-    return sql, [*params, *word_params, in_order, " ".join(terms)]
+    return sql, [*params, *word_params, side_by_side, in_order, " ".join(terms)]
 
 
 def citizen_name_search(*, query: str, show_identity: bool, limit: int = DEFAULT_LIMIT) -> list[NameMatch]:

@@ -109,6 +109,13 @@ def test_exact_words_beat_word_starts_beat_pieces_of_words_then_the_order_typed(
     assert names("محمد علي", agent) == ["محمد علي", "علي محمد", "محمد عليوي", "عليان محمدي", "أبومحمد بوعلي"]
 
 
+def test_the_words_side_by_side_as_typed_come_before_the_same_words_further_apart(agent):
+    CitizenFactory(name_ar="محمد حسن علي")
+    CitizenFactory(name_ar="حسن علي محمد")
+    CitizenFactory(name_ar="محمد علي حسن")
+    assert names("محمد علي", agent) == ["محمد علي حسن", "محمد حسن علي", "حسن علي محمد"]
+
+
 def test_an_unrelated_name_finds_nobody(agent):
     CitizenFactory(name_ar="محمد علي", name_en="Mohammed Ali")
     assert names("يوسف إبراهيم", agent) == []
