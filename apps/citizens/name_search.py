@@ -35,7 +35,9 @@ MAX_QUERY_LENGTH = 100
 MAX_TERMS = 6
 CANDIDATES = 500
 DEFAULT_LIMIT = 20
-CONNECTORS = frozenset({"بن", "بنت", "ابن", "bin", "bint", "binti", "ben"})
+# Skipped in a query: "son/daughter of", and the Latin article ("Al Dosari" finds "Aldosari"
+# too, and an index scan for "al" alone would read half the table).
+CONNECTORS = frozenset({"بن", "بنت", "ابن", "bin", "bint", "binti", "ben", "al", "el"})
 
 _TERM = re.compile(r"[^\W_]+")  # letters and digits only: safe inside LIKE and regex
 

@@ -93,6 +93,12 @@ def test_a_latin_spelling_kept_on_the_file_finds_the_citizen(agent):
     assert names("Mohammed Ali", agent) == ["محمد علي"]
 
 
+def test_the_latin_article_is_optional_too(agent):
+    CitizenFactory(name_ar="خالد الدوسري", name_en="Khalid Aldosari")
+    CitizenFactory(name_ar="خالد حسن", name_en="Khalid Hasan Al Dosari")
+    assert names("Khalid Al Dosari", agent) == ["خالد حسن", "خالد الدوسري"]
+
+
 def test_latin_names_are_matched_in_any_case(agent):
     CitizenFactory(name_ar="سارة", name_en="Sarah Al-Khalifa", latin_names="Sara")
     assert names("SARAH al-KHALIFA", agent) == ["سارة"]
