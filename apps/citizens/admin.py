@@ -17,8 +17,8 @@ class HousingFileInline(core_admin.TabularInline):
 
 @admin.register(Citizen)
 class CitizenAdmin(core_admin.ModelAdmin):
-    list_display = ("name_ar", "name_en", "cpr", "language", "created_at")
-    search_fields = ("cpr", "name_ar", "name_en", "phones__number")
+    list_display = ("name_ar", "name_en", "latin_names", "cpr", "language", "created_at")
+    search_fields = ("cpr", "name_ar", "name_en", "latin_names", "phones__number")
     inlines = [PhoneInline, HousingFileInline]
 
 

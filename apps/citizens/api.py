@@ -42,6 +42,7 @@ class CitizenSerializer(serializers.Serializer):
     masked_cpr = serializers.CharField()
     name_ar = serializers.CharField()
     name_en = serializers.CharField()
+    latin_names = serializers.CharField()
     email = serializers.CharField()
     language = serializers.CharField()
     address = serializers.SerializerMethodField()
@@ -56,10 +57,27 @@ class CitizenSerializer(serializers.Serializer):
         return reverse("api:citizen-detail", args=[citizen.pk])
 
 
+class CitizenNameMatchSerializer(serializers.Serializer):
+    """A citizen found by name: enough to choose them; their file is read (and logged) at
+    ``url``. ``cpr`` is masked unless the caller may see identities."""
+
+    id = serializers.IntegerField()
+    cpr = serializers.CharField()
+    masked_cpr = serializers.CharField()
+    name_ar = serializers.CharField()
+    name_en = serializers.CharField()
+    latin_names = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, match) -> str:
+        return reverse("api:citizen-detail", args=[match.pk])
+
+
 class CitizenCreateSerializer(serializers.Serializer):
     cpr = LineField(max_length=30)
     name_ar = LineField(max_length=200)
     name_en = LineField(max_length=200, required=False, allow_blank=True, default="")
+    latin_names = LineField(max_length=300, required=False, allow_blank=True, default="")
     phones = serializers.ListField(child=LineField(max_length=30), required=False, default=list)
     email = LineField(max_length=254, required=False, allow_blank=True, default="")
     language = serializers.ChoiceField(choices=Citizen.Language.choices, required=False, default="ar")
@@ -71,6 +89,7 @@ class CitizenUpdateSerializer(serializers.Serializer):
 
     name_ar = LineField(max_length=200, required=False)
     name_en = LineField(max_length=200, required=False, allow_blank=True)
+    latin_names = LineField(max_length=300, required=False, allow_blank=True)
     email = LineField(max_length=254, required=False, allow_blank=True)
     language = serializers.ChoiceField(choices=Citizen.Language.choices, required=False)
     block = LineField(max_length=10, required=False, allow_blank=True)
@@ -103,13 +122,25 @@ def _fresh(citizen: Citizen) -> Citizen:
 
 class CitizenListCreateAPI(IdempotencyMixin, APIView):
     @extend_schema(
-        summary="Find citizens by CPR or by any of their phone numbers",
-        parameters=[OpenApiParameter("q", str, required=True, description="A CPR or a phone number.")],
+        summary="Find citizens by CPR, by any of their phone numbers, or by name",
+        description=(
+            "A CPR or a phone number gives the matching citizens' files. A name (any text with a "
+            "letter in it: Arabic in any spelling, with or without the article, or a Latin "
+            "spelling on file) gives at most 20 citizens, best match first, in the shape of "
+            "CitizenNameMatch (no phones or housing files; the CPR masked unless the caller may "
+            "see identities); read one's file at its url."
+        ),
+        parameters=[
+            OpenApiParameter("q", str, required=True, description="A CPR, a phone number or a name.")
+        ],
         responses={200: page_schema("CitizenSearchPage", CitizenSerializer, next_field=None)},
         operation_id="citizens_list",
     )
     def get(self, request):
-        found = selectors.citizen_search(query=request.query_params.get("q", ""), viewer=request.user)
+        query = request.query_params.get("q", "")
+        found = selectors.citizen_search(query=query, viewer=request.user, names=True)
+        if selectors.looks_like_name(query):
+            return Response({"results": CitizenNameMatchSerializer(found, many=True).data})
         return Response({"results": CitizenSerializer(found, many=True).data})
 
     @extend_schema(

@@ -19,6 +19,12 @@ class CitizenEditForm(forms.Form):
 
     name_ar = LineField(label=_("Name in Arabic"), max_length=200)
     name_en = LineField(label=_("Name in English"), max_length=200, required=False)
+    latin_names = LineField(
+        label=_("Other Latin spellings"),
+        max_length=300,
+        required=False,
+        help_text=_("Other spellings of the name in Latin letters, separated by / or commas."),
+    )
     email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
     language = forms.ChoiceField(label=_("Preferred language"), choices=Citizen.Language.choices)
     block = LineField(label=_("Block"), max_length=10, required=False)
@@ -37,5 +43,5 @@ class CitizenEditForm(forms.Form):
         for name, field in self.fields.items():
             css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
             field.widget.attrs["class"] = css
-            if name in {"email", "block", "road", "building", "flat"}:
+            if name in {"email", "latin_names", "block", "road", "building", "flat"}:
                 field.widget.attrs["dir"] = "ltr"

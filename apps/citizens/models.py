@@ -2,14 +2,16 @@
 log of who read a citizen's file."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Upper
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Upper
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
 
+from apps.core.arabic import name_key, name_key_sql
 from apps.core.models import TimeStampedModel
 
 cpr_validator = RegexValidator(r"^\d{9}$", _("A CPR number is exactly 9 digits."), code="invalid_cpr")
@@ -24,6 +26,17 @@ class Citizen(TimeStampedModel):
     cpr = models.CharField(_("CPR number"), max_length=9, unique=True, validators=[cpr_validator])
     name_ar = models.CharField(_("name in Arabic"), max_length=200)
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    # Other ways the name is written in Latin letters ("Mohammed/Muhammad/Mohamed Ali"), so
+    # a caller spelt any of them is found by name (apps/citizens/name_search.py).
+    latin_names = models.CharField(
+        _("other Latin spellings"),
+        max_length=300,
+        blank=True,
+        # A database default too: loaders that COPY citizens without this column still work.
+        db_default="",
+        default="",
+        help_text=_("Other spellings of the name in Latin letters, separated by / or commas."),
+    )
     email = models.EmailField(_("e-mail"), blank=True)
     language = models.CharField(_("preferred language"), max_length=2, choices=Language.choices, default="ar")
     block = models.CharField(_("block"), max_length=10, blank=True)
@@ -34,18 +47,35 @@ class Citizen(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The names folded for search (``search_key``, apps/core/arabic.py): PostgreSQL computes
+    # it on every write, and the trigram index below serves ``LIKE '%word%'`` on it.
+    search_names = models.GeneratedField(
+        expression=Concat(
+            name_key_sql(F("name_ar")),
+            name_key_sql(Concat(F("name_en"), Value(" "), F("latin_names"), output_field=models.TextField())),
+            output_field=models.TextField(),
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = _("citizen")
         verbose_name_plural = _("citizens")
         indexes = [
             models.Index(fields=["name_ar"]),
+            GinIndex(OpClass(F("search_names"), name="gin_trgm_ops"), name="citizen_search_names_trgm"),
             # Inbound e-mail finds the sender by address, in any case (``citizen_by_email``).
             models.Index(Upper("email"), name="citizen_email_upper"),
         ]
 
     def __str__(self):
         return f"{self.name_ar} ({self.masked_cpr})"
+
+    @staticmethod
+    def search_key(*, name_ar: str, name_en: str = "", latin_names: str = "") -> str:
+        """What ``search_names`` holds for these names (the column, computed in Python)."""
+        return name_key(name_ar) + name_key(f"{name_en} {latin_names}")
 
     @property
     def masked_cpr(self) -> str:

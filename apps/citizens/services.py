@@ -38,6 +38,7 @@ def citizen_create(
     name_ar: str,
     actor,
     name_en: str = "",
+    latin_names: str = "",
     phones: Iterable[str] = (),
     email: str = "",
     language: str = "ar",
@@ -71,6 +72,7 @@ def citizen_create(
         cpr=cpr,
         name_ar=name_ar,
         name_en=clean_line(name_en or ""),
+        latin_names=clean_line(latin_names or ""),
         email=(email or "").strip(),
         language=language,
         created_by=actor if getattr(actor, "pk", None) else None,
@@ -110,7 +112,7 @@ def _phone_event(*, citizen_id: int, number, action: str, actor, at: datetime) -
 _ADDRESS_FIELDS = ("block", "road", "building", "flat", "area")
 
 
-CHANGEABLE_FIELDS = ("name_ar", "name_en", "email", "language", *_ADDRESS_FIELDS)
+CHANGEABLE_FIELDS = ("name_ar", "name_en", "latin_names", "email", "language", *_ADDRESS_FIELDS)
 
 
 @transaction.atomic

@@ -20,23 +20,26 @@ from apps.core.views import render_error
 @login_required
 @require_GET
 def citizen_lookup(request):
-    """Find the caller by CPR or phone (htmx): one match fills the citizen in at once."""
+    """Find the caller by CPR or phone (htmx): one match fills the citizen in at once. A name
+    gives a ranked pick-list, even of one: a name alone does not identify the caller."""
     if not selectors.can_see_identity(request.user):
         return render_error(request, PermissionDenied(), template="citizens/_lookup_error.html")
     query = (request.GET.get("q") or "").strip()
+    by_name = selectors.looks_like_name(query)
     error = None
     try:
-        found = selectors.citizen_search(query=query, viewer=request.user) if query else []
+        found = selectors.citizen_search(query=query, viewer=request.user, names=True) if query else []
     except ApplicationError as exc:
         found, error = [], exc
-    if len(found) == 1:
+    if len(found) == 1 and not by_name:
         return _card(request, found[0].pk)
     context = {
         "query": query,
         "found": found,
+        "by_name": by_name,
         "error": error,
         "typed_cpr": query if looks_like_cpr(query) else "",
-        "typed_phone": "" if looks_like_cpr(query) else query,
+        "typed_phone": "" if looks_like_cpr(query) or by_name else query,
     }
     return render(request, "citizens/_lookup.html", context)
 

@@ -17,7 +17,7 @@ from apps.tickets.models import Ticket
 
 
 class SearchForm(forms.Form):
-    q = LatinDigitsCharField(label=_("CPR or phone number"), max_length=40, required=False)
+    q = LatinDigitsCharField(label=_("CPR, phone number or name"), max_length=100, required=False)
 
 
 class ContactFilterForm(forms.Form):

@@ -71,7 +71,14 @@ def _workspace_context(
     viewer = request.user
     candidates, earlier = [], []
     caller_number = _phone_or_empty(phone) if phone else ""
-    if citizen is None and query:
+    # A name gives a ranked pick-list, even of one: a name alone does not identify the caller.
+    by_name = citizen is None and citizen_selectors.looks_like_name(query)
+    if by_name:
+        try:
+            candidates = citizen_selectors.citizen_search(query=query, viewer=viewer, names=True)
+        except ApplicationError as exc:
+            error = error or str(exc.message)
+    elif citizen is None and query:
         try:
             found = citizen_selectors.citizen_search(query=query, viewer=viewer)
         except ApplicationError:
@@ -95,6 +102,7 @@ def _workspace_context(
         return {
             "citizen": citizen,
             "candidates": candidates,
+            "by_name": by_name,
             "query": query,
             "caller_number": caller_number,
             "call_id": call_id,
@@ -126,6 +134,7 @@ def _workspace_context(
     return {
         "citizen": citizen,
         "candidates": candidates,
+        "by_name": by_name,
         "query": query,
         "caller_number": caller_number,
         "call_id": call_id,
@@ -146,7 +155,7 @@ def _workspace_context(
 
 def _new_citizen_form(citizen, candidates, error, query, caller_number, call_id, started):
     """The inline form that offers to create an unknown caller (``None`` when not needed)."""
-    if citizen is not None or candidates or error or not query:
+    if citizen is not None or candidates or error or not query or citizen_selectors.looks_like_name(query):
         return None
     return NewCitizenForm(
         initial={
@@ -174,7 +183,7 @@ def _render_console(request, context, *, status=200):
 @console_required
 @require_GET
 def console(request):
-    """The agent console: look up by CPR or phone, or a screen-pop ``?phone=…&call_id=…``."""
+    """The agent console: look up by CPR, phone or name, or a screen-pop ``?phone=…&call_id=…``."""
     query = (request.GET.get("q") or request.GET.get("phone") or "").strip()
     phone = (request.GET.get("phone") or "").strip()
     call_id = (request.GET.get("call_id") or "").strip()[:100]

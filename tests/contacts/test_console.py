@@ -59,9 +59,14 @@ def test_looking_up_by_cpr_with_arabic_digits_finds_the_citizen(console, citizen
     assert 'data-testid="citizen-card"' in html
 
 
-def test_a_lookup_that_is_neither_cpr_nor_phone_says_so(console):
-    html = console.get(CONSOLE, {"q": "hello"}).content.decode()
+def test_a_lookup_that_is_neither_cpr_nor_phone_nor_name_says_so(console):
+    html = console.get(CONSOLE, {"q": "12-34"}).content.decode()
     assert 'data-testid="console-error"' in html
+
+
+def test_a_name_nobody_has_says_so_and_offers_no_new_citizen_form(console):
+    html = console.get(CONSOLE, {"q": "hello"}).content.decode()
+    assert 'data-testid="no-name-match"' in html and 'data-testid="new-citizen-form"' not in html
 
 
 def test_a_shared_number_asks_which_citizen(console, citizen, agent):

@@ -26,7 +26,7 @@ from django.apps import apps
 from .models import Change
 
 # Columns never worth a history row (they change on their own) or never to be copied.
-_NOISE = frozenset({"created_at", "updated_at", "last_login", "date_joined", "search_text"})
+_NOISE = frozenset({"created_at", "updated_at", "last_login", "date_joined", "search_text", "search_names"})
 
 
 @dataclass(frozen=True)
