@@ -571,7 +571,11 @@ def recent_purposes(page, *, now: datetime | None = None) -> list[dict]:
         purpose_id = entry.facts.get("purpose_id") if entry.kind == "contact" else None
         if purpose_id is None or entry.restricted or not (start <= entry.at <= now) or purpose_id in seen:
             continue
-        seen[purpose_id] = {"purpose": entry.title, "days": repeats.days_between(entry.at, now), "at": entry.at}
+        seen[purpose_id] = {
+            "purpose": entry.title,
+            "days": repeats.days_between(entry.at, now),
+            "at": entry.at,
+        }
     return list(seen.values())
 
 

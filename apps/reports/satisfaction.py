@@ -197,7 +197,9 @@ def satisfaction(*, start: date, end: date) -> Satisfaction:
         params = _params(start, end)
         ticket_rows = _fetch(_TICKET_FIGURES, params)
         chat_rows = _fetch(_CHAT_FIGURES, params)
-        department_ids = {r["department_id"] for r in ticket_rows if r["g_department"] == 0 and r["department_id"]}
+        department_ids = {
+            r["department_id"] for r in ticket_rows if r["g_department"] == 0 and r["department_id"]
+        }
         agent_ids = {r["agent_id"] for r in ticket_rows if r["g_agent"] == 0 and r["agent_id"]} | {
             r["agent_id"] for r in chat_rows if r["g_agent"] == 0 and r["agent_id"]
         }
@@ -229,7 +231,9 @@ def satisfaction(*, start: date, end: date) -> Satisfaction:
         if (row["g_month"], row["g_agent"]) == (1, 1):
             chats = ratings
         elif row["g_month"] == 0:
-            chat_months.append(Row(row["month"], _month_label(date.fromisoformat(row["month"] + "-01")), ratings))
+            chat_months.append(
+                Row(row["month"], _month_label(date.fromisoformat(row["month"] + "-01")), ratings)
+            )
         else:
             key = row["agent_id"]
             chat_agents.append(Row(str(key) if key else "none", agents.get(key, _("No agent")), ratings))
@@ -377,7 +381,10 @@ def drill_page(
         params["after_at"], params["after_id"] = cursors.decode(after)
         where += " AND (rated_at, id) < (%(after_at)s, %(after_id)s)"
     params["limit"] = limit + 1
-    sql = _RATED_TICKETS + f"SELECT id, agent_id, rating, rated_at FROM rated WHERE {where} ORDER BY rated_at DESC, id DESC LIMIT %(limit)s"
+    sql = (
+        _RATED_TICKETS
+        + f"SELECT id, agent_id, rating, rated_at FROM rated WHERE {where} ORDER BY rated_at DESC, id DESC LIMIT %(limit)s"
+    )
     with for_reports():
         rows = _fetch(sql, params)
         page = rows[:limit]
@@ -389,7 +396,8 @@ def drill_page(
             )
         }
         agents = {
-            u.pk: u.display_name() for u in User.objects.filter(pk__in={r["agent_id"] for r in page if r["agent_id"]})
+            u.pk: u.display_name()
+            for u in User.objects.filter(pk__in={r["agent_id"] for r in page if r["agent_id"]})
         }
     result = [
         RatedTicket(

@@ -180,7 +180,10 @@ def test_the_backfill_command_reports_its_counts(citizen, capsys):
 def test_the_console_warns_that_the_caller_got_in_touch_about_a_purpose_days_ago(login, agent, citizen):
     ContactFactory(citizen=citizen, agent=agent, offered_at=timezone.now() - dt.timedelta(days=3))
     ContactFactory(
-        citizen=citizen, agent=agent, purpose=purpose("eligibility"), offered_at=timezone.now() - dt.timedelta(days=9)
+        citizen=citizen,
+        agent=agent,
+        purpose=purpose("eligibility"),
+        offered_at=timezone.now() - dt.timedelta(days=9),
     )
 
     response = login(agent).get("/console/", {"q": citizen.cpr})
@@ -202,7 +205,11 @@ def test_the_console_says_nothing_for_a_caller_without_recent_contacts(login, ag
 
 def test_the_console_warning_never_names_a_purpose_the_agent_may_not_read(login, agent, citizen):
     ContactFactory(
-        citizen=citizen, agent=agent, channel="uyc", purpose=purpose("complaint"), offered_at=timezone.now() - dt.timedelta(days=1)
+        citizen=citizen,
+        agent=agent,
+        channel="uyc",
+        purpose=purpose("complaint"),
+        offered_at=timezone.now() - dt.timedelta(days=1),
     )
 
     html = login(agent).get("/console/", {"q": citizen.cpr}).content.decode()
@@ -284,7 +291,9 @@ def test_the_repeat_rate_by_purpose_and_by_agent_on_a_known_month(known_month, a
     assert by_agent[supervisor.username] == (1, 1, 100.0)
 
 
-def test_the_supervisor_page_shows_the_rates_and_links_to_exactly_the_repeats(known_month, login, supervisor, agent):
+def test_the_supervisor_page_shows_the_rates_and_links_to_exactly_the_repeats(
+    known_month, login, supervisor, agent
+):
     client = login(supervisor)
     html = client.get(
         reverse("contacts:supervisor"), {"period": "range", "start": "2026-07-01", "end": "2026-07-31"}

@@ -28,7 +28,9 @@ def at(month, day, hour=10):
     return dt.datetime(2026, month, day, hour, tzinfo=BAHRAIN)
 
 
-def rated(*, kind="complaint", rating, when, department=None, assignee=None, reopened=None, comment="", **extra):
+def rated(
+    *, kind="complaint", rating, when, department=None, assignee=None, reopened=None, comment="", **extra
+):
     ticket = TicketFactory(kind=kind)
     Ticket.objects.filter(pk=ticket.pk).update(
         rating=rating,
@@ -80,14 +82,23 @@ def july(db, department, agent, supervisor):
         "T1": rated(rating=5, when=at(7, 3), department=department, assignee=agent, comment="ممتاز"),
         "T2": rated(rating=4, when=at(7, 10), department=department, assignee=agent),
         "T3": rated(
-            kind="inquiry", rating=2, when=at(7, 12), department=d2, assignee=supervisor,
-            reopened=at(7, 13), comment="لم يحل",
+            kind="inquiry",
+            rating=2,
+            when=at(7, 12),
+            department=d2,
+            assignee=supervisor,
+            reopened=at(7, 13),
+            comment="لم يحل",
         ),
         "T4": rated(kind="inquiry", rating=1, when=at(7, 15)),
         "T5": rated(rating=3, when=at(7, 20), department=department, assignee=supervisor),
         "T6": rated(
-            rating=1, when=at(7, 21), reopened=at(7, 22), comment="SECRET-COMMENT",
-            confidential=True, subject="SECRET-SUBJECT",
+            rating=1,
+            when=at(7, 21),
+            reopened=at(7, 22),
+            comment="SECRET-COMMENT",
+            confidential=True,
+            subject="SECRET-SUBJECT",
         ),
         "June": rated(rating=5, when=at(6, 30), department=department, assignee=agent, comment="old"),
         "August": rated(rating=1, when=at(8, 1), department=department, assignee=agent),
@@ -127,7 +138,10 @@ def test_the_ticket_figures_of_a_known_month(july):
 def test_the_breakdowns_by_kind_department_and_agent_when_rated(july, department, agent, supervisor):
     f = figures()
 
-    kinds = {r.key: (r.ratings.rated, r.ratings.average, r.ratings.satisfied_pct, r.ratings.poor_reopened) for r in f.by_kind}
+    kinds = {
+        r.key: (r.ratings.rated, r.ratings.average, r.ratings.satisfied_pct, r.ratings.poor_reopened)
+        for r in f.by_kind
+    }
     assert kinds == {"complaint": (4, 3.25, 50.0, 1), "inquiry": (2, 1.5, 0.0, 1)}
     departments = {r.key: (r.ratings.rated, r.ratings.average) for r in f.by_department}
     assert departments == {str(department.pk): (3, 4.0), str(july["d2"].pk): (1, 2.0), "none": (2, 1.0)}
@@ -205,7 +219,12 @@ def test_the_agent_drill_down_follows_the_assignee_when_rated(client, supervisor
 def test_every_figure_link_lists_as_many_tickets_as_the_figure_says(client, supervisor, july):
     client.force_login(supervisor)
     f = figures()
-    for param, rows in (("month", f.by_month), ("department", f.by_department), ("kind", f.by_kind), ("agent", f.by_agent)):
+    for param, rows in (
+        ("month", f.by_month),
+        ("department", f.by_department),
+        ("kind", f.by_kind),
+        ("agent", f.by_agent),
+    ):
         for row in rows:
             html = client.get(URL, {**JULY, param: row.key}).content.decode()
             assert len(ids_in(html)) == row.ratings.rated, (param, row.key)
@@ -216,7 +235,12 @@ def test_the_drill_down_and_the_comments_page_by_keyset(supervisor, july):
     seen, after = [], None
     while True:
         page, after = satisfaction.drill_page(
-            viewer=supervisor, start=start, end=end, drill=satisfaction.Drill(everything=True), after=after, limit=4
+            viewer=supervisor,
+            start=start,
+            end=end,
+            drill=satisfaction.Drill(everything=True),
+            after=after,
+            limit=4,
         )
         seen += [item.ticket.pk for item in page]
         if after is None:
@@ -225,7 +249,12 @@ def test_the_drill_down_and_the_comments_page_by_keyset(supervisor, july):
 
     comments, after = satisfaction.comments_page(viewer=supervisor, start=start, end=end, limit=2)
     more, last = satisfaction.comments_page(viewer=supervisor, start=start, end=end, after=after, limit=2)
-    assert [(c.source, c.rating) for c in comments + more] == [("ticket", 1), ("ticket", 2), ("chat", 3), ("ticket", 5)]
+    assert [(c.source, c.rating) for c in comments + more] == [
+        ("ticket", 1),
+        ("ticket", 2),
+        ("chat", 3),
+        ("ticket", 5),
+    ]
     assert last is None
 
 
@@ -257,7 +286,11 @@ def test_an_agent_is_refused_and_sees_nothing(client, agent, july):
 
     html = response.content.decode()
     assert response.status_code == 403
-    assert "ممتاز" not in html and 'data-testid="tickets-rated"' not in html and july["T1"].review_number not in html
+    assert (
+        "ممتاز" not in html
+        and 'data-testid="tickets-rated"' not in html
+        and july["T1"].review_number not in html
+    )
 
 
 def test_a_visitor_is_sent_to_sign_in(client, july):
@@ -296,14 +329,20 @@ def test_the_page_is_in_the_management_menu(client, supervisor, db):
 
 
 @pytest.mark.parametrize("extra", [{"all": "1"}, {"poor_reopened": "1"}])
-def test_the_page_takes_as_many_queries_for_3_rows_as_for_30(client, supervisor, agent, department, db, extra):
+def test_the_page_takes_as_many_queries_for_3_rows_as_for_30(
+    client, supervisor, agent, department, db, extra
+):
     client.force_login(supervisor)
 
     def make(n, day):
         for i in range(n):
             rated(
-                rating=1 + i % 5, when=at(7, day, 8) + dt.timedelta(minutes=i), department=department,
-                assignee=agent, reopened=at(7, day, 20), comment=f"تعليق {i}",
+                rating=1 + i % 5,
+                when=at(7, day, 8) + dt.timedelta(minutes=i),
+                department=department,
+                assignee=agent,
+                reopened=at(7, day, 20),
+                comment=f"تعليق {i}",
             )
             chat(at(7, day, 8) + dt.timedelta(minutes=i), 1 + i % 5, agent=agent, comment=f"دردشة {i}")
 
