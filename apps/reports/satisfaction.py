@@ -38,6 +38,8 @@ from apps.tickets.models import Ticket, TicketEvent
 
 PAGE_SIZE = 50
 SCALE = (1, 2, 3, 4, 5)
+# The drill-down's rating bands, as the figures count them ("satisfied": 4 or 5).
+BANDS = {"satisfied": "rating >= 4", "poor": "rating <= 2"}
 
 
 @dataclass
@@ -268,6 +270,7 @@ class Drill:
     agent: str = ""  # an id, or "none"
     rating: int | None = None
     poor_reopened: bool = False
+    band: str = ""  # "satisfied" (rated 4 or 5) or "poor" (rated 1 or 2)
     everything: bool = False  # every rated ticket of the period
 
     @property
@@ -280,6 +283,7 @@ class Drill:
             or self.agent
             or self.rating
             or self.poor_reopened
+            or self.band
         )
 
     def as_query(self) -> dict:
@@ -290,6 +294,7 @@ class Drill:
             "agent": self.agent,
             "rating": self.rating or "",
             "poor_reopened": "1" if self.poor_reopened else "",
+            "band": self.band,
             "all": "1" if self.everything else "",
         }
         return {k: v for k, v in values.items() if v not in ("", None)}
@@ -328,7 +333,15 @@ def parse_drill(data) -> Drill:
             code="invalid_drill",
             details={"rating": [_("From 1 to 5.")]},
         )
+    band = (data.get("band") or "").strip()
+    if band and band not in BANDS:
+        raise ValidationFailed(
+            _("This link to the tickets behind a figure is not valid."),
+            code="invalid_drill",
+            details={"band": [_("Not valid.")]},
+        )
     return Drill(
+        band=band,
         month=month,
         department=_id_or_none((data.get("department") or "").strip(), "department"),
         kind=kind,
@@ -368,6 +381,8 @@ def _drill_where(drill: Drill, params: dict) -> str:
         params["rating"] = drill.rating
     if drill.poor_reopened:
         where.append("poor_reopened")
+    if drill.band:
+        where.append(BANDS[drill.band])
     return " AND ".join(where)
 
 

@@ -199,6 +199,9 @@ def test_the_default_period_is_this_month(client, supervisor, db):
         ({"poor_reopened": "1"}, {"T3", "T6"}),
         ({"month": "2026-07"}, {"T1", "T2", "T3", "T4", "T5", "T6"}),
         ({"all": "1"}, {"T1", "T2", "T3", "T4", "T5", "T6"}),
+        ({"band": "satisfied"}, {"T1", "T2"}),
+        ({"band": "poor", "kind": "complaint"}, {"T6"}),
+        ({"band": "poor"}, {"T3", "T4", "T6"}),
     ],
 )
 def test_a_drill_down_lists_exactly_the_tickets_behind_the_figure(client, supervisor, july, query, expected):
@@ -228,6 +231,13 @@ def test_every_figure_link_lists_as_many_tickets_as_the_figure_says(client, supe
         for row in rows:
             html = client.get(URL, {**JULY, param: row.key}).content.decode()
             assert len(ids_in(html)) == row.ratings.rated, (param, row.key)
+            html = client.get(URL, {**JULY, param: row.key, "band": "satisfied"}).content.decode()
+            assert len(ids_in(html)) == row.ratings.satisfied, (param, row.key, "satisfied")
+            html = client.get(URL, {**JULY, param: row.key, "poor_reopened": "1"}).content.decode()
+            assert len(ids_in(html)) == row.ratings.poor_reopened, (param, row.key, "poor reopened")
+            for score, count in row.ratings.distribution:
+                html = client.get(URL, {**JULY, param: row.key, "rating": score}).content.decode()
+                assert len(ids_in(html)) == count, (param, row.key, score)
 
 
 def test_the_drill_down_and_the_comments_page_by_keyset(supervisor, july):
@@ -308,6 +318,7 @@ def test_a_visitor_is_sent_to_sign_in(client, july):
         {"kind": "nonsense"},
         {"agent": "abc"},
         {"month": "2026-7"},
+        {"band": "average"},
         {"all": "1", "after": "garbage"},
         {"comments_after": "zzz"},
     ],
