@@ -96,6 +96,8 @@ class TimelineEntry:
     confidential: bool = False
     restricted_badges: list[tuple[str, str]] = field(default_factory=list)
     restricted_details: list[tuple[str, str]] = field(default_factory=list)
+    # Machine-readable facts a page may act on (never shown as such; blanked when restricted).
+    facts: dict = field(default_factory=dict)
 
     @property
     def cursor(self) -> Cursor:
@@ -151,6 +153,7 @@ def _hide(entry: TimelineEntry) -> None:
     entry.actor = ""
     entry.badges = list(entry.restricted_badges)
     entry.details = list(entry.restricted_details)
+    entry.facts = {}
     entry.restricted = True
 
 

@@ -43,6 +43,11 @@ class ContactFilterForm(forms.Form):
         choices=[("", "—"), ("open", _("Open")), ("overdue", _("Overdue")), ("closed", _("Answered"))],
         required=False,
     )
+    repeat = forms.ChoiceField(
+        label=_("Repeat contact"),
+        choices=[("", "—"), ("yes", _("Repeat contacts only"))],
+        required=False,
+    )
 
     def __init__(self, *args, default_to_month: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,6 +100,7 @@ class ContactFilterForm(forms.Form):
             agent=0 if agent == "none" else getattr(self, "agent_id", None),
             answered=data.get("answered") or "",
             follow_up=data.get("follow_up") or "",
+            repeat=data.get("repeat") or "",
         )
 
 

@@ -172,6 +172,18 @@ class Contact(TimeStampedModel):
         db_index=False,
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)  # no index: reports use offered_at
+    # The citizen's latest earlier contact on the same purpose within
+    # ``HOUSING_REPEAT_CONTACT_DAYS`` calendar days, any channel (see ``repeats.py``);
+    # set when the contact is recorded, in the same transaction. Empty: not a repeat.
+    repeat_of = models.ForeignKey(
+        "self",
+        verbose_name=_("repeat of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # the partial index below: only the repeats
+    )
 
     class Meta:
         verbose_name = _("contact")
@@ -185,6 +197,7 @@ class Contact(TimeStampedModel):
             # A screen-pop for an unknown number shows earlier contacts from that number.
             models.Index(fields=["caller_number", "-offered_at"], name="contact_caller_number"),
             models.Index(fields=["ticket"], condition=Q(ticket__isnull=False), name="contact_ticket"),
+            models.Index(fields=["repeat_of"], condition=Q(repeat_of__isnull=False), name="contact_repeat_of"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(channel__in=Channel.values), name="contact_channel_known"),
@@ -227,6 +240,10 @@ class Contact(TimeStampedModel):
     @property
     def is_confidential(self) -> bool:
         return self.channel in CONFIDENTIAL_CHANNELS
+
+    @property
+    def is_repeat(self) -> bool:
+        return self.repeat_of_id is not None
 
     @property
     def wait_seconds(self) -> float | None:

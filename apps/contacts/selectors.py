@@ -10,9 +10,11 @@ from django.db import connection, connections, router
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.citizens import timeline
 from apps.citizens.validation import normalize_cpr
+from apps.contacts import repeats
 from apps.contacts.models import (
     CONFIDENTIAL_CHANNELS,
     Callback,
@@ -174,6 +176,7 @@ class ContactFilters:
     answered: str = ""  # "yes" / "no"
     follow_up: str = ""  # "open" / "overdue" / "closed"
     citizen: int | None = None
+    repeat: str = ""  # "yes": repeat contacts only (``repeats.py``)
 
 
 def day_range(first: date, last: date) -> tuple[datetime, datetime]:
@@ -217,6 +220,8 @@ def filter_contacts(filters: ContactFilters, *, now: datetime | None = None) -> 
         qs = qs.filter(follow_up__status=FollowUp.Status.CLOSED)
     if filters.citizen:
         qs = qs.filter(citizen_id=filters.citizen)
+    if filters.repeat == "yes":
+        qs = qs.filter(repeat_of__isnull=False)
     return qs
 
 
@@ -288,6 +293,8 @@ class Figures:
     not_recorded: int = 0
     avg_wait: float | None = None
     avg_handling: float | None = None
+    with_citizen: int = 0
+    repeats: int = 0
 
     @property
     def first_contact_resolution(self) -> float | None:
@@ -301,6 +308,11 @@ class Figures:
     @property
     def abandoned_rate(self) -> float | None:
         return 100.0 * self.abandoned / self.total if self.total else None
+
+    @property
+    def repeat_rate(self) -> float | None:
+        """Repeat contacts ÷ contacts with a citizen, in % (empty with no such contact)."""
+        return 100.0 * self.repeats / self.with_citizen if self.with_citizen else None
 
 
 @dataclass
@@ -325,7 +337,9 @@ WITH base AS (
            COUNT(c.answered_at) AS answered,
            SUM(date_part('epoch', c.answered_at - c.offered_at)) AS wait_sum,
            SUM(date_part('epoch', c.ended_at - c.answered_at)) AS handling_sum,
-           COUNT(c.ended_at - c.answered_at) AS handling_n
+           COUNT(c.ended_at - c.answered_at) AS handling_n,
+           COUNT(c.citizen_id) AS with_citizen,
+           COUNT(c.repeat_of_id) AS repeats
     FROM contacts_contact c
     WHERE c.offered_at >= %s AND c.offered_at < %s
     GROUP BY c.channel, c.purpose_id, c.outcome, c.agent_id
@@ -340,7 +354,9 @@ SELECT GROUPING(channel) AS g_channel, GROUPING(purpose_id) AS g_purpose,
        COALESCE(SUM(total) FILTER (WHERE outcome = 'referred'), 0)::bigint AS referred,
        COALESCE(SUM(total) FILTER (WHERE outcome = ''), 0)::bigint AS not_recorded,
        SUM(wait_sum) / NULLIF(SUM(answered), 0) AS avg_wait,
-       SUM(handling_sum) / NULLIF(SUM(handling_n), 0) AS avg_handling
+       SUM(handling_sum) / NULLIF(SUM(handling_n), 0) AS avg_handling,
+       SUM(with_citizen)::bigint AS with_citizen,
+       SUM(repeats)::bigint AS repeats
 FROM base
 GROUP BY GROUPING SETS ((), (channel), (purpose_id), (outcome), (agent_id))
 """
@@ -383,6 +399,8 @@ def supervisor_report(*, start: datetime, end: datetime, now: datetime | None = 
             not_recorded=row["not_recorded"],
             avg_wait=float(row["avg_wait"]) if row["avg_wait"] is not None else None,
             avg_handling=float(row["avg_handling"]) if row["avg_handling"] is not None else None,
+            with_citizen=row["with_citizen"],
+            repeats=row["repeats"],
         )
 
     overall = Figures()
@@ -533,6 +551,8 @@ def _contact_entry(contact: Contact, viewer=None) -> timeline.TimelineEntry:
     if contact.outcome:
         colour = "danger" if contact.outcome == Outcome.ABANDONED else "secondary"
         badges.append((choice_label(contact, "outcome"), colour))
+    if contact.repeat_of_id:
+        badges.append((_("Repeat contact"), "warning"))
     details = []
     if contact.caller_number:
         details.append((_("Number"), contact.caller_number))
@@ -551,7 +571,52 @@ def _contact_entry(contact: Contact, viewer=None) -> timeline.TimelineEntry:
         badges=badges,
         details=details,
         confidential=confidentiality.is_confidential(contact),
+        facts={"purpose_id": contact.purpose_id, "repeat_of": contact.repeat_of_id},
     )
+
+
+def recent_purposes(page, *, now: datetime | None = None) -> list[dict]:
+    """What the caller got in touch about within the repeat window, read off the first
+    page of their timeline (no query of its own: the console's budget is fixed).
+
+    One warning per purpose, the latest contact's: ``{"purpose", "days", "at"}``, newest
+    first. A contact the viewer may not read (restricted) says nothing.
+    """
+    if page is None:
+        return []
+    now = now or timezone.now()
+    start = repeats.window_start(now)
+    seen: dict[int, dict] = {}
+    for entry in page.entries:
+        purpose_id = entry.facts.get("purpose_id") if entry.kind == "contact" else None
+        if purpose_id is None or entry.restricted or not (start <= entry.at <= now) or purpose_id in seen:
+            continue
+        seen[purpose_id] = {
+            "purpose": entry.title,
+            "days": repeats.days_between(entry.at, now),
+            "at": entry.at,
+        }
+    return list(seen.values())
+
+
+def repeat_notice(contact: Contact) -> str:
+    """The console's word on a contact just logged that repeats an earlier one ("" if not)."""
+    if not contact.repeat_of_id:
+        return ""
+    earlier = Contact.objects.filter(pk=contact.repeat_of_id).values_list("offered_at", flat=True).first()
+    if earlier is None:
+        return ""
+    days = repeats.days_between(earlier, contact.offered_at)
+    purpose = str(contact.purpose) if contact.purpose_id else ""
+    if days == 0:
+        return _("Repeat contact: this citizen already got in touch about %(purpose)s earlier today.") % {
+            "purpose": purpose
+        }
+    return ngettext(
+        "Repeat contact: this citizen got in touch about %(purpose)s %(days)d day ago.",
+        "Repeat contact: this citizen got in touch about %(purpose)s %(days)d days ago.",
+        days,
+    ) % {"purpose": purpose, "days": days}
 
 
 CONTACTS_TIMELINE = timeline.QuerySource(

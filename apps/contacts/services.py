@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.citizens.validation import normalize_phone
-from apps.contacts import selectors
+from apps.contacts import repeats, selectors
 from apps.contacts.models import (
     Callback,
     Channel,
@@ -188,6 +188,8 @@ def contact_log(
        is linked to this contact; the quick answers given (and those to text later) are recorded.
        ``callback_list=False`` records the promised callback on the contact only: a caller
        that keeps its own call list (an outbound campaign) brings the citizen back itself.
+    4. A repeat of the citizen's earlier contact on the same purpose (``repeats.py``) is
+       marked (``repeat_of``) in this same transaction.
     """
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
@@ -270,6 +272,7 @@ def contact_log(
         )
     contact.ticket = ticket if outcome == Outcome.TICKET_OPENED else None
     contact.save()
+    repeats.contact_flag_repeat(contact=contact)
 
     if outcome == Outcome.REFERRED:
         _follow_up_open(contact=contact, actor=actor)
@@ -310,7 +313,7 @@ def contact_message_received(
     outcome is "ticket opened" when a ticket was filed for it, else empty ("not recorded
     yet") until an agent deals with it.
     """
-    return Contact.objects.create(
+    contact = Contact.objects.create(
         channel=channel,
         citizen=citizen,
         caller_number=caller_number,
@@ -324,6 +327,7 @@ def contact_message_received(
         call_id=call_id or None,
         recorded_via=Contact.RecordedVia.CONSOLE,
     )
+    return repeats.contact_flag_repeat(contact=contact)
 
 
 # The ticket channel a contact's channel becomes when the contact opens a ticket.
@@ -543,6 +547,7 @@ def _insert_new(*, rows: list[ContactRow], actor, via: str, report: ImportReport
     try:
         with transaction.atomic():
             ids = _insert_rows(rows, actor=actor, via=via, received=received)
+            repeats.contact_flag_repeats(contact_ids=ids)
             # Only a referral or a callback brings more records; building a model instance
             # for every other row would be a large share of a big import's time.
             pairs = [
@@ -636,6 +641,7 @@ def _insert_one(*, row: ContactRow, actor, via: str, received, report: ImportRep
         with transaction.atomic():
             contact = _contact_from_row(row, actor, via, received)
             contact.save(force_insert=True)
+            repeats.contact_flag_repeat(contact=contact)
             _after_insert([(row, contact)], actor)
     except IntegrityError as exc:
         existing = Contact.objects.filter(call_id=row.call_id).first()
@@ -786,4 +792,5 @@ def _merge_telephony(*, row: ContactRow, contact: Contact) -> Contact | None:
                 "updated_at",
             ]
         )
-        return locked
+        # The telephony time of the call may move it across the repeat window.
+        return repeats.contact_flag_repeat(contact=locked)

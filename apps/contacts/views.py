@@ -107,6 +107,7 @@ def _workspace_context(
             "caller_number": caller_number,
             "call_id": call_id,
             "timeline": page,
+            "recent_purposes": selectors.recent_purposes(page),
             "earlier_contacts": earlier,
             "new_citizen_form": _new_citizen_form(
                 citizen, candidates, error, query, caller_number, call_id, started
@@ -140,6 +141,7 @@ def _workspace_context(
         "call_id": call_id,
         "callback": callback,
         "timeline": page,
+        "recent_purposes": selectors.recent_purposes(page),
         "earlier_contacts": earlier,
         "log_form": log_form,
         "new_citizen_form": new_citizen_form,
@@ -305,12 +307,14 @@ def console_log(request):
         notice = _("Logged, with ticket %(number)s: read the review number to the citizen.") % {
             "number": isolate_ltr(contact.ticket.review_number)
         }
+    repeat_notice = selectors.repeat_notice(contact)
     if citizen is not None:
         citizen = citizen_selectors.citizen_file(citizen_id=citizen.pk, viewer=viewer, purpose="console")
     context = _workspace_context(
         request, citizen=citizen, query=query if citizen is None else "", notice=notice
     )
     context["logged_contact"] = contact
+    context["repeat_notice"] = repeat_notice
     return _render_console(request, context)
 
 

@@ -19,3 +19,13 @@ def register_entries() -> None:
             group="management",
         )
     )
+    register(
+        NavEntry(
+            "reports:satisfaction",
+            _("Citizen satisfaction"),
+            "reports:satisfaction",
+            VIEW_PERMISSION,
+            order=81,
+            group="management",
+        )
+    )

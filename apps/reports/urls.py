@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.reports import views
+from apps.reports import satisfaction_views, views
 
 app_name = "reports"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("monthly/press/edit/", views.press_edit, name="press_edit"),
     path("monthly/press/approve/", views.press_approve, name="press_approve"),
     path("monthly/press/publish/", views.press_publish, name="press_publish"),
+    path("satisfaction/", satisfaction_views.satisfaction_page, name="satisfaction"),
 ]

@@ -270,6 +270,9 @@ class Ticket(TimeStampedModel):
             models.Index(
                 fields=["received_at", "kind"], name="ticket_tawasul_received", condition=Q(channel="tawasul")
             ),
+            # The satisfaction page (apps/reports/satisfaction.py): the rated tickets of a
+            # period, a small share of all tickets, read by the time of the rating.
+            models.Index(fields=["rated_at"], name="ticket_rated", condition=Q(rated_at__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(

@@ -471,6 +471,9 @@ HOUSING_TEXT_MAX_CHARS = envconfig.get_int("HOUSING_TEXT_MAX_CHARS", 10_000)
 # apps/privacy/retention/kinds.py (DEFAULT_MINIMUMS), e.g. "closed_tickets=72,outbox=18".
 HOUSING_RETENTION_MINIMUMS = envconfig.get_list("HOUSING_RETENTION_MINIMUMS", [])
 HOUSING_FOLLOWUP_DAYS = envconfig.get_int("HOUSING_FOLLOWUP_DAYS", 7)
+# A contact from the same citizen on the same purpose within this many calendar days of an
+# earlier one (any channel) is a repeat contact (apps/contacts/repeats.py).
+HOUSING_REPEAT_CONTACT_DAYS = envconfig.get_int("HOUSING_REPEAT_CONTACT_DAYS", 7)
 # Rows accepted in one telephony JSON batch, and in one CSV upload.
 HOUSING_CONTACT_BATCH_MAX = envconfig.get_int("HOUSING_CONTACT_BATCH_MAX", 1000)
 # Exports of the staff lists (apps/exports): over BACKGROUND_ROWS rows an export is written in
