@@ -373,7 +373,9 @@ class MacroApplySerializer(serializers.Serializer):
         allow_blank=True,
         allow_null=True,
         default=None,
-        help_text=_("The reply as edited; absent: the macro's text in the ticket's language; blank: no reply."),
+        help_text=_(
+            "The reply as edited; absent: the macro's text in the ticket's language; blank: no reply."
+        ),
     )
     seen_event_id = serializers.IntegerField(required=False, allow_null=True, min_value=0)
 

@@ -305,7 +305,9 @@ class ReplyForm(BodyForm):
     def clean(self):
         data = super().clean()
         if not data.get("body") and not data.get("macro") and "body" not in self.errors:
-            self.add_error("body", forms.ValidationError(self.fields["body"].error_messages["required"], code="required"))
+            self.add_error(
+                "body", forms.ValidationError(self.fields["body"].error_messages["required"], code="required")
+            )
         return data
 
 

@@ -16,15 +16,25 @@ _SELECT = {"class": "form-select"}
 
 
 class MacroForm(forms.Form):
-    title_ar = LineField(label=_("Title in Arabic"), max_length=150, widget=forms.TextInput(attrs={**_TEXT, "dir": "rtl"}))
-    title_en = LineField(label=_("Title in English"), max_length=150, widget=forms.TextInput(attrs={**_TEXT, "dir": "ltr"}))
+    title_ar = LineField(
+        label=_("Title in Arabic"), max_length=150, widget=forms.TextInput(attrs={**_TEXT, "dir": "rtl"})
+    )
+    title_en = LineField(
+        label=_("Title in English"), max_length=150, widget=forms.TextInput(attrs={**_TEXT, "dir": "ltr"})
+    )
     body_ar = FreeTextField(
-        label=_("Reply in Arabic"), required=False, widget=forms.Textarea(attrs={**_TEXT, "rows": 4, "dir": "rtl"})
+        label=_("Reply in Arabic"),
+        required=False,
+        widget=forms.Textarea(attrs={**_TEXT, "rows": 4, "dir": "rtl"}),
     )
     body_en = FreeTextField(
-        label=_("Reply in English"), required=False, widget=forms.Textarea(attrs={**_TEXT, "rows": 4, "dir": "ltr"})
+        label=_("Reply in English"),
+        required=False,
+        widget=forms.Textarea(attrs={**_TEXT, "rows": 4, "dir": "ltr"}),
     )
-    to_status = forms.ChoiceField(label=_("Move to status"), required=False, widget=forms.Select(attrs=_SELECT))
+    to_status = forms.ChoiceField(
+        label=_("Move to status"), required=False, widget=forms.Select(attrs=_SELECT)
+    )
     priority = forms.ChoiceField(
         label=_("Priority"),
         required=False,
@@ -39,7 +49,9 @@ class MacroForm(forms.Form):
         widget=forms.Select(attrs=_SELECT),
     )
     add_tags = forms.ModelMultipleChoiceField(
-        label=_("Add tags"), required=False, queryset=Tag.objects.none(),
+        label=_("Add tags"),
+        required=False,
+        queryset=Tag.objects.none(),
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     categories = forms.ModelMultipleChoiceField(
@@ -50,10 +62,17 @@ class MacroForm(forms.Form):
         widget=forms.SelectMultiple(attrs={**_SELECT, "size": 6}),
     )
     position = forms.IntegerField(
-        label=_("Position in the list"), min_value=0, max_value=32767, initial=100, widget=forms.NumberInput(attrs=_TEXT)
+        label=_("Position in the list"),
+        min_value=0,
+        max_value=32767,
+        initial=100,
+        widget=forms.NumberInput(attrs=_TEXT),
     )
     is_active = forms.BooleanField(
-        label=_("In use"), required=False, initial=True, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
+        label=_("In use"),
+        required=False,
+        initial=True,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
 
     def __init__(self, *args, macro: Macro | None = None, **kwargs):

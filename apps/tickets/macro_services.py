@@ -70,7 +70,9 @@ def macro_save(
     if bool(body_ar) != bool(body_en):
         missing = "body_en" if body_ar else "body_ar"
         raise _refuse(
-            _("Write the reply in both Arabic and English, or leave both empty."), "macro_body_one_language", missing
+            _("Write the reply in both Arabic and English, or leave both empty."),
+            "macro_body_one_language",
+            missing,
         )
     if to_status and (to_status not in Status.values or Status(to_status) in MOVES_NEEDING_A_SERVICE):
         raise _refuse(_("A macro cannot move a ticket to this status."), "invalid_choice", "to_status")
@@ -96,7 +98,9 @@ def macro_save(
     for name, value in (("title_ar", title_ar), ("title_en", title_en)):
         if others.filter(**{f"{name}__iexact": value}).exists():
             raise _refuse(
-                _("There is already a macro titled “%(title)s”.") % {"title": value}, "macro_title_taken", name
+                _("There is already a macro titled “%(title)s”.") % {"title": value},
+                "macro_title_taken",
+                name,
             )
     macro = macro or Macro()
     macro.title_ar, macro.title_en, macro.body_ar, macro.body_en = title_ar, title_en, body_ar, body_en
@@ -192,22 +196,32 @@ def ticket_apply_macro(
             code="macro_nothing_to_apply",
             details={"body": [_("Required.")]},
         )
-    first_new = TicketEvent.objects.filter(ticket_id=locked.pk).order_by("-pk").values_list("pk", flat=True).first()
+    first_new = (
+        TicketEvent.objects.filter(ticket_id=locked.pk).order_by("-pk").values_list("pk", flat=True).first()
+    )
     reason = _("Macro: %(title)s") % {"title": macro.title()}
     if text:
         services.ticket_reply(ticket=locked, body=text, actor=actor, uploads=uploads, now=now)
     if tags:
         services.ticket_tags_change(ticket=locked, actor=actor, add=tags, now=now)
     if changes_priority:
-        services.ticket_reclassify(ticket=locked, actor=actor, priority=macro.priority, reason=reason, now=now)
+        services.ticket_reclassify(
+            ticket=locked, actor=actor, priority=macro.priority, reason=reason, now=now
+        )
     if changes_department:
         locked.refresh_from_db(fields=["assignee", "department"])
-        keep = locked.assignee if locked.assignee and locked.assignee.department_id == macro.department_id else None
+        keep = (
+            locked.assignee
+            if locked.assignee and locked.assignee.department_id == macro.department_id
+            else None
+        )
         services.ticket_assign(
             ticket=locked, actor=actor, assignee=keep, department=macro.department, reason=reason, now=now
         )
     if moving:
-        services.ticket_transition(ticket=locked, to_status=macro.to_status, actor=actor, reason=reason, now=now)
+        services.ticket_transition(
+            ticket=locked, to_status=macro.to_status, actor=actor, reason=reason, now=now
+        )
     fresh = Ticket.objects.get(pk=locked.pk)
     events = list(TicketEvent.objects.filter(ticket_id=locked.pk, pk__gt=first_new or 0).order_by("pk"))
     return Applied(ticket=fresh, events=events)

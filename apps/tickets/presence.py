@@ -104,7 +104,9 @@ def _others(client, key: str, fields: dict, *, exclude: int, moment: float) -> l
         if moment - at > STALE_AFTER:
             stale.append(raw_id)
         elif user_id != exclude:
-            present.append(Present(user_id=user_id, name=str(entry.get("name", "")), state=entry.get("state", VIEWING)))
+            present.append(
+                Present(user_id=user_id, name=str(entry.get("name", "")), state=entry.get("state", VIEWING))
+            )
     if stale:
         client.hdel(key, *stale)
     return sorted(present, key=lambda p: (p.state != WRITING, p.name))

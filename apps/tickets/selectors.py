@@ -429,7 +429,10 @@ def macros_for(ticket: Ticket) -> list[Macro]:
 def macro_get(*, pk) -> Macro:
     """One macro, retired or not (applying a retired one is refused by the service)."""
     macro = (
-        Macro.objects.select_related("department").prefetch_related("add_tags", "categories").filter(pk=pk).first()
+        Macro.objects.select_related("department")
+        .prefetch_related("add_tags", "categories")
+        .filter(pk=pk)
+        .first()
     )
     if macro is None:
         raise NotFound(_("No such macro."), code="macro_not_found")

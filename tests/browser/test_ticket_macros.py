@@ -25,7 +25,11 @@ def test_an_agent_inserts_a_quick_answer_and_two_staff_see_each_other(
 ):
     ticket = TicketFactory(actor=agent)
     macro = macro_services.macro_save(
-        actor=supervisor, title_ar="إفادة بالمعالجة", title_en="Being handled", body_ar=ANSWER, body_en="We are on it."
+        actor=supervisor,
+        title_ar="إفادة بالمعالجة",
+        title_en="Being handled",
+        body_ar=ANSWER,
+        body_en="We are on it.",
     )
     url = f"{live_server.url}/tickets/{ticket.pk}/"
     log_in(page, agent)
@@ -63,7 +67,9 @@ def test_an_agent_inserts_a_quick_answer_and_two_staff_see_each_other(
         page.get_by_test_id("reply-form").locator("textarea").fill("سنوافيك")
         expect(page.get_by_test_id("presence-others")).to_contain_text(supervisor.display_name())
         other.reload()
-        expect(other.locator('[data-testid="presence-others"] [data-state="writing"]')).to_contain_text("عائشة")
+        expect(other.locator('[data-testid="presence-others"] [data-state="writing"]')).to_contain_text(
+            "عائشة"
+        )
         screenshot(other, "ticket-presence-ar")
         violations = format_axe_violations(other.url, axe_check(other))
         assert violations == [], "\n".join(violations)

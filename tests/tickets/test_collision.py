@@ -49,7 +49,9 @@ def test_leaving_removes_the_person_at_once(agent, supervisor, ticket):
     assert presence.others(ticket_id=ticket.pk, user=supervisor) == []
 
 
-def test_the_page_heartbeat_shows_the_other_by_name_and_what_they_do(login, client, agent, supervisor, ticket):
+def test_the_page_heartbeat_shows_the_other_by_name_and_what_they_do(
+    login, client, agent, supervisor, ticket
+):
     presence.heartbeat(ticket_id=ticket.pk, user=agent, state="writing")
     response = login(supervisor).post(f"/tickets/{ticket.pk}/presence/", {"state": "viewing"}, **HX)
     body = response.content.decode()
@@ -105,7 +107,9 @@ def test_a_reply_over_a_newer_reply_is_refused_with_it_shown_and_the_draft_kept(
     assert not ticket.events.filter(body="مسودة الموظفة").exists()
 
     again = client.post(
-        f"/tickets/{ticket.pk}/reply/", {"reply-body": "مسودة الموظفة", "reply-seen_event_id": _seen(body)}, **HX
+        f"/tickets/{ticket.pk}/reply/",
+        {"reply-body": "مسودة الموظفة", "reply-seen_event_id": _seen(body)},
+        **HX,
     )
     assert 'data-testid="done"' in again.content.decode()
     assert ticket.events.filter(kind="public_reply", body="مسودة الموظفة", actor=agent).exists()
@@ -120,7 +124,9 @@ def test_a_status_change_or_an_assignment_also_counts_as_newer(agent, supervisor
     services.ticket_assign(ticket=ticket, actor=supervisor, assignee=None, department=department)
     with pytest.raises(services.TicketChanged) as refused:
         services.ticket_reply(ticket=ticket, body="رد", actor=agent, seen_event_id=seen)
-    assert refused.value.status == 409 and refused.value.details["newer_event_ids"] == [ticket.events.latest("pk").pk]
+    assert refused.value.status == 409 and refused.value.details["newer_event_ids"] == [
+        ticket.events.latest("pk").pk
+    ]
     assert not ticket.events.filter(kind="public_reply").exists()
 
 
@@ -146,7 +152,9 @@ def test_callers_that_say_nothing_of_what_they_saw_are_not_checked(agent, superv
 def test_without_htmx_the_refusal_is_a_409_page_with_the_draft(login, agent, supervisor, ticket):
     seen = ticket.events.latest("pk").pk
     services.ticket_note(ticket=ticket, body="ملاحظة المشرف", actor=supervisor)
-    response = login(agent).post(f"/tickets/{ticket.pk}/reply/", {"reply-body": "مسودة", "reply-seen_event_id": seen})
+    response = login(agent).post(
+        f"/tickets/{ticket.pk}/reply/", {"reply-body": "مسودة", "reply-seen_event_id": seen}
+    )
     body = response.content.decode()
     assert response.status_code == 409 and "<html" in body
     assert "ملاحظة المشرف" in body and ">مسودة</textarea>" in body
@@ -168,7 +176,9 @@ def test_a_confidential_change_is_shown_only_as_the_rules_allow(login, agent, ad
 def test_a_stale_macro_is_refused_too(agent, supervisor, ticket):
     from apps.tickets import macro_services
 
-    macro = macro_services.macro_save(actor=supervisor, title_ar="أ", title_en="A", body_ar="نص", body_en="t", priority="high")
+    macro = macro_services.macro_save(
+        actor=supervisor, title_ar="أ", title_en="A", body_ar="نص", body_en="t", priority="high"
+    )
     seen = ticket.events.latest("pk").pk
     services.ticket_note(ticket=ticket, body="ملاحظة", actor=supervisor)
     with pytest.raises(services.TicketChanged):

@@ -20,7 +20,9 @@ HX = {"HTTP_HX_REQUEST": "true"}
 def _macro(actor, **fields):
     fields.setdefault("title_ar", "رد عام")
     fields.setdefault("title_en", "General reply")
-    if "body_ar" not in fields and not any(fields.get(k) for k in ("to_status", "priority", "department", "add_tags")):
+    if "body_ar" not in fields and not any(
+        fields.get(k) for k in ("to_status", "priority", "department", "add_tags")
+    ):
         fields.update(body_ar="نعمل على طلبك.", body_en="We are working on your request.")
     return macro_services.macro_save(actor=actor, **fields)
 
@@ -96,7 +98,11 @@ def test_the_contacts_quick_answers_of_the_purposes_of_its_contacts_come_through
 ):
     purpose = contact_services.purpose_upsert(code="test-status", name_ar="حالة الطلب", name_en="Status")
     answer = contact_services.quick_answer_upsert(
-        purpose=purpose, title_ar="مدة الانتظار", title_en="Waiting time", body_ar="المدة ستة أشهر.", body_en="Six months."
+        purpose=purpose,
+        title_ar="مدة الانتظار",
+        title_en="Waiting time",
+        body_ar="المدة ستة أشهر.",
+        body_en="Six months.",
     )
     unrelated = contact_services.purpose_upsert(code="test-other", name_ar="أخرى", name_en="Other")
     contact_services.quick_answer_upsert(
@@ -106,6 +112,11 @@ def test_the_contacts_quick_answers_of_the_purposes_of_its_contacts_come_through
     offered = quick_answers.quick_answers_for(ticket)
     assert [(a.key, a.body, a.macro) for a in offered] == [(f"contacts-{answer.pk}", "المدة ستة أشهر.", None)]
     assert quick_answers.quick_answers_for(make_ticket()) == []  # no contact, no purpose
+    english = make_ticket(citizen=CitizenFactory(language="en"))
+    ContactFactory(ticket=english, citizen=english.citizen, purpose=purpose, outcome=Outcome.TICKET_OPENED)
+    with translation.override("ar"):
+        (offered,) = quick_answers.quick_answers_for(english)
+    assert (offered.title, offered.body) == ("مدة الانتظار", "Six months.")
 
 
 def test_the_registry_takes_any_source(ticket):
@@ -146,7 +157,9 @@ def test_applying_a_macro_writes_the_same_events_as_the_single_actions(
 
 
 def test_the_agent_may_edit_the_reply_or_send_none(agent, supervisor, ticket, make_ticket):
-    macro = _macro(supervisor, title_ar="مراجعة", title_en="Review", body_ar="نص", body_en="text", priority="high")
+    macro = _macro(
+        supervisor, title_ar="مراجعة", title_en="Review", body_ar="نص", body_en="text", priority="high"
+    )
     macro_services.ticket_apply_macro(ticket=ticket, macro=macro, actor=agent, body="نص معدل")
     assert ticket.events.filter(kind="public_reply").get().body == "نص معدل"
     ticket.refresh_from_db()
@@ -177,7 +190,9 @@ def test_a_status_the_ticket_cannot_reach_refuses_the_whole_macro_first(agent, t
 
 
 def test_a_refusal_half_way_rolls_back_what_was_done_before_it(agent, supervisor, ticket, urgent_tag):
-    macro = _macro(supervisor, title_ar="وسم", title_en="Tag it", body_ar="نص", body_en="text", add_tags=[urgent_tag])
+    macro = _macro(
+        supervisor, title_ar="وسم", title_en="Tag it", body_ar="نص", body_en="text", add_tags=[urgent_tag]
+    )
     services.tag_save(actor=supervisor, tag=urgent_tag, name_ar="عاجل", name_en="Urgent", is_active=False)
     before = _events(ticket)
     with pytest.raises(ValidationFailed):  # the reply was written, then the retired tag refused
@@ -211,7 +226,14 @@ def test_someone_who_may_not_work_the_ticket_cannot_apply_a_macro(outsider, supe
 def test_an_officer_cannot_send_a_ticket_to_another_department_by_macro(
     officer, supervisor, make_ticket, department, other_department
 ):
-    macro = _macro(supervisor, title_ar="صيانة", title_en="To maintenance", department=other_department, body_ar="نص", body_en="t")
+    macro = _macro(
+        supervisor,
+        title_ar="صيانة",
+        title_en="To maintenance",
+        department=other_department,
+        body_ar="نص",
+        body_en="t",
+    )
     ticket = make_ticket(department=department)
     with pytest.raises(PermissionDenied):
         macro_services.ticket_apply_macro(ticket=ticket, macro=macro, actor=officer)
@@ -236,7 +258,9 @@ def test_the_page_offers_the_quick_answers_in_a_labelled_picker(login, agent, su
     assert 'data-body="نعمل على طلبك."' in body
 
 
-def test_without_javascript_the_answer_parameter_fills_the_reply_box(login, agent, supervisor, ticket, answered):
+def test_without_javascript_the_answer_parameter_fills_the_reply_box(
+    login, agent, supervisor, ticket, answered
+):
     _in_progress(ticket, agent)
     body = login(agent).get(f"/tickets/{ticket.pk}/", {"answer": f"macro-{answered.pk}"}).content.decode()
     assert ">تمت الإجابة على طلبك.</textarea>" in body
@@ -311,7 +335,12 @@ def test_a_supervisor_creates_a_macro_on_its_page(login, supervisor, department,
     )
     assert response.status_code == 302
     macro = Macro.objects.get(title_en="Close")
-    assert (macro.to_status, macro.priority, macro.department, macro.position) == ("closed", "low", department, 5)
+    assert (macro.to_status, macro.priority, macro.department, macro.position) == (
+        "closed",
+        "low",
+        department,
+        5,
+    )
     assert list(macro.add_tags.all()) == [urgent_tag] and list(macro.categories.all()) == [category]
     listing = client.get("/tickets/macros/").content.decode()
     assert "إغلاق" in listing
@@ -323,7 +352,14 @@ def test_a_supervisor_edits_and_retires_a_macro(login, supervisor):
     assert client.get(f"/tickets/macros/{macro.pk}/").status_code == 200
     client.post(
         f"/tickets/macros/{macro.pk}/",
-        {"title_ar": "رد", "title_en": "Reply", "body_ar": "أ", "body_en": "a", "position": 1, "is_active": "on"},
+        {
+            "title_ar": "رد",
+            "title_en": "Reply",
+            "body_ar": "أ",
+            "body_en": "a",
+            "position": 1,
+            "is_active": "on",
+        },
     )
     macro.refresh_from_db()
     assert (macro.title_en, macro.body_en) == ("Reply", "a")
@@ -339,7 +375,9 @@ def test_an_agent_may_not_keep_the_macros(login, agent, supervisor):
         client.get("/tickets/macros/"),
         client.get("/tickets/macros/new/"),
         client.get(f"/tickets/macros/{macro.pk}/"),
-        client.post("/tickets/macros/new/", {"title_ar": "س", "title_en": "X", "body_ar": "س", "body_en": "x"}),
+        client.post(
+            "/tickets/macros/new/", {"title_ar": "س", "title_en": "X", "body_ar": "س", "body_en": "x"}
+        ),
         client.post(f"/tickets/macros/{macro.pk}/retire/"),
     ):
         assert response.status_code == 403
@@ -351,7 +389,9 @@ def test_an_agent_may_not_keep_the_macros(login, agent, supervisor):
 
 
 def test_a_macro_with_nothing_in_it_is_refused(login, supervisor):
-    response = login(supervisor).post("/tickets/macros/new/", {"title_ar": "فارغ", "title_en": "Empty", "position": 1})
+    response = login(supervisor).post(
+        "/tickets/macros/new/", {"title_ar": "فارغ", "title_en": "Empty", "position": 1}
+    )
     assert response.status_code == 400
     assert "does nothing" in response.content.decode() or "لا يفعل" in response.content.decode()
     assert not Macro.objects.exists()
@@ -359,7 +399,10 @@ def test_a_macro_with_nothing_in_it_is_refused(login, supervisor):
 
 def test_a_title_that_clashes_in_either_language_is_refused_whatever_the_case(supervisor):
     _macro(supervisor)
-    for titles in ({"title_ar": "آخر", "title_en": "GENERAL REPLY"}, {"title_ar": "رد عام", "title_en": "Other"}):
+    for titles in (
+        {"title_ar": "آخر", "title_en": "GENERAL REPLY"},
+        {"title_ar": "رد عام", "title_en": "Other"},
+    ):
         with pytest.raises(ValidationFailed) as refused:
             _macro(supervisor, **titles)
         assert refused.value.code == "macro_title_taken"
