@@ -167,7 +167,9 @@ def ticket_apply_macro(
     now = now or timezone.now()
     if not selectors.can_work(actor, ticket):
         raise PermissionDenied()
-    locked = services._lock(ticket)
+    # The ticket's row lock, held to the end: no other write slips in between the checks
+    # below and the single services (which take the same lock again, in this transaction).
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     services.ensure_unchanged(locked=locked, actor=actor, seen_event_id=seen_event_id)
     if not macro.is_active:
         raise _not_applicable(macro, _("it is no longer in use."), "macro_inactive")
