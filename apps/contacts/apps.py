@@ -32,6 +32,9 @@ class ContactsConfig(AppConfig):
         ):
             timeline.register(source.kind, source)
         _register_events()
+        from apps.tickets.quick_answers import register_quick_answer_source
+
+        register_quick_answer_source("contacts", selectors.ticket_quick_answers)
         register(
             NavEntry(
                 "contacts:console",

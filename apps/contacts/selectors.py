@@ -788,6 +788,28 @@ def quick_answers_for(*, purpose_id: int | None) -> list[QuickAnswer]:
     return list(QuickAnswer.objects.filter(purpose_id=purpose_id, is_active=True).order_by("order", "id"))
 
 
+def ticket_quick_answers(ticket) -> list:
+    """The approved quick answers of the purposes of the contacts linked to a ticket (those that
+    opened it or were attached to it), for the reply picker on the ticket page: registered with
+    ``apps.tickets.quick_answers`` from ``ContactsConfig.ready``. Texts in the ticket's language,
+    titles in the viewer's; one query."""
+    from apps.tickets.quick_answers import QuickAnswer as Offered
+
+    purposes = Contact.objects.filter(ticket_id=ticket.pk, purpose__isnull=False).values("purpose_id")
+    answers = QuickAnswer.objects.filter(
+        is_active=True, purpose__is_active=True, purpose_id__in=purposes
+    ).select_related("purpose")
+    return [
+        Offered(
+            key=f"contacts-{answer.pk}",
+            title=answer.title(),
+            body=answer.body_en if ticket.language == "en" else answer.body_ar,
+            source=_("Quick answers: %(purpose)s") % {"purpose": answer.purpose},
+        )
+        for answer in answers.order_by("purpose__order", "order", "id")
+    ]
+
+
 # ---------------------------------------------------------------- the monthly statement
 
 # The channels the statement's ``contacts.total`` counts (statement-figures.md).

@@ -24,7 +24,7 @@ from apps.core.errors import ValidationFailed
 from apps.core.idempotency import IdempotencyMixin
 from apps.core.parsers import JSONParser
 from apps.sla import clock_selectors
-from apps.tickets import selectors, services, tracking
+from apps.tickets import macro_services, selectors, services, tracking
 from apps.tickets.forms import TicketFilterForm
 from apps.tickets.models import Category, Ticket, TicketEvent
 from apps.tickets.workflow import Status, next_statuses
@@ -354,6 +354,32 @@ class BodySerializer(serializers.Serializer):
     attachments = serializers.ListField(child=serializers.FileField(), required=False)
 
 
+class ReplySerializer(BodySerializer):
+    seen_event_id = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        help_text=_(
+            "The newest timeline event id the writer saw: a reply over someone else's newer "
+            "change is refused with 409 ticket_changed."
+        ),
+    )
+
+
+class MacroApplySerializer(serializers.Serializer):
+    macro = serializers.IntegerField(min_value=1)
+    body = FreeTextField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "The reply as edited; absent: the macro's text in the ticket's language; blank: no reply."
+        ),
+    )
+    seen_event_id = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+
+
 class TransitionSerializer(serializers.Serializer):
     to_status = serializers.ChoiceField(choices=Status.choices)
     reason = FreeTextField(required=False, allow_blank=True, default="")
@@ -538,14 +564,37 @@ class _TicketAction(IdempotencyMixin, APIView):
 
 class TicketReplyAPI(_TicketAction):
     @extend_schema(
-        summary="Reply to the citizen (public)", request=BodySerializer, responses={201: EventSerializer}
+        summary="Reply to the citizen (public)", request=ReplySerializer, responses={201: EventSerializer}
     )
     def post(self, request, pk: int):
-        data = _valid(BodySerializer, request)
+        data = _valid(ReplySerializer, request)
         event = services.ticket_reply(
-            ticket=self.ticket(request, pk), body=data["body"], actor=request.user, uploads=_files(request)
+            ticket=self.ticket(request, pk),
+            body=data["body"],
+            actor=request.user,
+            uploads=_files(request),
+            seen_event_id=data.get("seen_event_id"),
         )
         return Response(EventSerializer(_event(event, request.user)).data, status=201)
+
+
+class TicketMacroAPI(_TicketAction):
+    @extend_schema(
+        summary="Apply a macro: its reply and its changes at once, or nothing",
+        request=MacroApplySerializer,
+        responses={200: TicketDetailSerializer},
+    )
+    def post(self, request, pk: int):
+        data = _valid(MacroApplySerializer, request)
+        applied = macro_services.ticket_apply_macro(
+            ticket=self.ticket(request, pk),
+            macro=selectors.macro_get(pk=data["macro"]),
+            actor=request.user,
+            body=data.get("body"),
+            uploads=_files(request),
+            seen_event_id=data.get("seen_event_id"),
+        )
+        return _detail(applied.ticket, request)
 
 
 class TicketNoteAPI(_TicketAction):

@@ -12,6 +12,7 @@ urlpatterns = [
     ),
     path("tickets/<int:pk>/reply/", api.TicketReplyAPI.as_view(), name="ticket-reply"),
     path("tickets/<int:pk>/note/", api.TicketNoteAPI.as_view(), name="ticket-note"),
+    path("tickets/<int:pk>/macro/", api.TicketMacroAPI.as_view(), name="ticket-macro"),
     path("tickets/<int:pk>/transition/", api.TicketTransitionAPI.as_view(), name="ticket-transition"),
     path("tickets/<int:pk>/assign/", api.TicketAssignAPI.as_view(), name="ticket-assign"),
     path("tickets/<int:pk>/merge/", api.TicketMergeAPI.as_view(), name="ticket-merge"),

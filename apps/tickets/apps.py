@@ -47,6 +47,17 @@ class TicketsConfig(AppConfig):
             )
         )
 
+        register(
+            NavEntry(
+                "tickets:macros",
+                _("Macros and quick answers"),
+                "tickets:macros",
+                "tickets.change_macro",
+                order=40,
+                group="management",
+            )
+        )
+
     @staticmethod
     def _watch_categories() -> None:
         """Any write to a category (service or admin) makes every process reload the filter's

@@ -293,6 +293,24 @@ class BodyForm(forms.Form):
     attachments = MultipleFileField(label=_("Attachments"))
 
 
+class ReplyForm(BodyForm):
+    """The reply, with the newest timeline event its writer had in front of them (a reply over
+    a newer change by someone else is refused) and the macro whose changes go with it (then
+    the text may be blank: the macro's changes alone)."""
+
+    body = FreeTextField(label=_("Text"), required=False, widget=forms.Textarea(attrs={**_TEXT, "rows": 3}))
+    seen_event_id = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    macro = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("body") and not data.get("macro") and "body" not in self.errors:
+            self.add_error(
+                "body", forms.ValidationError(self.fields["body"].error_messages["required"], code="required")
+            )
+        return data
+
+
 class ExtendForm(forms.Form):
     """More time for the ticket's answer: the new date and the reason the citizen is told.
 

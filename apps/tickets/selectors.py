@@ -431,6 +431,28 @@ def macros_for(ticket: Ticket) -> list[Macro]:
     )
 
 
+def macro_get(*, pk) -> Macro:
+    """One macro, retired or not (applying a retired one is refused by the service)."""
+    macro = (
+        Macro.objects.select_related("department")
+        .prefetch_related("add_tags", "categories")
+        .filter(pk=pk)
+        .first()
+    )
+    if macro is None:
+        raise NotFound(_("No such macro."), code="macro_not_found")
+    return macro
+
+
+def macro_list() -> list[Macro]:
+    """Every macro for the page that keeps them: the ones in use first, in offering order."""
+    return list(
+        Macro.objects.select_related("department")
+        .prefetch_related("add_tags", "categories")
+        .order_by("-is_active", "position", "id")
+    )
+
+
 def categories_tree(*, include_inactive: bool = False) -> list[Category]:
     """Top-level categories with their children prefetched, in display order."""
     children = Category.objects.all() if include_inactive else Category.objects.filter(is_active=True)

@@ -48,6 +48,13 @@ class TicketTransitionError(ApplicationError):
     status = 409
 
 
+class TicketChanged(Conflict):
+    """Someone else changed the ticket after the page the actor wrote on was shown (a reply,
+    a status change, an assignment…). ``details["newer_event_ids"]`` lists what is new."""
+
+    code = "ticket_changed"
+
+
 URGENCY_PRIORITY = {
     Ticket.Urgency.EMERGENCY: Ticket.Priority.URGENT,
     Ticket.Urgency.URGENT: Ticket.Priority.HIGH,
@@ -463,15 +470,45 @@ def ticket_move_for_escalation(
 # --- timeline entries ----------------------------------------------------------------
 
 
+def ensure_unchanged(*, locked: Ticket, actor: User, seen_event_id: int | None) -> None:
+    """Refuse (``TicketChanged``) when someone other than the actor added to the ticket's
+    timeline after the event ``seen_event_id``, the newest one on the actor's page. ``None``:
+    no check (callers that do not say what they saw). The caller holds the ticket's row lock,
+    so nothing can slip in between this check and its write."""
+    if seen_event_id is None:
+        return
+    newer = list(
+        TicketEvent.objects.filter(ticket_id=locked.pk, pk__gt=seen_event_id)
+        .exclude(actor_id=actor.pk)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if newer:
+        raise TicketChanged(
+            _("Someone changed this ticket while you were writing. Read what is new, then send again."),
+            details={"newer_event_ids": newer, "latest_event_id": newer[-1]},
+        )
+
+
 @transaction.atomic
 def ticket_reply(
-    *, ticket: Ticket, body: str, actor: User, uploads: Iterable = (), now: datetime | None = None
+    *,
+    ticket: Ticket,
+    body: str,
+    actor: User,
+    uploads: Iterable = (),
+    now: datetime | None = None,
+    seen_event_id: int | None = None,
 ) -> TicketEvent:
-    """A reply the citizen will read on the tracking page (and be told about by SMS)."""
+    """A reply the citizen will read on the tracking page (and be told about by SMS).
+
+    ``seen_event_id``: the newest timeline event the actor had in front of them; a reply
+    written over a newer change by someone else is refused (``TicketChanged``)."""
     _ensure(selectors.can_work(actor, ticket))
     body = _required(body, "body")
     now = now or timezone.now()
     locked = _lock(ticket)
+    ensure_unchanged(locked=locked, actor=actor, seen_event_id=seen_event_id)
     checked = _check_uploads(uploads, existing=locked.attachments.count())
     if locked.status in NO_REPLY_STATUSES:
         raise Conflict(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.tickets import views
+from apps.tickets import macro_views, views
 
 app_name = "tickets"
 
@@ -17,6 +17,11 @@ urlpatterns = [
     path("<int:pk>/reclassify/", views.ticket_reclassify, name="reclassify"),
     path("<int:pk>/merge/", views.ticket_merge, name="merge"),
     path("<int:pk>/attach/", views.ticket_attach, name="attach"),
+    path("<int:pk>/presence/", views.ticket_presence, name="presence"),
+    path("macros/", macro_views.macro_list, name="macros"),
+    path("macros/new/", macro_views.macro_create, name="macro_create"),
+    path("macros/<int:pk>/", macro_views.macro_edit, name="macro_edit"),
+    path("macros/<int:pk>/retire/", macro_views.macro_retire, name="macro_retire"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("citizen/<int:citizen_id>/", views.citizen_tickets, name="citizen_tickets"),
 ]

@@ -19,7 +19,7 @@ from apps.core.errors import ApplicationError, NotFound, PermissionDenied, Valid
 from apps.core.text import isolate_ltr
 from apps.core.views import render_error
 from apps.sla import clock_selectors
-from apps.tickets import selectors, services
+from apps.tickets import macro_services, presence, quick_answers, selectors, services
 from apps.tickets.forms import (
     AssignForm,
     AttachmentForm,
@@ -27,11 +27,12 @@ from apps.tickets.forms import (
     ExtendForm,
     MergeForm,
     ReclassifyForm,
+    ReplyForm,
     TicketCreateForm,
     TicketFilterForm,
     TransitionForm,
 )
-from apps.tickets.models import Ticket
+from apps.tickets.models import Ticket, TicketEvent
 from apps.tickets.selectors import TicketFilters
 from apps.tickets.workflow import ALLOWED_MOVES, Status
 
@@ -195,7 +196,7 @@ def _workspace_context(request, ticket: Ticket, **forms) -> dict:
         "can_assign": selectors.can_assign(user, ticket),
         "can_merge": selectors.can_merge(user, ticket),
         "can_see_identity": citizen_selectors.can_see_identity(user),
-        "reply_form": forms.get("reply_form") or BodyForm(prefix="reply"),
+        "reply_form": forms.get("reply_form") or ReplyForm(prefix="reply"),
         "note_form": forms.get("note_form") or BodyForm(prefix="note"),
         "transition_form": forms.get("transition_form") or TransitionForm(ticket=ticket),
         "assign_form": forms.get("assign_form") or AssignForm(viewer=user, ticket=ticket),
@@ -209,6 +210,7 @@ def _workspace_context(request, ticket: Ticket, **forms) -> dict:
         "reclassify_form": forms.get("reclassify_form") or ReclassifyForm(ticket=ticket, prefix="reclassify"),
     }
     context["sla_badge"] = clock_selectors.badge_from_views(context["clocks"])
+    context.update(_reply_context(ticket, timeline, can_work, context["reply_form"], forms.get("changed")))
     context["can_extend"] = (
         can_work
         and ticket.is_open
@@ -219,11 +221,42 @@ def _workspace_context(request, ticket: Ticket, **forms) -> dict:
     return context
 
 
+def _reply_context(ticket: Ticket, timeline, can_work: bool, reply_form, changed) -> dict:
+    """The reply form's companions: the quick answers and macros to insert, the macro chosen
+    (its changes go with the reply), the newest event on the page (the version the reply is
+    written against) and, after a refused stale reply, the events the writer had not seen."""
+    own_events = [e for e in timeline if isinstance(e, TicketEvent)]
+    context = {
+        "latest_event_id": max((e.pk for e in own_events), default=0),
+        "quick_answers": quick_answers.quick_answers_for(ticket) if can_work else [],
+        "pending_macro": None,
+        "changed": None,
+    }
+    macro_id = reply_form["macro"].value()
+    if macro_id:
+        context["pending_macro"] = next(
+            (a for a in context["quick_answers"] if a.macro and str(a.macro.pk) == str(macro_id)), None
+        )
+    if changed is not None:
+        newer = set(changed.details.get("newer_event_ids", []))
+        context["changed"] = {"error": changed, "events": [e for e in own_events if e.pk in newer]}
+    return context
+
+
 @login_required
 @require_GET
 def ticket_detail(request, pk: int):
+    """The ticket page. ``?answer=<key>`` (the quick-answer picker without JavaScript) opens it
+    with that answer in the reply box, and the macro's changes ready to go with it."""
     ticket = _ticket_or_404(request, pk)
-    return render(request, "tickets/detail.html", _workspace_context(request, ticket))
+    forms = {}
+    key = request.GET.get("answer")
+    if key and selectors.can_work(request.user, ticket):
+        answer = quick_answers.quick_answer(ticket, key)
+        if answer is not None:
+            initial = {"body": answer.body, "macro": answer.macro.pk if answer.macro else None}
+            forms["reply_form"] = ReplyForm(prefix="reply", initial=initial)
+    return render(request, "tickets/detail.html", _workspace_context(request, ticket, **forms))
 
 
 def _answer(request, ticket: Ticket, **forms) -> HttpResponse:
@@ -257,16 +290,60 @@ def _act(request, pk: int, form_name: str, form, action, done: str) -> HttpRespo
 @login_required
 @require_POST
 def ticket_reply(request, pk: int):
-    return _act(
-        request,
-        pk,
-        "reply_form",
-        BodyForm(request.POST, request.FILES, prefix="reply"),
-        lambda t, d: services.ticket_reply(
-            ticket=t, body=d["body"], actor=request.user, uploads=d["attachments"]
-        ),
-        _("The reply was sent to the citizen."),
-    )
+    """Send the reply, with the chosen macro's changes when one goes with it. A reply written
+    over someone else's newer change comes back with the draft kept and that change shown."""
+    ticket = _ticket_or_404(request, pk)
+    form = ReplyForm(request.POST, request.FILES, prefix="reply")
+    if not form.is_valid():
+        details = {field: list(errors) for field, errors in form.errors.items()}
+        return _answer(request, ticket, reply_form=form, error=ValidationFailed(details=details))
+    data = form.cleaned_data
+    try:
+        if data["macro"]:
+            macro_services.ticket_apply_macro(
+                ticket=ticket,
+                macro=selectors.macro_get(pk=data["macro"]),
+                actor=request.user,
+                body=data["body"],
+                uploads=data["attachments"],
+                seen_event_id=data["seen_event_id"],
+            )
+            done = _("The macro was applied.")
+        else:
+            services.ticket_reply(
+                ticket=ticket,
+                body=data["body"],
+                actor=request.user,
+                uploads=data["attachments"],
+                seen_event_id=data["seen_event_id"],
+            )
+            done = _("The reply was sent to the citizen.")
+    except services.TicketChanged as changed:
+        return _changed(request, ticket, form, changed)
+    except ApplicationError as exc:
+        return _answer(request, ticket, reply_form=form, error=exc)
+    return _answer(request, ticket, done=done)
+
+
+def _changed(request, ticket: Ticket, form, changed) -> HttpResponse:
+    """The page again, the draft in the reply box and the newer changes above it; the form now
+    carries the newest event, so sending again goes through. (409 for a whole page; htmx swaps
+    only successful answers, so its fragment comes with 200.)"""
+    fresh = selectors.ticket_get(viewer=request.user, pk=ticket.pk)
+    context = _workspace_context(request, fresh, reply_form=form, changed=changed)
+    if request.htmx:
+        return render(request, "tickets/_workspace.html", context)
+    return render(request, "tickets/detail.html", context, status=409)
+
+
+@login_required
+@require_POST
+def ticket_presence(request, pk: int):
+    """The page's heartbeat (every 15 s, and when the reply is being typed): records that the
+    viewer has the ticket open and answers with who else has. Silent when Redis is away."""
+    ticket = _ticket_or_404(request, pk)
+    others = presence.heartbeat(ticket_id=ticket.pk, user=request.user, state=request.POST.get("state", ""))
+    return render(request, "tickets/_presence_others.html", {"others": others})
 
 
 @login_required

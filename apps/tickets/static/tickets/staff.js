@@ -62,3 +62,58 @@
   });
   document.addEventListener("DOMContentLoaded", syncKind);
 })();
+// The ticket page's quick answers and presence (tickets/_quick_answers.html, _presence.html).
+// "Insert" puts the chosen text into the reply box (after what is there) instead of reloading
+// the page with ?answer=…; a macro with changes is remembered in the form's hidden field and
+// shown, and "Send as a plain reply" forgets it. Typing in the reply box tells the others.
+(function () {
+  "use strict";
+  function replyBox() {
+    return document.querySelector('[data-testid="reply-form"] textarea');
+  }
+  function setPending(macroId, changes) {
+    var field = document.getElementById("id_reply-macro");
+    var pending = document.getElementById("macro-pending");
+    if (field) field.value = macroId || "";
+    if (!pending) return;
+    var text = document.getElementById("macro-pending-changes");
+    if (text) text.textContent = changes || "";
+    pending.hidden = !macroId;
+  }
+  function tellPresence() {
+    var box = replyBox();
+    var state = document.getElementById("presence-state");
+    var presence = document.getElementById("presence");
+    if (!state || !presence) return;
+    var writing = box && box.value.trim() ? "writing" : "viewing";
+    var changed = state.value !== writing;
+    state.value = writing;
+    if (changed || writing === "writing") presence.dispatchEvent(new CustomEvent("hc:typing"));
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form || form.id !== "quick-answer-form") return;
+    var select = form.querySelector("select");
+    var option = select && select.selectedOptions[0];
+    var box = replyBox();
+    if (!option || !box) return;
+    event.preventDefault();
+    var text = option.getAttribute("data-body") || "";
+    box.value = box.value.trim() ? box.value.replace(/\s+$/, "") + "\n\n" + text : text;
+    setPending(option.getAttribute("data-macro"), option.getAttribute("data-changes"));
+    box.focus();
+    box.setSelectionRange(box.value.length, box.value.length);
+    tellPresence();
+  });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("#macro-pending-drop");
+    if (!link) return;
+    event.preventDefault();
+    setPending("", "");
+    var box = replyBox();
+    if (box) box.focus();
+  });
+  document.addEventListener("input", function (event) {
+    if (event.target === replyBox()) tellPresence();
+  });
+})();
