@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     BigIntegerField,
@@ -424,6 +425,20 @@ def macros_for(ticket: Ticket) -> list[Macro]:
         .prefetch_related("add_tags")
         .order_by("position", "id")
     )
+
+
+def reply_macros() -> list[Macro]:
+    """The active macros that carry a reply text (the bulk "close with a reply" offers them),
+    each with the ids of the categories it is limited to on ``category_ids``."""
+    macros = list(
+        Macro.objects.filter(is_active=True)
+        .exclude(body_ar="", body_en="")
+        .annotate(scoped=ArrayAgg("categories__id", filter=Q(categories__isnull=False)))
+        .order_by("position", "id")
+    )
+    for macro in macros:
+        macro.category_ids = set(macro.scoped or ())
+    return macros
 
 
 def categories_tree(*, include_inactive: bool = False) -> list[Category]:

@@ -471,6 +471,8 @@ HOUSING_FOLLOWUP_DAYS = envconfig.get_int("HOUSING_FOLLOWUP_DAYS", 7)
 # Rows accepted in one telephony JSON batch, and in one CSV upload.
 HOUSING_CONTACT_BATCH_MAX = envconfig.get_int("HOUSING_CONTACT_BATCH_MAX", 1000)
 HOUSING_CONTACT_CSV_MAX_ROWS = envconfig.get_int("HOUSING_CONTACT_CSV_MAX_ROWS", 20000)
+# Tickets one bulk action on the staff list (or POST /api/v1/tickets/bulk/) may change at once.
+HOUSING_BULK_MAX_TICKETS = envconfig.get_int("HOUSING_BULK_MAX_TICKETS", 200)
 
 # Ticket attachments live outside the web root (nothing serves this folder); only a view
 # that checks permission reads them.
