@@ -313,9 +313,7 @@ def _prepare_close(*, actor, macro, **_params) -> Apply:
         raise ValidationFailed(
             _("This reply template cannot be used."), code="macro_unusable", details={"macro": []}
         )
-    scoped = getattr(macro, "category_ids", None)
-    if scoped is None:
-        scoped = set(macro.categories.values_list("pk", flat=True))
+    scoped = set(macro.categories.values_list("pk", flat=True))
 
     def apply(ticket: Ticket) -> None:
         if scoped and not ({ticket.category_id, getattr(ticket.category, "parent_id", None)} & scoped):

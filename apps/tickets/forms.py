@@ -482,11 +482,9 @@ class BulkForm(forms.Form):
                 departments = [(d.pk, str(d)) for d in self.fields["department"].queryset]
             self.fields["assignee"].widget.choices = [("", CHOOSE), *people]
             self.fields["department"].widget.choices = [("", CHOOSE), *departments]
-            self.fields["tags"].widget.choices = [(t.pk, t.display_name()) for t in selectors.tags()]
-            self.fields["macro"].widget.choices = [
-                ("", CHOOSE),
-                *((m.pk, m.title()) for m in selectors.reply_macros()),
-            ]
+            tags, replies = selectors.tag_and_reply_choices()
+            self.fields["tags"].widget.choices = tags
+            self.fields["macro"].widget.choices = [("", CHOOSE), *replies]
 
     def ticket_ids(self) -> list[str]:
         data = self.data
