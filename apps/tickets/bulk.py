@@ -21,6 +21,7 @@ from apps.tickets import selectors, services
 from apps.tickets.models import Macro, Tag, Ticket
 from apps.tickets.workflow import Status, moves_to
 
+
 class Action:
     ASSIGN = "assign"
     MOVE = "move"
@@ -57,7 +58,9 @@ def max_tickets() -> int:
 
 def allowed_actions(actor) -> list[str]:
     """The bulk actions the actor may start (each ticket is still checked on its own)."""
-    if not (actor is not None and actor.is_authenticated and actor.is_active and actor.has_perm(selectors.VIEW)):
+    if not (
+        actor is not None and actor.is_authenticated and actor.is_active and actor.has_perm(selectors.VIEW)
+    ):
         return []
     return [action for action, permission in PERMISSIONS.items() if actor.has_perm(permission)]
 
@@ -185,7 +188,9 @@ def ticket_bulk_apply(
         ticket = tickets.get(pk)
         if ticket is None:
             result.skipped.append(
-                BulkItem(id=pk, code="ticket_not_found", message=_("No such ticket, or it is not yours to see."))
+                BulkItem(
+                    id=pk, code="ticket_not_found", message=_("No such ticket, or it is not yours to see.")
+                )
             )
             continue
         try:
@@ -193,7 +198,9 @@ def ticket_bulk_apply(
                 changed = apply(ticket)
         except ApplicationError as error:
             result.skipped.append(
-                BulkItem(id=pk, review_number=ticket.review_number, code=error.code, message=str(error.message))
+                BulkItem(
+                    id=pk, review_number=ticket.review_number, code=error.code, message=str(error.message)
+                )
             )
             continue
         if changed is False:
@@ -244,7 +251,9 @@ def _prepare_move(*, actor, department, reason, **_params) -> Apply:
     def apply(ticket: Ticket) -> bool:
         # The person it is given to stays only if they belong to the new department; otherwise
         # the ticket waits in that department's queue.
-        keeps = ticket.assignee if ticket.assignee and ticket.assignee.department_id == department.pk else None
+        keeps = (
+            ticket.assignee if ticket.assignee and ticket.assignee.department_id == department.pk else None
+        )
         before = (ticket.assignee_id, ticket.department_id)
         after = services.ticket_assign(
             ticket=ticket, actor=actor, assignee=keeps, department=department, reason=reason
@@ -266,7 +275,10 @@ def _prepare_priority(*, actor, priority, reason, **_params) -> Apply:
 
     def apply(ticket: Ticket) -> bool:
         before = ticket.priority
-        return services.ticket_reclassify(ticket=ticket, actor=actor, priority=priority, reason=reason).priority != before
+        return (
+            services.ticket_reclassify(ticket=ticket, actor=actor, priority=priority, reason=reason).priority
+            != before
+        )
 
     return apply
 
@@ -276,7 +288,10 @@ def _prepare_tags(*, actor, add_tags, remove_tags, **_params) -> Apply:
         raise _missing("tags", _("Choose the tags to add or remove."))
 
     def apply(ticket: Ticket) -> bool:
-        return services.ticket_tags_change(ticket=ticket, actor=actor, add=add_tags, remove=remove_tags) is not None
+        return (
+            services.ticket_tags_change(ticket=ticket, actor=actor, add=add_tags, remove=remove_tags)
+            is not None
+        )
 
     return apply
 

@@ -437,7 +437,10 @@ class BulkForm(forms.Form):
         label=_("Department"), queryset=Department.objects.none(), required=False, widget=_select()
     )
     priority = forms.ChoiceField(
-        label=_("Priority"), required=False, choices=[("", CHOOSE), *Ticket.Priority.choices], widget=_select()
+        label=_("Priority"),
+        required=False,
+        choices=[("", CHOOSE), *Ticket.Priority.choices],
+        widget=_select(),
     )
     tags = forms.ModelMultipleChoiceField(
         label=_("Tags"),

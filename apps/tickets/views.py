@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
-from django.http import QueryDict
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -93,7 +92,12 @@ def _list_context(request, params) -> dict:
         except ApplicationError as exc:
             error = exc
     list_path = reverse("tickets:list")
-    context = {"form": form, "page": page, "error": error, "next_url": _next_url(request, page, params, list_path)}
+    context = {
+        "form": form,
+        "page": page,
+        "error": error,
+        "next_url": _next_url(request, page, params, list_path),
+    }
     actions = bulk.allowed_actions(request.user)
     if actions:
         query = params.copy()

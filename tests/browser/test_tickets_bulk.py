@@ -17,7 +17,9 @@ def _private_files_and_clean_counters(settings, tmp_path):
     cache.clear()
 
 
-def test_a_supervisor_bulk_assigns_five_tickets_to_an_agent(page, live_server, log_in, supervisor, agent, screenshot):
+def test_a_supervisor_bulk_assigns_five_tickets_to_an_agent(
+    page, live_server, log_in, supervisor, agent, screenshot
+):
     tickets = [TicketFactory(actor=supervisor) for _ in range(6)]
     chosen, left = tickets[:5], tickets[5]
     log_in(page, supervisor)

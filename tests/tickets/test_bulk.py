@@ -56,7 +56,9 @@ def macro(db):
 
 def test_assign_gives_every_chosen_ticket_to_the_person(supervisor, agent, make_ticket):
     chosen = [make_ticket() for _ in range(3)]
-    result = bulk.ticket_bulk_apply(actor=supervisor, ticket_ids=[t.pk for t in chosen], action="assign", assignee=agent)
+    result = bulk.ticket_bulk_apply(
+        actor=supervisor, ticket_ids=[t.pk for t in chosen], action="assign", assignee=agent
+    )
     assert [i.review_number for i in result.done] == [t.review_number for t in chosen]
     assert result.skipped == []
     assert {t.assignee_id for t in _fresh(*chosen)} == {agent.pk}
@@ -65,7 +67,10 @@ def test_assign_gives_every_chosen_ticket_to_the_person(supervisor, agent, make_
 def test_move_sends_the_tickets_to_the_department_and_keeps_only_its_own_people(
     supervisor, agent, officer, make_ticket, department, other_department
 ):
-    with_agent, with_officer = make_ticket(department=other_department), make_ticket(department=other_department)
+    with_agent, with_officer = (
+        make_ticket(department=other_department),
+        make_ticket(department=other_department),
+    )
     services.ticket_assign(ticket=with_agent, actor=supervisor, assignee=agent)
     services.ticket_assign(ticket=with_officer, actor=supervisor, assignee=officer)
     result = bulk.ticket_bulk_apply(
@@ -79,7 +84,9 @@ def test_move_sends_the_tickets_to_the_department_and_keeps_only_its_own_people(
 
 def test_priority_changes_through_reclassification(supervisor, make_ticket):
     chosen = [make_ticket(), make_ticket()]
-    result = bulk.ticket_bulk_apply(actor=supervisor, ticket_ids=[t.pk for t in chosen], action="priority", priority="urgent")
+    result = bulk.ticket_bulk_apply(
+        actor=supervisor, ticket_ids=[t.pk for t in chosen], action="priority", priority="urgent"
+    )
     assert len(result.done) == 2
     assert {t.priority for t in _fresh(*chosen)} == {"urgent"}
 
@@ -87,8 +94,12 @@ def test_priority_changes_through_reclassification(supervisor, make_ticket):
 def test_tags_are_added_and_removed(agent, make_ticket, tags):
     housing, urgent = tags
     chosen = [make_ticket(), make_ticket()]
-    bulk.ticket_bulk_apply(actor=agent, ticket_ids=[t.pk for t in chosen], action="tags", add_tags=[housing, urgent])
-    result = bulk.ticket_bulk_apply(actor=agent, ticket_ids=[t.pk for t in chosen], action="tags", remove_tags=[urgent])
+    bulk.ticket_bulk_apply(
+        actor=agent, ticket_ids=[t.pk for t in chosen], action="tags", add_tags=[housing, urgent]
+    )
+    result = bulk.ticket_bulk_apply(
+        actor=agent, ticket_ids=[t.pk for t in chosen], action="tags", remove_tags=[urgent]
+    )
     assert len(result.done) == 2
     assert all(set(t.tags.all()) == {housing} for t in chosen)
 
@@ -97,7 +108,9 @@ def test_a_ticket_already_so_is_reported_unchanged_and_gets_no_event(agent, supe
     already, other = make_ticket(), make_ticket()
     services.ticket_assign(ticket=already, actor=supervisor, assignee=agent)
     before = already.events.count()
-    result = bulk.ticket_bulk_apply(actor=supervisor, ticket_ids=[already.pk, other.pk], action="assign", assignee=agent)
+    result = bulk.ticket_bulk_apply(
+        actor=supervisor, ticket_ids=[already.pk, other.pk], action="assign", assignee=agent
+    )
     assert [i.review_number for i in result.done] == [other.review_number]
     assert [(i.review_number, i.code) for i in result.skipped] == [(already.review_number, "unchanged")]
     assert already.events.count() == before
@@ -115,7 +128,11 @@ def test_merge_folds_the_chosen_tickets_into_one_chosen_among_them(agent, make_t
     assert [i.review_number for i in result.done] == [first.review_number, second.review_number]
     original, first, second = _fresh(original, first, second)
     assert original.status == "new" and original.duplicate_of_id is None
-    assert (first.status, first.duplicate_of_id, second.duplicate_of_id) == ("merged", original.pk, original.pk)
+    assert (first.status, first.duplicate_of_id, second.duplicate_of_id) == (
+        "merged",
+        original.pk,
+        original.pk,
+    )
 
 
 def test_merge_into_a_ticket_given_by_its_review_number(agent, make_ticket):
@@ -129,7 +146,9 @@ def test_merge_into_a_ticket_given_by_its_review_number(agent, make_ticket):
 def test_close_sends_the_reply_in_each_tickets_language_then_closes(agent, make_ticket, macro):
     arabic = _in_progress(make_ticket(), agent)
     english = _in_progress(make_ticket(citizen=CitizenFactory(language="en")), agent)
-    result = bulk.ticket_bulk_apply(actor=agent, ticket_ids=[arabic.pk, english.pk], action="close", macro=macro)
+    result = bulk.ticket_bulk_apply(
+        actor=agent, ticket_ids=[arabic.pk, english.pk], action="close", macro=macro
+    )
     assert len(result.done) == 2
     for ticket, body in ((arabic, macro.body_ar), (english, macro.body_en)):
         ticket.refresh_from_db()
@@ -169,7 +188,10 @@ def test_a_reply_limited_to_other_categories_skips_the_ticket(agent, make_ticket
 def test_someone_without_the_actions_permission_is_refused_and_nothing_changes(senior, agent, make_ticket):
     chosen = [make_ticket(), make_ticket()]
     events = _event_count()
-    for action, params in (("assign", {"assignee": agent}), ("merge", {"merge_into": chosen[0].review_number})):
+    for action, params in (
+        ("assign", {"assignee": agent}),
+        ("merge", {"merge_into": chosen[0].review_number}),
+    ):
         with pytest.raises(PermissionDenied):
             bulk.ticket_bulk_apply(actor=senior, ticket_ids=[t.pk for t in chosen], action=action, **params)
     assert _event_count() == events
@@ -194,7 +216,9 @@ def test_an_officer_cannot_touch_another_departments_ticket_nor_learn_it_exists(
     assert theirs.assignee_id is None and theirs.events.count() == 1
 
 
-def test_merged_and_closed_tickets_are_skipped_with_the_services_reason(agent, supervisor, make_ticket, macro):
+def test_merged_and_closed_tickets_are_skipped_with_the_services_reason(
+    agent, supervisor, make_ticket, macro
+):
     original, merged, open_one = make_ticket(), make_ticket(), make_ticket()
     services.ticket_merge(duplicate=merged, original=original, actor=agent)
     closed = _in_progress(make_ticket(), agent)
@@ -207,11 +231,17 @@ def test_merged_and_closed_tickets_are_skipped_with_the_services_reason(agent, s
     )
     assert [i.code for i in assigned.skipped] == ["ticket_merged"]
     assert [i.review_number for i in assigned.done] == [open_one.review_number]
-    priority = bulk.ticket_bulk_apply(actor=agent, ticket_ids=[closed.pk, merged.pk], action="priority", priority="high")
+    priority = bulk.ticket_bulk_apply(
+        actor=agent, ticket_ids=[closed.pk, merged.pk], action="priority", priority="high"
+    )
     assert [i.code for i in priority.skipped] == ["ticket_not_open", "ticket_not_open"]
-    closing = bulk.ticket_bulk_apply(actor=agent, ticket_ids=[closed.pk, merged.pk], action="close", macro=macro)
+    closing = bulk.ticket_bulk_apply(
+        actor=agent, ticket_ids=[closed.pk, merged.pk], action="close", macro=macro
+    )
     assert [i.code for i in closing.skipped] == ["cannot_close", "cannot_close"]
-    again = bulk.ticket_bulk_apply(actor=agent, ticket_ids=[merged.pk], action="merge", merge_into=open_one.review_number)
+    again = bulk.ticket_bulk_apply(
+        actor=agent, ticket_ids=[merged.pk], action="merge", merge_into=open_one.review_number
+    )
     assert [i.code for i in again.skipped] == ["illegal_transition"]
     merged, closed = _fresh(merged, closed)
     assert (merged.assignee_id, merged.duplicate_of_id, closed.priority) == (None, original.pk, "normal")
@@ -238,8 +268,12 @@ def test_a_refusal_after_the_reply_takes_the_reply_back_too(agent, make_ticket, 
     chains = iter([[Status.CLOSED], [Status.RESPONDED, Status.CLOSED]])
     # As if the first ticket had moved meanwhile: the chain read before is refused midway.
     monkeypatch.setattr(bulk, "moves_to", lambda from_status, to_status: next(chains))
-    result = bulk.ticket_bulk_apply(actor=agent, ticket_ids=[refused.pk, fine.pk], action="close", macro=macro)
-    assert [(i.review_number, i.code) for i in result.skipped] == [(refused.review_number, "illegal_transition")]
+    result = bulk.ticket_bulk_apply(
+        actor=agent, ticket_ids=[refused.pk, fine.pk], action="close", macro=macro
+    )
+    assert [(i.review_number, i.code) for i in result.skipped] == [
+        (refused.review_number, "illegal_transition")
+    ]
     assert [i.review_number for i in result.done] == [fine.review_number]
     refused.refresh_from_db()
     assert refused.status == "in_progress" and refused.first_response_at is None
@@ -252,9 +286,15 @@ def test_a_refusal_after_the_reply_takes_the_reply_back_too(agent, make_ticket, 
 
 @pytest.mark.parametrize(
     "ticket_ids, action, code",
-    [([], "assign", "bulk_nothing_selected"), ([1], "delete", "bulk_unknown_action"), (["x"], "assign", "bulk_invalid_ticket")],
+    [
+        ([], "assign", "bulk_nothing_selected"),
+        ([1], "delete", "bulk_unknown_action"),
+        (["x"], "assign", "bulk_invalid_ticket"),
+    ],
 )
-def test_nothing_chosen_an_unknown_action_or_a_bad_id_is_refused(supervisor, agent, make_ticket, ticket_ids, action, code):
+def test_nothing_chosen_an_unknown_action_or_a_bad_id_is_refused(
+    supervisor, agent, make_ticket, ticket_ids, action, code
+):
     ticket = make_ticket()
     events = _event_count()
     with pytest.raises(ValidationFailed) as refused:
@@ -268,7 +308,9 @@ def test_more_tickets_than_the_cap_are_refused_whole(settings, supervisor, agent
     chosen = [make_ticket() for _ in range(3)]
     events = _event_count()
     with pytest.raises(ValidationFailed) as refused:
-        bulk.ticket_bulk_apply(actor=supervisor, ticket_ids=[t.pk for t in chosen], action="assign", assignee=agent)
+        bulk.ticket_bulk_apply(
+            actor=supervisor, ticket_ids=[t.pk for t in chosen], action="assign", assignee=agent
+        )
     assert refused.value.code == "bulk_too_many"
     assert "2" in str(refused.value.message) and "3" in str(refused.value.message)
     assert _event_count() == events
@@ -294,12 +336,16 @@ def test_an_action_without_what_it_needs_is_refused_whole(agent, make_ticket, ac
     assert ticket.events.count() == 1
 
 
-def test_a_merge_target_the_actor_may_not_see_is_not_found(officer, make_ticket, department, other_department):
+def test_a_merge_target_the_actor_may_not_see_is_not_found(
+    officer, make_ticket, department, other_department
+):
     mine, hidden = make_ticket(department=department), make_ticket(department=other_department)
     officer.user_permissions.add(Permission.objects.get(codename="merge_ticket"))
     officer = type(officer).objects.get(pk=officer.pk)  # a fresh permission cache
     with pytest.raises(ValidationFailed) as refused:
-        bulk.ticket_bulk_apply(actor=officer, ticket_ids=[mine.pk], action="merge", merge_into=hidden.review_number)
+        bulk.ticket_bulk_apply(
+            actor=officer, ticket_ids=[mine.pk], action="merge", merge_into=hidden.review_number
+        )
     assert refused.value.code == "merge_target_not_found"
     assert hidden.review_number not in str(refused.value.message)
     assert Ticket.objects.get(pk=mine.pk).status == "new"
@@ -333,7 +379,9 @@ def _trail(ticket, original=None):
             e.to_assignee_id,
             e.from_department_id,
             e.to_department_id,
-            "original" if original is not None and e.related_ticket_id == original.pk else e.related_ticket_id,
+            "original"
+            if original is not None and e.related_ticket_id == original.pk
+            else e.related_ticket_id,
         )
         for e in TicketEvent.objects.filter(ticket=ticket).order_by("at", "id")
     ]
@@ -343,7 +391,8 @@ def _trail(ticket, original=None):
         )
     )
     clocks = sorted(
-        (c.target, c.cycle, c.state, c.met_at is None, c.value, c.unit) for c in Clock.objects.filter(ticket=ticket)
+        (c.target, c.cycle, c.state, c.met_at is None, c.value, c.unit)
+        for c in Clock.objects.filter(ticket=ticket)
     )
     row = Ticket.objects.get(pk=ticket.pk)
     fields = (row.status, row.priority, row.assignee_id, row.department_id, row.first_response_at is None)
@@ -387,7 +436,9 @@ def test_a_bulk_action_writes_exactly_what_the_single_action_writes(
         ),
         "merge": (
             {"merge_into": target_bulk.review_number},
-            lambda t: services.ticket_merge(duplicate=t, original=target_single, actor=supervisor, reason="توزيع"),
+            lambda t: services.ticket_merge(
+                duplicate=t, original=target_single, actor=supervisor, reason="توزيع"
+            ),
         ),
         "close": (
             {"macro": macro},
@@ -399,7 +450,9 @@ def test_a_bulk_action_writes_exactly_what_the_single_action_writes(
         ),
     }
     params, single_action = run[action]
-    result = bulk.ticket_bulk_apply(actor=supervisor, ticket_ids=[twin.pk], action=action, reason="توزيع", **params)
+    result = bulk.ticket_bulk_apply(
+        actor=supervisor, ticket_ids=[twin.pk], action=action, reason="توزيع", **params
+    )
     single_action(single)
     assert len(result.done) == 1
     bulk_trail = _trail(twin, target_bulk)
@@ -419,7 +472,9 @@ def test_the_statements_grow_linearly_with_the_tickets(action, supervisor, agent
         chosen = [make_ticket() for _ in range(n)]
         params = {"assignee": agent} if action == "assign" else {"macro": macro}
         with CaptureQueriesContext(connection) as queries:
-            result = bulk.ticket_bulk_apply(actor=supervisor, ticket_ids=[t.pk for t in chosen], action=action, **params)
+            result = bulk.ticket_bulk_apply(
+                actor=supervisor, ticket_ids=[t.pk for t in chosen], action=action, **params
+            )
         assert len(result.done) == n
         return len(queries)
 
@@ -438,7 +493,9 @@ def _bar_post(client, tickets, action, headers=None, **fields):
     return client.post("/tickets/bulk/", data, **(headers or {}))
 
 
-def test_the_list_shows_a_box_per_row_and_the_bar_to_a_supervisor(login, supervisor, make_ticket, macro, tags):
+def test_the_list_shows_a_box_per_row_and_the_bar_to_a_supervisor(
+    login, supervisor, make_ticket, macro, tags
+):
     ticket = make_ticket()
     body = login(supervisor).get("/tickets/").content.decode()
     assert 'data-testid="bulk-bar"' in body and 'data-testid="bulk-all"' in body
@@ -490,12 +547,19 @@ def test_all_on_this_page_takes_every_row_of_the_page(login, supervisor, agent, 
     client = login(supervisor)
     client.post(
         "/tickets/bulk/",
-        {"select_page": "1", "page_ticket": [t.pk for t in chosen], "bulk-action": "assign", "bulk-assignee": agent.pk},
+        {
+            "select_page": "1",
+            "page_ticket": [t.pk for t in chosen],
+            "bulk-action": "assign",
+            "bulk-assignee": agent.pk,
+        },
     )
     assert {t.assignee_id for t in _fresh(*chosen)} == {agent.pk}
 
 
-def test_a_refused_bulk_action_says_why_on_the_page_and_changes_nothing(login, supervisor, agent, make_ticket, settings):
+def test_a_refused_bulk_action_says_why_on_the_page_and_changes_nothing(
+    login, supervisor, agent, make_ticket, settings
+):
     settings.HOUSING_BULK_MAX_TICKETS = 1
     chosen = [make_ticket(), make_ticket()]
     response = _bar_post(login(supervisor), chosen, "assign", HX, assignee=agent.pk)
@@ -506,7 +570,9 @@ def test_a_refused_bulk_action_says_why_on_the_page_and_changes_nothing(login, s
     assert all(t.assignee_id is None for t in _fresh(*chosen))
 
 
-def test_the_page_refuses_someone_without_the_permission_and_changes_nothing(login, senior, agent, make_ticket):
+def test_the_page_refuses_someone_without_the_permission_and_changes_nothing(
+    login, senior, agent, make_ticket
+):
     ticket = make_ticket()
     body = _bar_post(login(senior), [ticket], "assign", HX, assignee=agent.pk).content.decode()
     assert 'data-testid="bulk-error"' in body
@@ -516,12 +582,19 @@ def test_the_page_refuses_someone_without_the_permission_and_changes_nothing(log
 def test_the_page_sends_back_only_to_the_list(login, supervisor, agent, make_ticket):
     response = login(supervisor).post(
         "/tickets/bulk/",
-        {"ticket": [make_ticket().pk], "bulk-action": "assign", "bulk-assignee": agent.pk, "back": "https://evil.example/tickets/"},
+        {
+            "ticket": [make_ticket().pk],
+            "bulk-action": "assign",
+            "bulk-assignee": agent.pk,
+            "back": "https://evil.example/tickets/",
+        },
     )
     assert response["Location"] == "/tickets/"
 
 
-def test_the_summary_names_an_unseen_ticket_by_the_id_given_only(login, officer, make_ticket, department, other_department):
+def test_the_summary_names_an_unseen_ticket_by_the_id_given_only(
+    login, officer, make_ticket, department, other_department
+):
     hidden = make_ticket(department=other_department, subject="موضوع لا يراه")
     body = _bar_post(login(officer), [hidden], "assign", HX, assignee=officer.pk).content.decode()
     assert hidden.review_number not in body and "موضوع لا يراه" not in body
@@ -542,7 +615,9 @@ def test_the_api_applies_the_action_and_answers_done_and_skipped(api, supervisor
     assert response.status_code == 200
     data = response.json()
     assert [d["review_number"] for d in data["done"]] == [chosen[0].review_number, chosen[1].review_number]
-    assert [(s["review_number"], s["code"]) for s in data["skipped"]] == [(merged.review_number, "ticket_merged")]
+    assert [(s["review_number"], s["code"]) for s in data["skipped"]] == [
+        (merged.review_number, "ticket_merged")
+    ]
     assert data["skipped"][0]["message"]
     assert {t.assignee_id for t in _fresh(*chosen)} == {agent.pk}
 
@@ -564,14 +639,18 @@ def test_the_api_refuses_bad_requests_as_json(api, supervisor, body, status, cod
 def test_the_api_refuses_someone_without_the_permission(api, senior, agent, make_ticket):
     ticket = make_ticket()
     response = api(senior).post(
-        "/api/v1/tickets/bulk/", {"action": "assign", "tickets": [ticket.pk], "assignee": agent.pk}, format="json"
+        "/api/v1/tickets/bulk/",
+        {"action": "assign", "tickets": [ticket.pk], "assignee": agent.pk},
+        format="json",
     )
     assert response.status_code == 403 and response.json()["code"] == "forbidden"
     assert ticket.review_number not in response.content.decode()
     assert Ticket.objects.get(pk=ticket.pk).assignee_id is None
 
 
-def test_the_api_answers_a_repeated_idempotency_key_without_acting_twice(api, supervisor, agent, make_ticket, tags):
+def test_the_api_answers_a_repeated_idempotency_key_without_acting_twice(
+    api, supervisor, agent, make_ticket, tags
+):
     ticket = make_ticket()
     client = api(supervisor)
     body = {"action": "tags", "tickets": [ticket.pk], "add_tags": [tags[0].pk]}
