@@ -5,7 +5,8 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from apps.tickets.models import Ticket
+from apps.tickets import services
+from apps.tickets.models import Macro, Ticket
 from tests.tickets.factories import TicketFactory
 
 pytestmark = pytest.mark.browser
@@ -21,6 +22,9 @@ def test_a_supervisor_bulk_assigns_five_tickets_to_an_agent(
     page, live_server, log_in, supervisor, agent, screenshot
 ):
     tickets = [TicketFactory(actor=supervisor) for _ in range(6)]
+    # Every control of the bar on the page (axe checks them all).
+    services.tag_save(actor=supervisor, name_ar="إسكان", name_en="Housing", colour="blue")
+    Macro.objects.create(title_ar="تم الحل", title_en="Solved", body_ar="تمت معالجة طلبكم.", body_en="Done.")
     chosen, left = tickets[:5], tickets[5]
     log_in(page, supervisor)
     page.goto(f"{live_server.url}/tickets/")
@@ -33,6 +37,8 @@ def test_a_supervisor_bulk_assigns_five_tickets_to_an_agent(
     expect(bar).to_be_visible()
     expect(page.get_by_test_id("bulk-count")).to_have_text("5")
     expect(page.get_by_test_id("bulk-all")).to_have_js_property("indeterminate", True)
+    expect(bar.get_by_test_id("bulk-add-tags")).to_be_visible()
+    expect(bar.get_by_test_id("bulk-close")).to_be_visible()
     bar.get_by_label("الموظف", exact=True).select_option(str(agent.pk))
     screenshot(page, "tickets-bulk-bar-ar")
     page.get_by_test_id("bulk-assign").click()
