@@ -1,9 +1,10 @@
 from django.urls import path
 
-from apps.tickets import api
+from apps.tickets import api, api_bulk
 
 urlpatterns = [
     path("tickets/", api.TicketListCreateAPI.as_view(), name="ticket-list"),
+    path("tickets/bulk/", api_bulk.TicketBulkAPI.as_view(), name="ticket-bulk"),
     path("tickets/<int:pk>/", api.TicketDetailAPI.as_view(), name="ticket-detail"),
     path(
         "tickets/by-review-number/<str:number>/",

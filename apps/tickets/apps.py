@@ -61,8 +61,10 @@ class TicketsConfig(AppConfig):
     @staticmethod
     def _watch_categories() -> None:
         """Any write to a category (service or admin) makes every process reload the filter's
-        choices (``selectors.category_names_cache``)."""
-        from apps.tickets.models import Category
-        from apps.tickets.selectors import category_names_cache
+        choices (``selectors.category_names_cache``); any write to a tag or a macro, the bulk
+        bar's (``selectors.tag_and_reply_names_cache``)."""
+        from apps.tickets.models import Category, Macro, Tag
+        from apps.tickets.selectors import category_names_cache, tag_and_reply_names_cache
 
         category_names_cache.watch(Category)
+        tag_and_reply_names_cache.watch(Tag, Macro)

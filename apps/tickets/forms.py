@@ -10,7 +10,7 @@ from apps.core.choices import CHOOSE
 from apps.core.forms import FreeTextField, LatinDigitsCharField, LatinDigitsDateField, LineField
 from apps.core.parsing import to_id
 from apps.tickets import selectors
-from apps.tickets.models import Category, Ticket
+from apps.tickets.models import Category, Macro, Tag, Ticket
 from apps.tickets.selectors import TicketFilters
 from apps.tickets.workflow import Status
 
@@ -435,3 +435,106 @@ class MergeForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"), widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
+
+
+class BulkForm(forms.Form):
+    """The bulk bar of the staff list: one action's parameters; the chosen tickets are the
+    rows' ``ticket`` boxes (or, with "all on this page" ticked, every row's ``page_ticket``).
+
+    Each action has its own submit button (``action``), so the bar works as a plain form.
+    Tags are added or removed with the same list (two buttons). On a page the choices are
+    plain lists taken from the filter form (the same people and departments: no second read)."""
+
+    ACTIONS = ("assign", "move", "priority", "add_tags", "remove_tags", "merge", "close")
+
+    action = forms.ChoiceField(label=_("Action"), choices=[(a, a) for a in ACTIONS])
+    assignee = forms.ModelChoiceField(
+        label=_("Person"), queryset=User.objects.none(), required=False, widget=_select()
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.none(), required=False, widget=_select()
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"),
+        required=False,
+        choices=[("", CHOOSE), *Ticket.Priority.choices],
+        widget=_select(),
+    )
+    tags = forms.ModelMultipleChoiceField(
+        label=_("Tags"),
+        queryset=Tag.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"class": "form-select form-select-sm", "size": 3}),
+    )
+    merge_into = LatinDigitsCharField(
+        label=_("Merge into (review number)"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"class": "form-control form-control-sm", "dir": "ltr", "list": "bulk-chosen-numbers"}
+        ),
+    )
+    macro = forms.ModelChoiceField(
+        label=_("Reply template"), queryset=Macro.objects.none(), required=False, widget=_select()
+    )
+    reason = LineField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+
+    def __init__(self, *args, viewer, filter_form: TicketFilterForm | None = None, **kwargs):
+        kwargs.setdefault("prefix", "bulk")
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = selectors.assignable_users(viewer)
+        self.fields["assignee"].label_from_instance = lambda u: u.display_name()
+        self.fields["department"].queryset = selectors.assignable_departments(viewer)
+        self.fields["tags"].queryset = Tag.objects.all()
+        self.fields["macro"].queryset = Macro.objects.filter(is_active=True)
+        self.fields["assignee"].empty_label = self.fields["department"].empty_label = CHOOSE
+        self.fields["macro"].empty_label = CHOOSE
+        if not self.is_bound:
+            if filter_form is not None:
+                people = filter_form.fields["assignee"].widget.choices[3:]  # after anyone, me, nobody
+                departments = filter_form.fields["department"].widget.choices[1:]
+            else:
+                people = [(u.pk, u.display_name()) for u in self.fields["assignee"].queryset]
+                departments = [(d.pk, str(d)) for d in self.fields["department"].queryset]
+            self.fields["assignee"].widget.choices = [("", CHOOSE), *people]
+            self.fields["department"].widget.choices = [("", CHOOSE), *departments]
+            tags, replies = selectors.tag_and_reply_choices()
+            self.fields["tags"].widget.choices = tags
+            self.fields["macro"].widget.choices = [("", CHOOSE), *replies]
+
+    def ticket_ids(self) -> list[str]:
+        data = self.data
+        chosen = data.getlist("ticket") if hasattr(data, "getlist") else []
+        if data.get("select_page"):
+            chosen = [*chosen, *data.getlist("page_ticket")]
+        return chosen
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "add_tags":
+            retired = [t for t in data.get("tags") or () if not t.is_active]
+            if retired:
+                self.add_error("tags", _("The tag “%(name)s” is no longer in use.") % {"name": retired[0]})
+        return data
+
+    def service_kwargs(self) -> dict:
+        """The arguments of ``bulk.ticket_bulk_apply`` (without the actor)."""
+        data = self.cleaned_data
+        action = data["action"]
+        kwargs = {"ticket_ids": self.ticket_ids(), "reason": data.get("reason") or ""}
+        if action in ("add_tags", "remove_tags"):
+            key = "add_tags" if action == "add_tags" else "remove_tags"
+            return {**kwargs, "action": "tags", key: list(data.get("tags") or ())}
+        params = {
+            "assign": {"assignee": data.get("assignee")},
+            "move": {"department": data.get("department")},
+            "priority": {"priority": data.get("priority") or ""},
+            "merge": {"merge_into": data.get("merge_into") or ""},
+            "close": {"macro": data.get("macro")},
+        }[action]
+        return {**kwargs, "action": action, **params}

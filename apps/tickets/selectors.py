@@ -453,6 +453,33 @@ def macro_list() -> list[Macro]:
     )
 
 
+def _tag_and_reply_names() -> tuple[tuple, tuple]:
+    """The active tags as (id, name_ar, name_en), and the active macros that carry a reply
+    as (id, title_ar, title_en), in their display order."""
+    tags = tuple(Tag.objects.filter(is_active=True).order_by("id").values_list("pk", "name_ar", "name_en"))
+    replies = tuple(
+        Macro.objects.filter(is_active=True)
+        .exclude(body_ar="", body_en="")
+        .order_by("position", "id")
+        .values_list("pk", "title_ar", "title_en")
+    )
+    return tags, replies
+
+
+# The bulk bar's tags and replies on every list page, held by each process until a tag or a
+# macro changes (``TicketsConfig.ready`` watches both models).
+tag_and_reply_names_cache = ConfigCache("tickets.tags_and_replies", _tag_and_reply_names)
+
+
+def tag_and_reply_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Choices for the bulk bar in the viewer's language: the active tags (by name) and the
+    macros that carry a reply (no query while none changed)."""
+    english = translation.get_language() == "en"
+    tags, replies = tag_and_reply_names_cache.get()
+    tag_choices = sorted(((pk, en if english else ar) for pk, ar, en in tags), key=lambda c: (c[1], c[0]))
+    return tag_choices, [(pk, en if english else ar) for pk, ar, en in replies]
+
+
 def categories_tree(*, include_inactive: bool = False) -> list[Category]:
     """Top-level categories with their children prefetched, in display order."""
     children = Category.objects.all() if include_inactive else Category.objects.filter(is_active=True)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.ticket_list, name="list"),
     path("mine/", views.my_work, name="my_work"),
     path("new/", views.ticket_create, name="create"),
+    path("bulk/", views.ticket_bulk, name="bulk"),
     path("<int:pk>/", views.ticket_detail, name="detail"),
     path("<int:pk>/reply/", views.ticket_reply, name="reply"),
     path("<int:pk>/note/", views.ticket_note, name="note"),

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,11 +21,12 @@ from apps.core.errors import ApplicationError, NotFound, PermissionDenied, Valid
 from apps.core.text import isolate_ltr
 from apps.core.views import render_error
 from apps.sla import clock_selectors
-from apps.tickets import macro_services, presence, quick_answers, selectors, services
+from apps.tickets import bulk, macro_services, presence, quick_answers, selectors, services
 from apps.tickets.forms import (
     AssignForm,
     AttachmentForm,
     BodyForm,
+    BulkForm,
     ExtendForm,
     MergeForm,
     ReclassifyForm,
@@ -35,6 +38,9 @@ from apps.tickets.forms import (
 from apps.tickets.models import Ticket, TicketEvent
 from apps.tickets.selectors import TicketFilters
 from apps.tickets.workflow import ALLOWED_MOVES, Status
+
+# The session key under which a bulk action's outcome waits for the list page it returns to.
+BULK_OUTCOME_KEY = "tickets.bulk_outcome"
 
 # The statuses from which a ticket may be sent to senior management (the link on the page).
 ESCALATABLE = [s.value for s, moves in ALLOWED_MOVES.items() if Status.ESCALATED in moves]
@@ -57,7 +63,20 @@ def _page_size(request) -> int:
 def ticket_list(request):
     if not request.user.has_perm(selectors.VIEW):
         return render_error(request, PermissionDenied())
-    form = TicketFilterForm(request.GET or None, viewer=request.user)
+    context = _list_context(request, request.GET)
+    if request.htmx and request.GET.get("cursor"):
+        return render(request, "tickets/_rows.html", context)
+    if request.htmx:
+        return render(request, "tickets/_results.html", context)
+    # What a bulk action did, told once on the page it came back to (a plain form's POST).
+    context["bulk_outcome"] = request.session.pop(BULK_OUTCOME_KEY, None)
+    return render(request, "tickets/list.html", context)
+
+
+def _list_context(request, params) -> dict:
+    """The list for these filters (the page's query, or the one a bulk action came from),
+    with the bulk bar for those who may use it."""
+    form = TicketFilterForm(params or None, viewer=request.user)
     page, error = None, None
     if form.is_bound and not form.is_valid():
         filters = None
@@ -68,25 +87,36 @@ def ticket_list(request):
             page = selectors.ticket_list(
                 viewer=request.user,
                 filters=filters,
-                cursor=request.GET.get("cursor"),
-                page_size=_page_size(request),
+                cursor=params.get("cursor"),
+                page_size=parsing.page_size(params.get("page_size"), minimum=5),
             )
         except ApplicationError as exc:
             error = exc
-    context = {"form": form, "page": page, "error": error, "next_url": _next_url(request, page)}
-    if request.htmx and request.GET.get("cursor"):
-        return render(request, "tickets/_rows.html", context)
-    if request.htmx:
-        return render(request, "tickets/_results.html", context)
-    return render(request, "tickets/list.html", context)
+    list_path = reverse("tickets:list")
+    context = {
+        "form": form,
+        "page": page,
+        "error": error,
+        "next_url": _next_url(request, page, params, list_path),
+    }
+    actions = bulk.allowed_actions(request.user)
+    if actions:
+        query = params.copy()
+        query.pop("cursor", None)
+        context["bulk"] = {
+            "actions": actions,
+            "form": BulkForm(viewer=request.user, filter_form=form),
+            "back": f"{list_path}?{query.urlencode()}" if query else list_path,
+        }
+    return context
 
 
-def _next_url(request, page) -> str | None:
+def _next_url(request, page, params=None, path=None) -> str | None:
     if page is None or not page.next_cursor:
         return None
-    params = request.GET.copy()
+    params = (request.GET if params is None else params).copy()
     params["cursor"] = page.next_cursor
-    return f"{request.path}?{params.urlencode()}"
+    return f"{path or request.path}?{params.urlencode()}"
 
 
 @login_required
@@ -498,3 +528,55 @@ def attachment_download(request, pk: int):
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+# --- bulk actions --------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def ticket_bulk(request):
+    """One action on the tickets chosen on the list (``bulk.ticket_bulk_apply``).
+
+    With htmx the list comes back, for the filters it was showing, with the outcome above it;
+    a plain form is sent back to that list, which tells the outcome once.
+    """
+    if not request.user.has_perm(selectors.VIEW):
+        return render_error(request, PermissionDenied())
+    back = _list_url(request, request.POST.get("back"))
+    form = BulkForm(request.POST, viewer=request.user)
+    try:
+        if not form.is_valid():
+            raise _form_error(form)
+        result = bulk.ticket_bulk_apply(actor=request.user, **form.service_kwargs())
+    except ApplicationError as exc:
+        outcome = {"error": str(exc.message)}
+    else:
+        outcome = _bulk_outcome(result)
+    if request.htmx:
+        context = _list_context(request, QueryDict(back.partition("?")[2]))
+        context["bulk_outcome"] = outcome
+        return render(request, "tickets/_results.html", context)
+    request.session[BULK_OUTCOME_KEY] = outcome
+    return redirect(back)
+
+
+def _list_url(request, url: str | None) -> str:
+    """The list (with its filters) the bulk action came from; the bare list for anything else."""
+    list_path = reverse("tickets:list")
+    if url and url.startswith(list_path) and url_has_allowed_host_and_scheme(url, {request.get_host()}):
+        return url
+    return list_path
+
+
+def _bulk_outcome(result: bulk.BulkResult) -> dict:
+    """What the page tells (kept in the session between a plain form's POST and its list)."""
+    return {
+        "action": str(bulk.LABELS[result.action]),
+        "done": len(result.done),
+        "target": result.target,
+        "skipped": [
+            {"review_number": item.review_number, "id": item.id, "message": item.message}
+            for item in result.skipped
+        ],
+    }

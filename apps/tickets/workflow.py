@@ -113,3 +113,28 @@ def next_statuses(status: str) -> list[Status]:
 
 def is_working(status: str) -> bool:
     return Status(status) in _WORKING
+
+
+def moves_to(from_status: str, to_status: str) -> list[Status] | None:
+    """The shortest chain of moves a person may make (``next_statuses``, never a reopen)
+    from one status to another, without the first; None when there is none (a merged or
+    escalated ticket, or one already there).
+
+    ``new`` → ``closed`` is acknowledged, in progress, responded, closed."""
+    start, goal = Status(from_status), Status(to_status)
+    if start == goal:
+        return None
+    paths: dict[Status, list[Status]] = {start: []}
+    frontier = [start]
+    while frontier:
+        following = []
+        for status in frontier:
+            for step in next_statuses(status):
+                if step in paths or is_reopen(status, step):
+                    continue
+                paths[step] = [*paths[status], step]
+                if step == goal:
+                    return paths[step]
+                following.append(step)
+        frontier = following
+    return None

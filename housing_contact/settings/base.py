@@ -482,6 +482,8 @@ HOUSING_EXPORT_BACKGROUND_ROWS = envconfig.get_int("HOUSING_EXPORT_BACKGROUND_RO
 HOUSING_EXPORT_MAX_ROWS = envconfig.get_int("HOUSING_EXPORT_MAX_ROWS", 50_000)
 HOUSING_EXPORT_KEEP_DAYS = envconfig.get_int("HOUSING_EXPORT_KEEP_DAYS", 7)
 HOUSING_CONTACT_CSV_MAX_ROWS = envconfig.get_int("HOUSING_CONTACT_CSV_MAX_ROWS", 20000)
+# Tickets one bulk action on the staff list (or POST /api/v1/tickets/bulk/) may change at once.
+HOUSING_BULK_MAX_TICKETS = envconfig.get_int("HOUSING_BULK_MAX_TICKETS", 200)
 
 # Ticket attachments live outside the web root (nothing serves this folder); only a view
 # that checks permission reads them.
