@@ -333,3 +333,12 @@ def test_the_stored_column_equals_the_python_fold(agent, name_ar, name_en, latin
         name_ar=citizen.name_ar, name_en=citizen.name_en, latin_names=citizen.latin_names
     )
     assert name_key("عبد الله") == name_key("عبدالله") == " عبدالله "
+
+
+def test_the_admin_edits_the_latin_spellings(client, django_user_model):
+    citizen = CitizenFactory(name_ar="محمد علي")
+    root = django_user_model.objects.create_superuser(username="root", password="x", email="r@example.com")
+    client.force_login(root)
+    response = client.get(f"/admin/citizens/citizen/{citizen.pk}/change/")
+    assert response.status_code == 200 and 'name="latin_names"' in response.content.decode()
+    assert 'name="search_names"' not in response.content.decode()
