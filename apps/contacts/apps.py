@@ -29,6 +29,7 @@ class ContactsConfig(AppConfig):
         ):
             timeline.register(source.kind, source)
         _register_events()
+        _register_saved_views()
         register(
             NavEntry(
                 "contacts:console",
@@ -83,5 +84,25 @@ def _register_events() -> None:
                 (Channel.SMS, "ar"): DefaultTemplate("وزارة الإسكان: {{ answer }}"),
                 (Channel.SMS, "en"): DefaultTemplate("Ministry of Housing: {{ answer }}"),
             },
+        )
+    )
+
+
+def _register_saved_views() -> None:
+    """The supervisor's contact list takes saved views (apps.core.saved_views)."""
+    from apps.contacts import selectors
+    from apps.contacts.forms import ContactFilterForm
+    from apps.core import saved_views
+
+    saved_views.register_list(
+        saved_views.ListSpec(
+            key="contacts",
+            label=_("Contacts"),
+            url_name="contacts:contact_list",
+            form_class=ContactFilterForm,
+            permission=selectors.SUPERVISOR_PERMISSION,
+            form=lambda data, viewer: ContactFilterForm(data),
+            rows=lambda form, viewer: selectors.filter_contacts(form.filters()),
+            sorts=(("", _("Newest first")), ("oldest", _("Oldest first"))),
         )
     )

@@ -29,6 +29,7 @@ from apps.contacts.forms import (
     SearchForm,
 )
 from apps.contacts.models import Channel, FollowUp, Outcome
+from apps.core import saved_views
 from apps.core.errors import ApplicationError, ValidationFailed
 from apps.core.parsing import to_id
 from apps.core.text import isolate_ltr
@@ -466,12 +467,13 @@ def supervisor(request):
 @require_GET
 def contact_list(request):
     """The contacts behind a figure: the supervisor's filters, keyset pages."""
-    form = ContactFilterForm(request.GET)
+    state = saved_views.list_state(request, "contacts")
+    form = ContactFilterForm(state.data, tag_counts=selectors.tag_counts())
     if not form.is_valid():
         return render(
             request,
             "contacts/contact_list.html",
-            {"form": form, "contacts": [], "next_cursor": None},
+            {"form": form, "contacts": [], "next_cursor": None, "bar": state.bar},
             status=400,
         )
     try:
@@ -491,6 +493,7 @@ def contact_list(request):
             "contacts": contacts,
             "next_url": f"{request.path}?{params.urlencode()}" if next_cursor else "",
             "can_read_confidential": selectors.can_read_confidential(request.user),
+            "bar": state.bar,
         },
     )
 

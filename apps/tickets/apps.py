@@ -17,6 +17,7 @@ class TicketsConfig(AppConfig):
         notify.register_events()
         selectors.register_confidentiality()
         self._watch_categories()
+        self._register_saved_views()
 
         register(
             NavEntry(
@@ -34,6 +35,9 @@ class TicketsConfig(AppConfig):
             )
         )
         register(
+            NavEntry("tickets:tags", _("Tags"), "tickets:tag_list", "tickets.view_tag", order=70, group="management")
+        )
+        register(
             NavEntry(
                 "tickets:create",
                 _("New ticket"),
@@ -41,6 +45,32 @@ class TicketsConfig(AppConfig):
                 "tickets.add_ticket",
                 order=12,
                 group="desk",
+            )
+        )
+
+    @staticmethod
+    def _register_saved_views() -> None:
+        from apps.core import saved_views
+        from apps.tickets import selectors
+        from apps.tickets.forms import TicketFilterForm
+
+        def rows(form, viewer):
+            return selectors.filter_tickets(
+                selectors.visible_tickets(viewer),
+                form.to_filters(),
+                confidential_text=selectors.can_read_confidential(viewer),
+            )
+
+        saved_views.register_list(
+            saved_views.ListSpec(
+                key="tickets",
+                label=_("Tickets"),
+                url_name="tickets:list",
+                form_class=TicketFilterForm,
+            permission=selectors.VIEW,
+                form=lambda data, viewer: TicketFilterForm(data, viewer=viewer),
+                rows=rows,
+                sorts=(("", _("Newest first")), ("oldest", _("Oldest first")), ("updated", _("Recently updated"))),
             )
         )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.tickets import views
+from apps.tickets import tag_views, views
 
 app_name = "tickets"
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path("<int:pk>/reclassify/", views.ticket_reclassify, name="reclassify"),
     path("<int:pk>/merge/", views.ticket_merge, name="merge"),
     path("<int:pk>/attach/", views.ticket_attach, name="attach"),
+    path("<int:pk>/tags/", views.ticket_tags, name="tags"),
+    path("tags/", tag_views.tag_list, name="tag_list"),
+    path("tags/<int:pk>/", tag_views.tag_edit, name="tag_edit"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("citizen/<int:citizen_id>/", views.citizen_tickets, name="citizen_tickets"),
 ]

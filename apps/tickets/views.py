@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.citizens import selectors as citizen_selectors
-from apps.core import parsing
+from apps.core import parsing, saved_views
 from apps.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from apps.core.text import isolate_ltr
 from apps.core.views import render_error
@@ -56,7 +56,10 @@ def _page_size(request) -> int:
 def ticket_list(request):
     if not request.user.has_perm(selectors.VIEW):
         return render_error(request, PermissionDenied())
-    form = TicketFilterForm(request.GET or None, viewer=request.user)
+    state = saved_views.list_state(request, "tickets")
+    form = TicketFilterForm(
+        state.data or None, viewer=request.user, tag_counts=selectors.tag_counts(viewer=request.user)
+    )
     page, error = None, None
     if form.is_bound and not form.is_valid():
         filters = None
@@ -72,7 +75,13 @@ def ticket_list(request):
             )
         except ApplicationError as exc:
             error = exc
-    context = {"form": form, "page": page, "error": error, "next_url": _next_url(request, page)}
+    context = {
+        "form": form,
+        "page": page,
+        "error": error,
+        "next_url": _next_url(request, page),
+        "bar": state.bar,
+    }
     if request.htmx and request.GET.get("cursor"):
         return render(request, "tickets/_rows.html", context)
     if request.htmx:
@@ -208,6 +217,7 @@ def _workspace_context(request, ticket: Ticket, **forms) -> dict:
         "extend_form": forms.get("extend_form") or ExtendForm(prefix="extend"),
         "reclassify_form": forms.get("reclassify_form") or ReclassifyForm(ticket=ticket, prefix="reclassify"),
     }
+    context.update(_tags_context(ticket, can_work))
     context["sla_badge"] = clock_selectors.badge_from_views(context["clocks"])
     context["can_extend"] = (
         can_work
@@ -217,6 +227,16 @@ def _workspace_context(request, ticket: Ticket, **forms) -> dict:
         )
     )
     return context
+
+
+def _tags_context(ticket: Ticket, can_work: bool) -> dict:
+    """The ticket's tags, and the tags one may add (the active ones) for those who work it."""
+    current = list(ticket.tags.order_by("name_en", "id"))
+    choices = []
+    if can_work:
+        active = list(selectors.tags())
+        choices = active + [t for t in current if t not in active]
+    return {"ticket_tags": current, "tag_choices": choices, "ticket_tag_ids": {t.pk for t in current}}
 
 
 @login_required
@@ -402,6 +422,34 @@ def ticket_attach(request, pk: int):
         lambda t, d: services.ticket_attach(ticket=t, upload=d["file"], actor=request.user),
         _("The file was attached."),
     )
+
+
+@login_required
+@require_POST
+def ticket_tags(request, pk: int):
+    """Set the ticket's tags to the ones ticked: the service records what was added and
+    removed on the timeline (nothing when nothing changed)."""
+    ticket = _ticket_or_404(request, pk)
+    chosen = set(parsing.to_ids(request.POST.getlist("tags")))
+    current = {t.pk: t for t in ticket.tags.all()}
+    offered = {t.pk: t for t in selectors.tags()}
+    unknown = chosen - set(offered) - set(current)
+    if unknown:
+        return _answer(
+            request,
+            ticket,
+            error=ValidationFailed(_("Choose tags from the list."), code="tag_unknown", details={"tags": []}),
+        )
+    try:
+        event = services.ticket_tags_change(
+            ticket=ticket,
+            actor=request.user,
+            add=[offered[pk] for pk in chosen - set(current)],
+            remove=[current[pk] for pk in set(current) - chosen],
+        )
+    except ApplicationError as exc:
+        return _answer(request, ticket, error=exc)
+    return _answer(request, ticket, done=_("The tags were changed.") if event else _("The tags are unchanged."))
 
 
 @login_required
