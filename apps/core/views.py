@@ -97,8 +97,9 @@ def saved_view_save(request):
         return render_error(request, error)
     back = spec.url()
     fields = spec.fields
+    # The share choice is "share_department", not "department": a list may filter by department.
     source = request.POST if set(request.POST) & set(fields) else QueryDict(request.POST.get("query", ""))
-    department_id = parsing.to_id(request.POST.get("department") or "")
+    department_id = parsing.to_id(request.POST.get("share_department") or "")
     try:
         view = saved_views.saved_view_save(
             actor=request.user,

@@ -180,7 +180,7 @@ def test_a_supervisor_shares_a_view_with_their_department_and_its_members_see_it
     client = login(housing_supervisor)
     response = client.post(
         "/views/save/",
-        {"list_key": "tickets", "name": "Our queue", "query": "status=open", "department": department.pk},
+        {"list_key": "tickets", "name": "Our queue", "query": "status=open", "share_department": department.pk},
     )
     view = SavedView.objects.get()
     assert response.status_code == 302 and view.department == department
@@ -196,7 +196,7 @@ def test_a_supervisor_may_not_share_with_another_department(housing_supervisor, 
 
 def test_an_agent_may_not_share(login, agent, department):
     response = login(agent).post(
-        "/views/save/", {"list_key": "tickets", "name": "Ours", "query": "", "department": department.pk}, follow=True
+        "/views/save/", {"list_key": "tickets", "name": "Ours", "query": "", "share_department": department.pk}, follow=True
     )
     assert response.status_code == 200
     assert not SavedView.objects.exists()
@@ -290,3 +290,18 @@ def test_a_view_on_the_contact_list_keeps_its_filters(login, supervisor):
     assert response.status_code == 302 and response["Location"] == f"/contacts/?view={view.pk}"
     page = client.get(response["Location"])
     assert page.status_code == 200 and 'data-testid="views-bar"' in page.content.decode()
+
+
+def test_sharing_is_not_mistaken_for_the_lists_department_filter(login, housing_supervisor, department, maintenance):
+    login(housing_supervisor).post(
+        "/views/save/",
+        {
+            "list_key": "tickets",
+            "name": "Maintenance tickets",
+            "department": maintenance.pk,
+            "share_department": department.pk,
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    view = SavedView.objects.get()
+    assert view.params == {"department": [str(maintenance.pk)]} and view.department == department
