@@ -91,7 +91,7 @@ def _register_events() -> None:
 def _register_saved_views() -> None:
     """The supervisor's contact list takes saved views (apps.core.saved_views)."""
     from apps.contacts import selectors
-    from apps.contacts.forms import ContactFilterForm
+    from apps.contacts.forms import ContactFilterForm, FollowUpFilterForm
     from apps.core import saved_views
 
     saved_views.register_list(
@@ -104,5 +104,33 @@ def _register_saved_views() -> None:
             form=lambda data, viewer: ContactFilterForm(data),
             rows=lambda form, viewer: selectors.filter_contacts(form.filters()),
             sorts=(("", _("Newest first")), ("oldest", _("Oldest first"))),
+        )
+    )
+
+    def queue_allowed(user) -> bool:
+        return (
+            user.has_perm(selectors.DEPARTMENT_PERMISSION)
+            or selectors.can_supervise(user)
+            or user.has_perm("accounts.administer")
+        )
+
+    def follow_up_rows(form, viewer):
+        data = form.cleaned_data
+        return selectors.follow_up_queue(
+            viewer=viewer,
+            department_id=int(data["department"]) if data.get("department") else None,
+            status=data.get("status") or "open",
+        )
+
+    saved_views.register_list(
+        saved_views.ListSpec(
+            key="follow_ups",
+            label=_("Follow-ups"),
+            url_name="contacts:follow_ups",
+            form_class=FollowUpFilterForm,
+            permission=queue_allowed,
+            form=lambda data, viewer: FollowUpFilterForm(data),
+            rows=follow_up_rows,
+            sorts=(("", _("Due first")),),
         )
     )

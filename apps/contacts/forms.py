@@ -61,7 +61,12 @@ class ContactFilterForm(forms.Form):
         self.fields["tag"].choices = [
             ("", "—"),
             *(
-                (str(t.pk), f"{t.display_name()} ({tag_counts.get(t.pk, 0)})" if tag_counts is not None else t.display_name())
+                (
+                    str(t.pk),
+                    f"{t.display_name()} ({tag_counts.get(t.pk, 0)})"
+                    if tag_counts is not None
+                    else t.display_name(),
+                )
                 for t in ticket_selectors.tags()
             ),
         ]
@@ -121,6 +126,22 @@ class ContactFilterForm(forms.Form):
             department=int(data["department"]) if data.get("department") else None,
             sort=data.get("sort") or "",
         )
+
+
+class FollowUpFilterForm(forms.Form):
+    """The department follow-up queue's filters (GET), which saved views keep."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("open", _("Open")), ("closed", _("Answered"))], required=False
+    )
+    department = forms.ChoiceField(label=_("Department"), choices=[("", "—")], required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [
+            ("", "—"),
+            *((str(d.pk), str(d)) for d in Department.objects.filter(is_active=True).order_by("pk")),
+        ]
 
 
 class LogForm(forms.Form):

@@ -517,8 +517,11 @@ def follow_ups(request):
         raise DjangoPermissionDenied
     if not referred_by_me and not _queue_allowed(request.user):
         raise DjangoPermissionDenied
-    status = request.GET.get("status") or FollowUp.Status.OPEN
-    department_id = _int(request.GET.get("department"))
+    # A saved view (?view=) brings its filters; the queue of one's own referrals takes none.
+    state = None if referred_by_me else saved_views.list_state(request, "follow_ups")
+    params = state.data if state else request.GET
+    status = params.get("status") or FollowUp.Status.OPEN
+    department_id = _int(params.get("department"))
     if referred_by_me:
         rows = selectors.follow_ups_referred_by(agent=request.user, status=status)
     else:
@@ -542,6 +545,7 @@ def follow_ups(request):
             else [],
             "own_department": request.user.department,
             "referred_by_me": referred_by_me,
+            "bar": state.bar if state else None,
         },
     )
 

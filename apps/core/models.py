@@ -157,9 +157,7 @@ class SavedView(models.Model):
         verbose_name_plural = _("saved views")
         permissions = [("share_savedview", "Can share a saved view with a department")]
         constraints = [
-            models.UniqueConstraint(
-                "owner", "list_key", Lower("name"), name="saved_view_unique_name"
-            )
+            models.UniqueConstraint("owner", "list_key", Lower("name"), name="saved_view_unique_name")
         ]
         indexes = [
             # The navigation reads a viewer's views (their own, and their department's) on every page.

@@ -26,8 +26,7 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from apps.core import navigation
 from apps.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -181,7 +180,8 @@ def may_change(viewer, view: SavedView) -> bool:
 
 def share_departments(viewer):
     """The departments the viewer may share a view with (empty: they may not share)."""
-    from apps.accounts.models import Department  # floor 2, read only for the choice
+    # The model the relation names (core is below accounts: no import of it).
+    Department = SavedView._meta.get_field("department").related_model
 
     if not viewer.has_perm(SHARE):
         return Department.objects.none()
@@ -282,7 +282,9 @@ def saved_view_save(
     if not spec.allows(actor):
         raise PermissionDenied()
     if view is not None and (view.list_key != list_key or not may_change(actor, view)):
-        raise PermissionDenied(_("Only its owner, or a supervisor of the department it is shared with, may change this view."))
+        raise PermissionDenied(
+            _("Only its owner, or a supervisor of the department it is shared with, may change this view.")
+        )
     if department_id is not None and not may_share_with(actor, department_id):
         raise PermissionDenied(
             _("You may share a view only with a department you supervise."), code="saved_view_share_denied"
@@ -290,7 +292,9 @@ def saved_view_save(
     name = _clean_name(name)
     params = params_from(_query_dict(params or {}), spec, actor)
     if sort and sort not in dict(spec.sorts):
-        raise ValidationFailed(_("Choose one of the offered sort orders."), code="saved_view_sort", details={"sort": []})
+        raise ValidationFailed(
+            _("Choose one of the offered sort orders."), code="saved_view_sort", details={"sort": []}
+        )
     owner_id = view.owner_id if view is not None else actor.pk
     clash = SavedView.objects.filter(owner_id=owner_id, list_key=list_key, name__iexact=name)
     if view is not None:
@@ -324,7 +328,9 @@ def saved_view_rename(*, actor, view: SavedView, name: str) -> SavedView:
 @transaction.atomic
 def saved_view_delete(*, actor, view: SavedView) -> None:
     if not may_change(actor, view):
-        raise PermissionDenied(_("Only its owner, or a supervisor of the department it is shared with, may change this view."))
+        raise PermissionDenied(
+            _("Only its owner, or a supervisor of the department it is shared with, may change this view.")
+        )
     view.delete()
     transaction.on_commit(_forget_menus)
 

@@ -35,7 +35,14 @@ class TicketsConfig(AppConfig):
             )
         )
         register(
-            NavEntry("tickets:tags", _("Tags"), "tickets:tag_list", "tickets.view_tag", order=70, group="management")
+            NavEntry(
+                "tickets:tags",
+                _("Tags"),
+                "tickets:tag_list",
+                "tickets.view_tag",
+                order=70,
+                group="management",
+            )
         )
         register(
             NavEntry(
@@ -67,10 +74,14 @@ class TicketsConfig(AppConfig):
                 label=_("Tickets"),
                 url_name="tickets:list",
                 form_class=TicketFilterForm,
-            permission=selectors.VIEW,
+                permission=selectors.VIEW,
                 form=lambda data, viewer: TicketFilterForm(data, viewer=viewer),
                 rows=rows,
-                sorts=(("", _("Newest first")), ("oldest", _("Oldest first")), ("updated", _("Recently updated"))),
+                sorts=(
+                    ("", _("Newest first")),
+                    ("oldest", _("Oldest first")),
+                    ("updated", _("Recently updated")),
+                ),
             )
         )
 

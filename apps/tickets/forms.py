@@ -144,7 +144,12 @@ class TicketFilterForm(forms.Form):
         self.fields["tag"].widget.choices = [
             ("", _("Any tag")),
             *(
-                (t.pk, f"{t.display_name()} ({tag_counts.get(t.pk, 0)})" if tag_counts is not None else t.display_name())
+                (
+                    t.pk,
+                    f"{t.display_name()} ({tag_counts.get(t.pk, 0)})"
+                    if tag_counts is not None
+                    else t.display_name(),
+                )
                 for t in tags
             ),
         ]
@@ -217,9 +222,19 @@ class TicketFilterForm(forms.Form):
 class TagForm(forms.Form):
     """A managed tag: its names in both languages, its colour, whether it is still in use."""
 
-    name_ar = LineField(label=_("Name in Arabic"), max_length=60, widget=forms.TextInput(attrs={"class": "form-control", "dir": "rtl"}))
-    name_en = LineField(label=_("Name in English"), max_length=60, widget=forms.TextInput(attrs={"class": "form-control", "dir": "ltr"}))
-    colour = forms.ChoiceField(label=_("Colour"), choices=Tag.Colour.choices, widget=forms.Select(attrs={"class": "form-select"}))
+    name_ar = LineField(
+        label=_("Name in Arabic"),
+        max_length=60,
+        widget=forms.TextInput(attrs={"class": "form-control", "dir": "rtl"}),
+    )
+    name_en = LineField(
+        label=_("Name in English"),
+        max_length=60,
+        widget=forms.TextInput(attrs={"class": "form-control", "dir": "ltr"}),
+    )
+    colour = forms.ChoiceField(
+        label=_("Colour"), choices=Tag.Colour.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
     is_active = forms.BooleanField(
         label=_("In use (uncheck to retire it: it stays on what it tags, and can no longer be added)"),
         required=False,

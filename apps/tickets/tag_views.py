@@ -64,7 +64,12 @@ def tag_edit(request, pk: int):
     tag = selectors.tags(include_inactive=True).filter(pk=pk).first()
     if tag is None:
         return render_error(request, NotFound(_("No such tag.")))
-    initial = {"name_ar": tag.name_ar, "name_en": tag.name_en, "colour": tag.colour, "is_active": tag.is_active}
+    initial = {
+        "name_ar": tag.name_ar,
+        "name_en": tag.name_en,
+        "colour": tag.colour,
+        "is_active": tag.is_active,
+    }
     form = TagForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid() and _save(request, form, tag) is not None:
         messages.success(request, _("The tag was saved."))

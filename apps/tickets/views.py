@@ -449,7 +449,9 @@ def ticket_tags(request, pk: int):
         )
     except ApplicationError as exc:
         return _answer(request, ticket, error=exc)
-    return _answer(request, ticket, done=_("The tags were changed.") if event else _("The tags are unchanged."))
+    return _answer(
+        request, ticket, done=_("The tags were changed.") if event else _("The tags are unchanged.")
+    )
 
 
 @login_required

@@ -25,13 +25,18 @@ def test_tagging_a_contact_says_what_was_added_and_removed(agent, housing, urgen
     services.contact_tags_change(contact=contact, actor=agent, add=[housing, urgent])
     change = services.contact_tags_change(contact=contact, actor=agent, remove=[urgent])
     assert set(contact.tags.all()) == {housing}
-    assert change == {"added": [], "removed": [{"id": urgent.pk, "ar": "عاجل", "en": "Urgent", "colour": "grey"}]}
+    assert change == {
+        "added": [],
+        "removed": [{"id": urgent.pk, "ar": "عاجل", "en": "Urgent", "colour": "grey"}],
+    }
     assert services.contact_tags_change(contact=contact, actor=agent, add=[housing]) is None
 
 
 def test_a_retired_tag_cannot_be_added_to_a_contact(supervisor, agent, housing):
     contact = ContactFactory()
-    ticket_services.tag_save(actor=supervisor, tag=housing, name_ar="إسكان", name_en="Housing", is_active=False)
+    ticket_services.tag_save(
+        actor=supervisor, tag=housing, name_ar="إسكان", name_en="Housing", is_active=False
+    )
     with pytest.raises(ValidationFailed):
         services.contact_tags_change(contact=contact, actor=agent, add=[housing])
     assert not contact.tags.exists()
@@ -68,6 +73,8 @@ def test_the_contact_list_pages_oldest_first_by_keyset(login, supervisor):
     second, cursor = selectors.contact_page(filters=filters, viewer=supervisor, after=cursor, limit=2)
     third, cursor = selectors.contact_page(filters=filters, viewer=supervisor, after=cursor, limit=2)
     assert [c.pk for c in first + second + third] == [c.pk for c in contacts] and cursor is None
-    newest, newest_cursor = selectors.contact_page(filters=selectors.ContactFilters(), viewer=supervisor, limit=2)
+    newest, newest_cursor = selectors.contact_page(
+        filters=selectors.ContactFilters(), viewer=supervisor, limit=2
+    )
     with pytest.raises(ValidationFailed):
         selectors.contact_page(filters=filters, viewer=supervisor, after=newest_cursor, limit=2)

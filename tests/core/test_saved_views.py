@@ -27,7 +27,9 @@ def _fresh_cache():
 
 @pytest.fixture
 def maintenance(db):
-    return account_services.department_upsert(code="maintenance", name_ar="إدارة الصيانة", name_en="Maintenance")
+    return account_services.department_upsert(
+        code="maintenance", name_ar="إدارة الصيانة", name_en="Maintenance"
+    )
 
 
 @pytest.fixture
@@ -58,18 +60,30 @@ def _rows(response) -> int:
 def test_a_supervisor_saves_the_current_filters_as_a_personal_view(login, supervisor):
     client = login(supervisor)
     response = client.post(
-        "/views/save/", {"list_key": "tickets", "name": "My complaints", "query": "kind=complaint&sort=oldest&cursor=x"}
+        "/views/save/",
+        {"list_key": "tickets", "name": "My complaints", "query": "kind=complaint&sort=oldest&cursor=x"},
     )
     view = SavedView.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/tickets/?view={view.pk}"
-    assert (view.owner, view.params, view.sort, view.department) == (supervisor, {"kind": ["complaint"]}, "oldest", None)
+    assert (view.owner, view.params, view.sort, view.department) == (
+        supervisor,
+        {"kind": ["complaint"]},
+        "oldest",
+        None,
+    )
 
 
 def test_htmx_sends_the_filter_form_as_it_is_now(login, agent):
     client = login(agent)
     response = client.post(
         "/views/save/",
-        {"list_key": "tickets", "name": "Inquiries", "query": "kind=complaint", "kind": "inquiry", "channel": ""},
+        {
+            "list_key": "tickets",
+            "name": "Inquiries",
+            "query": "kind=complaint",
+            "kind": "inquiry",
+            "channel": "",
+        },
         HTTP_HX_REQUEST="true",
     )
     view = SavedView.objects.get()
@@ -104,7 +118,9 @@ def test_a_duplicate_name_on_the_same_list_is_refused_in_both_languages(agent):
 def test_a_duplicate_name_on_the_page_saves_nothing_and_says_why(login, agent):
     _save(agent, name="Complaints")
     client = login(agent)
-    response = client.post("/views/save/", {"list_key": "tickets", "name": "complaints", "query": "kind=inquiry"}, follow=True)
+    response = client.post(
+        "/views/save/", {"list_key": "tickets", "name": "complaints", "query": "kind=inquiry"}, follow=True
+    )
     assert response.status_code == 200
     assert "لديك عرض باسم" in response.content.decode()
     assert SavedView.objects.count() == 1 and SavedView.objects.get().params == {"kind": ["complaint"]}
@@ -180,7 +196,12 @@ def test_a_supervisor_shares_a_view_with_their_department_and_its_members_see_it
     client = login(housing_supervisor)
     response = client.post(
         "/views/save/",
-        {"list_key": "tickets", "name": "Our queue", "query": "status=open", "share_department": department.pk},
+        {
+            "list_key": "tickets",
+            "name": "Our queue",
+            "query": "status=open",
+            "share_department": department.pk,
+        },
     )
     view = SavedView.objects.get()
     assert response.status_code == 302 and view.department == department
@@ -196,7 +217,9 @@ def test_a_supervisor_may_not_share_with_another_department(housing_supervisor, 
 
 def test_an_agent_may_not_share(login, agent, department):
     response = login(agent).post(
-        "/views/save/", {"list_key": "tickets", "name": "Ours", "query": "", "share_department": department.pk}, follow=True
+        "/views/save/",
+        {"list_key": "tickets", "name": "Ours", "query": "", "share_department": department.pk},
+        follow=True,
     )
     assert response.status_code == 200
     assert not SavedView.objects.exists()
@@ -285,14 +308,18 @@ def test_the_menu_still_shows_when_redis_is_down(login, agent, tickets, monkeypa
 
 def test_a_view_on_the_contact_list_keeps_its_filters(login, supervisor):
     client = login(supervisor)
-    response = client.post("/views/save/", {"list_key": "contacts", "name": "Calls", "query": "channel=inbound_call&sort=oldest"})
+    response = client.post(
+        "/views/save/", {"list_key": "contacts", "name": "Calls", "query": "channel=inbound_call&sort=oldest"}
+    )
     view = SavedView.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/contacts/?view={view.pk}"
     page = client.get(response["Location"])
     assert page.status_code == 200 and 'data-testid="views-bar"' in page.content.decode()
 
 
-def test_sharing_is_not_mistaken_for_the_lists_department_filter(login, housing_supervisor, department, maintenance):
+def test_sharing_is_not_mistaken_for_the_lists_department_filter(
+    login, housing_supervisor, department, maintenance
+):
     login(housing_supervisor).post(
         "/views/save/",
         {
@@ -305,3 +332,48 @@ def test_sharing_is_not_mistaken_for_the_lists_department_filter(login, housing_
     )
     view = SavedView.objects.get()
     assert view.params == {"department": [str(maintenance.pk)]} and view.department == department
+
+
+# --- the API --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def api():
+    from rest_framework.test import APIClient
+
+    def _client(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return _client
+
+
+def test_the_api_saves_lists_and_deletes_a_view(api, agent):
+    client = api(agent)
+    created = client.post(
+        "/api/v1/saved-views/",
+        {"list": "tickets", "name": "Mine", "params": {"kind": ["complaint"]}, "sort": "oldest"},
+        format="json",
+    )
+    assert created.status_code == 201
+    view = SavedView.objects.get()
+    assert created.json()["url"] == f"/tickets/?view={view.pk}" and view.params == {"kind": ["complaint"]}
+    listed = client.get("/api/v1/saved-views/?list=tickets")
+    assert listed.status_code == 200 and [v["name"] for v in listed.json()] == ["Mine"]
+    assert client.delete(f"/api/v1/saved-views/{view.pk}/").status_code == 204
+    assert not SavedView.objects.exists()
+
+
+def test_the_api_refuses_a_duplicate_name_with_its_code(api, agent):
+    _save(agent, name="Mine")
+    refused = api(agent).post("/api/v1/saved-views/", {"list": "tickets", "name": "MINE"}, format="json")
+    assert refused.status_code == 400 and refused.json()["code"] == "saved_view_name_taken"
+    assert SavedView.objects.count() == 1
+
+
+def test_the_api_does_not_delete_someone_elses_view(api, agent, supervisor):
+    view = _save(supervisor, name="Theirs")
+    response = api(agent).delete(f"/api/v1/saved-views/{view.pk}/")
+    assert response.status_code == 404 and "Theirs" not in response.content.decode()
+    assert SavedView.objects.filter(pk=view.pk).exists()

@@ -58,7 +58,9 @@ def test_each_order_pages_by_keyset_to_the_same_rows_as_one_page(supervisor, spr
 def test_a_page_link_made_for_one_order_is_refused_in_another(supervisor, spread):
     page = selectors.ticket_list(viewer=supervisor, filters=TicketFilters(sort="oldest"), page_size=2)
     with pytest.raises(ValidationFailed):
-        selectors.ticket_list(viewer=supervisor, filters=TicketFilters(sort="updated"), cursor=page.next_cursor)
+        selectors.ticket_list(
+            viewer=supervisor, filters=TicketFilters(sort="updated"), cursor=page.next_cursor
+        )
     with pytest.raises(ValidationFailed):
         selectors.ticket_list(viewer=supervisor, filters=TicketFilters(), cursor=page.next_cursor)
 
@@ -76,7 +78,9 @@ def test_the_list_page_pages_in_the_chosen_order(login, supervisor, spread):
 def _filtered(viewer, query: str) -> set[int]:
     form = TicketFilterForm(QueryDict(query), viewer=viewer)
     assert form.is_valid(), form.errors
-    return {t.pk for t in selectors.ticket_list(viewer=viewer, filters=form.to_filters(), page_size=100).items}
+    return {
+        t.pk for t in selectors.ticket_list(viewer=viewer, filters=form.to_filters(), page_size=100).items
+    }
 
 
 def test_filter_by_tag(supervisor, agent, spread):
@@ -114,7 +118,9 @@ def test_filter_by_date_range(supervisor, spread):
     assert _filtered(supervisor, f"received_to={first - timedelta(days=1)}") == set()
 
 
-@pytest.mark.parametrize("query", ["rating=9", "priority=sky", "tag=999999", "citizen_kind=robot", "sort=random"])
+@pytest.mark.parametrize(
+    "query", ["rating=9", "priority=sky", "tag=999999", "citizen_kind=robot", "sort=random"]
+)
 def test_an_unknown_value_is_refused_on_the_page_not_a_500(login, supervisor, query):
     response = login(supervisor).get(f"/tickets/?{query}")
     assert response.status_code == 200 and 'data-testid="filter-errors"' in response.content.decode()

@@ -23,7 +23,8 @@ def urgent(supervisor):
 
 def test_a_supervisor_creates_a_tag_from_the_page(login, supervisor):
     response = login(supervisor).post(
-        "/tickets/tags/", {"new-name_ar": "صيانة", "new-name_en": "Maintenance", "new-colour": "green", "new-is_active": "on"}
+        "/tickets/tags/",
+        {"new-name_ar": "صيانة", "new-name_en": "Maintenance", "new-colour": "green", "new-is_active": "on"},
     )
     assert response.status_code == 302
     tag = Tag.objects.get()
@@ -45,7 +46,12 @@ def test_an_agent_neither_sees_nor_creates_tags(login, agent, housing):
     assert page.status_code == 403 and "Housing" not in page.content.decode()
     refused = client.post("/tickets/tags/", {"new-name_ar": "ب", "new-name_en": "B", "new-colour": "grey"})
     assert refused.status_code == 403 and Tag.objects.count() == 1
-    assert client.post(f"/tickets/tags/{housing.pk}/", {"name_ar": "x", "name_en": "x", "colour": "red"}).status_code == 403
+    assert (
+        client.post(
+            f"/tickets/tags/{housing.pk}/", {"name_ar": "x", "name_en": "x", "colour": "red"}
+        ).status_code
+        == 403
+    )
     housing.refresh_from_db()
     assert housing.name_en == "Housing"
 
@@ -53,13 +59,17 @@ def test_an_agent_neither_sees_nor_creates_tags(login, agent, housing):
 def test_a_supervisor_renames_recolours_and_retires_a_tag(login, supervisor, housing):
     client = login(supervisor)
     assert client.get(f"/tickets/tags/{housing.pk}/").status_code == 200
-    response = client.post(f"/tickets/tags/{housing.pk}/", {"name_ar": "الإسكان", "name_en": "Housing", "colour": "purple"})
+    response = client.post(
+        f"/tickets/tags/{housing.pk}/", {"name_ar": "الإسكان", "name_en": "Housing", "colour": "purple"}
+    )
     assert response.status_code == 302
     housing.refresh_from_db()
     assert (housing.name_ar, housing.colour, housing.is_active) == ("الإسكان", "purple", False)
 
 
-def test_the_tag_page_counts_tickets_per_tag_in_a_fixed_number_of_queries(login, supervisor, agent, housing, urgent):
+def test_the_tag_page_counts_tickets_per_tag_in_a_fixed_number_of_queries(
+    login, supervisor, agent, housing, urgent
+):
     client = login(supervisor)
     tickets = [TicketFactory(actor=agent) for _ in range(3)]
     services.ticket_tags_change(ticket=tickets[0], actor=agent, add=[housing, urgent])
@@ -88,12 +98,16 @@ def test_chips_show_on_the_list_rows_and_the_ticket_page(login, supervisor, agen
     services.ticket_tags_change(ticket=ticket, actor=agent, add=[housing])
     client = login(supervisor)
     row = client.get("/tickets/").content.decode()
-    chip = f'<span class="badge hc-tag hc-tag-blue" data-testid="tag-chip" data-tag="{housing.pk}">إسكان</span>'
+    chip = (
+        f'<span class="badge hc-tag hc-tag-blue" data-testid="tag-chip" data-tag="{housing.pk}">إسكان</span>'
+    )
     assert chip in row
     assert chip in client.get(f"/tickets/{ticket.pk}/").content.decode()
 
 
-def test_an_agent_tags_a_ticket_from_its_page_and_the_timeline_says_what_changed(login, agent, housing, urgent, ticket):
+def test_an_agent_tags_a_ticket_from_its_page_and_the_timeline_says_what_changed(
+    login, agent, housing, urgent, ticket
+):
     client = login(agent)
     response = client.post(f"/tickets/{ticket.pk}/tags/", {"tags": [housing.pk, urgent.pk]})
     assert response.status_code == 302 and set(ticket.tags.all()) == {housing, urgent}
