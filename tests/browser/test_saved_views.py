@@ -61,3 +61,32 @@ def test_a_supervisor_saves_a_shared_view_and_sees_its_count_in_the_navigation(
     expect(entry).to_contain_text("شكاوى الإدارة")
     expect(entry.get_by_test_id("view-count")).to_contain_text("3")
     screenshot(page, "saved-view-navigation-ar")
+
+
+def test_a_supervisor_keeps_tags_and_an_agent_tags_a_ticket_in_arabic(
+    page, live_server, log_in, supervisor, agent, screenshot
+):
+    from apps.tickets import services
+
+    ticket = TicketFactory(actor=agent)
+    services.tag_save(actor=supervisor, name_ar="عاجل", name_en="Urgent", colour="red")
+    log_in(page, supervisor)
+    page.goto(f"{live_server.url}/tickets/tags/")
+    page.fill("#id_new-name_ar", "إسكان")
+    page.fill("#id_new-name_en", "Housing")
+    page.select_option("#id_new-colour", "purple")
+    page.get_by_test_id("tag-create-form").get_by_role("button").click()
+    expect(page.get_by_test_id("tag-row")).to_have_count(2)
+    screenshot(page, "tags-page-ar")
+
+    page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
+    page.get_by_test_id("ticket-tags").locator("summary").click()
+    page.get_by_label("إسكان").check()
+    page.get_by_test_id("tags-form").get_by_role("button").click()
+    expect(page.get_by_test_id("current-tags").get_by_test_id("tag-chip")).to_have_text("إسكان")
+    expect(page.get_by_test_id("timeline-tags")).to_contain_text("أُضيف إسكان.")
+    assert [t.name_en for t in ticket.tags.all()] == ["Housing"]
+    screenshot(page, "ticket-tags-ar")
+
+    page.goto(f"{live_server.url}/tickets/")
+    expect(page.get_by_test_id("ticket-row").get_by_test_id("tag-chip")).to_have_text("إسكان")
