@@ -18,10 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.appointments import selectors, services
 from apps.appointments.availability import free_slots
-from apps.appointments.forms import ClosureForm, RangeForm, ServeForm, WalkInForm
+from apps.appointments.forms import AppointmentFilterForm, ClosureForm, RangeForm, ServeForm, WalkInForm
 from apps.appointments.models import BranchClosure, Channel, Status
 from apps.citizens import selectors as citizen_selectors
 from apps.citizens.validation import normalize_cpr
+from apps.core import saved_views
 from apps.core.errors import ApplicationError
 from apps.core.views import render_error
 
@@ -300,16 +301,21 @@ def appointment_list(request):
         or request.user.has_perm(selectors.DESK_PERMISSION)
     ):
         raise DjangoPermissionDenied
-    first = parse_date(request.GET.get("from") or "")
-    last = parse_date(request.GET.get("to") or "")
-    status = request.GET.get("status") or ""
+    # A saved view (?view=) brings its filters, checked against the form as it is today.
+    state = saved_views.list_state(request, "appointments")
+    params = state.data
+    form = AppointmentFilterForm(params)
+    form.is_valid()  # the links of the figures page carry more statuses than the form offers
+    first = parse_date(params.get("from") or "")
+    last = parse_date(params.get("to") or "")
+    status = params.get("status") or ""
     qs = selectors.appointment_list(
-        branch_id=_int(request.GET.get("branch")),
-        service_id=_int(request.GET.get("service")),
+        branch_id=_int(params.get("branch")),
+        service_id=_int(params.get("service")),
         first=first,
         last=last,
         status=status,
-        by_booking=request.GET.get("by") == "booked",
+        by_booking=params.get("by") == "booked",
     )
     rows = list(qs[:500])
     return render(
@@ -322,6 +328,8 @@ def appointment_list(request):
             "status": status,
             "first": first,
             "last": last,
+            "form": form,
+            "bar": state.bar,
         },
     )
 
