@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from apps.core import api as core_api
+from apps.core import saved_views_api
 from apps.core import views as core_views
 
 # Outside a DRF view (a URL nobody routes, a failure in a middleware) the API still answers
@@ -15,6 +16,8 @@ api_v1 = [
     path("schema/", core_api.SchemaView.as_view(), name="schema"),
     path("docs/", core_api.DocsView.as_view(url_name="api:schema"), name="docs"),
     path("sla/", include("apps.sla.urls")),
+    path("saved-views/", saved_views_api.SavedViewList.as_view(), name="saved-views"),
+    path("saved-views/<int:pk>/", saved_views_api.SavedViewDetail.as_view(), name="saved-view"),
     path("", include("apps.accounts.api_urls")),
     path("", include("apps.citizens.api_urls")),
     path("", include("apps.tickets.api_urls")),

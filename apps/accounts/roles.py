@@ -41,6 +41,8 @@ _TICKET_DESK = frozenset(
 )
 # Tags and macros (quick answers and several changes at once) on tickets: supervisors and
 # administrators keep the list; everyone who works tickets uses them.
+# Saved views: supervisors share a list's filters with a department (everyone saves their own).
+_SHARE_VIEWS = frozenset({"core.share_savedview"})
 _TAGS_AND_MACROS = frozenset(
     {"tickets.view_tag", "tickets.add_tag", "tickets.change_tag"}
     | {f"tickets.{action}_macro" for action in ("view", "add", "change", "delete")}
@@ -173,7 +175,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | _STATEMENT
     | _CHANGE_HISTORY
     | _TAGS_AND_MACROS
-    | _EXPORT_PERSONAL,
+    | _EXPORT_PERSONAL
+    | _SHARE_VIEWS,
     Role.DEPARTMENT_OFFICER: frozenset(
         {
             "accounts.work_department_queue",
@@ -265,7 +268,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | _RETENTION_OFFICE
     | _TAGS_AND_MACROS
     | _EXPORT_PERSONAL
-    | _EXPORT_LARGE,
+    | _EXPORT_LARGE
+    | _SHARE_VIEWS,
     # The PBX/ACD posts call records with a token; it reads nothing about citizens.
     Role.TELEPHONY: frozenset({"contacts.import_contacts"}),
     # The front desk of a branch (apps/appointments.BranchStaff says which branch).

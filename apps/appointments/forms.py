@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from apps.appointments.models import Branch, ServedOutcome, Service
-from apps.core.forms import LatinDigitsCharField, LineField
+from apps.core.forms import LatinDigitsCharField, LatinDigitsDateField, LineField
 from apps.portal.forms import CitizenCodeForm, CitizenStartForm
 
 _SMALL = {"class": "form-control form-control-sm"}
@@ -111,3 +111,59 @@ def appointment_list_arguments(params) -> dict:
         "status": params.get("status") or "",
         "by_booking": params.get("by") == "booked",
     }
+
+
+class AppointmentFilterForm(forms.Form):
+    """The appointment list's filters (GET: the names the figures' links use), which saved
+    views keep. ``from`` and ``to`` are Python keywords, hence added below."""
+
+    branch = forms.ChoiceField(
+        label=_("Branch"), choices=[("", "—")], required=False, widget=forms.Select(attrs=_SELECT)
+    )
+    service = forms.ChoiceField(
+        label=pgettext_lazy("appointments", "Service"),
+        choices=[("", "—")],
+        required=False,
+        widget=forms.Select(attrs=_SELECT),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            ("", "—"),
+            ("booked", _("Booked")),
+            ("served", _("Served")),
+            ("no_show", _("Did not come")),
+            ("cancelled", _("Cancelled")),
+            ("walk_in", _("Walk-in")),
+            ("held", _("Held (booked ahead, not cancelled)")),
+            ("attended", _("Attended")),
+            ("booked_ahead", _("Booked ahead")),
+        ],
+        required=False,
+        widget=forms.Select(attrs=_SELECT),
+    )
+    by = forms.ChoiceField(
+        label=_("Dates are"),
+        choices=[("", _("Appointment dates")), ("booked", _("Booking dates"))],
+        required=False,
+        widget=forms.Select(attrs=_SELECT),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].choices = [
+            ("", "—"),
+            *((str(b.pk), b.display_name()) for b in Branch.objects.filter(is_active=True).order_by("pk")),
+        ]
+        self.fields["service"].choices = [
+            ("", "—"),
+            *((str(s.pk), s.display_name()) for s in Service.objects.filter(is_active=True).order_by("pk")),
+        ]
+
+
+AppointmentFilterForm.base_fields["from"] = LatinDigitsDateField(
+    label=_("From"), required=False, widget=forms.DateInput(attrs={**_SMALL, "type": "date"})
+)
+AppointmentFilterForm.base_fields["to"] = LatinDigitsDateField(
+    label=_("To"), required=False, widget=forms.DateInput(attrs={**_SMALL, "type": "date"})
+)

@@ -18,10 +18,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.appointments import selectors, services
 from apps.appointments.availability import free_slots
-from apps.appointments.forms import ClosureForm, RangeForm, ServeForm, WalkInForm, appointment_list_arguments
+from apps.appointments.forms import (
+    AppointmentFilterForm,
+    ClosureForm,
+    RangeForm,
+    ServeForm,
+    WalkInForm,
+    appointment_list_arguments,
+)
 from apps.appointments.models import BranchClosure, Channel, Status
 from apps.citizens import selectors as citizen_selectors
 from apps.citizens.validation import normalize_cpr
+from apps.core import saved_views
 from apps.core.errors import ApplicationError
 from apps.core.views import render_error
 
@@ -300,8 +308,13 @@ def appointment_list(request):
         or request.user.has_perm(selectors.DESK_PERMISSION)
     ):
         raise DjangoPermissionDenied
+    # A saved view (?view=) brings its filters, checked against the form as it is today.
+    state = saved_views.list_state(request, "appointments")
+    params = state.data
+    form = AppointmentFilterForm(params)
+    form.is_valid()  # the links of the figures page carry more statuses than the form offers
     try:
-        arguments = appointment_list_arguments(request.GET)
+        arguments = appointment_list_arguments(params)
     except ApplicationError as error:
         return render_error(request, error)
     first, last, status = arguments["first"], arguments["last"], arguments["status"]
@@ -317,6 +330,8 @@ def appointment_list(request):
             "status": status,
             "first": first,
             "last": last,
+            "form": form,
+            "bar": state.bar,
         },
     )
 

@@ -35,6 +35,7 @@ class ContactsConfig(AppConfig):
         from apps.tickets.quick_answers import register_quick_answer_source
 
         register_quick_answer_source("contacts", selectors.ticket_quick_answers)
+        _register_saved_views()
         register(
             NavEntry(
                 "contacts:console",
@@ -89,5 +90,53 @@ def _register_events() -> None:
                 (Channel.SMS, "ar"): DefaultTemplate("وزارة الإسكان: {{ answer }}"),
                 (Channel.SMS, "en"): DefaultTemplate("Ministry of Housing: {{ answer }}"),
             },
+        )
+    )
+
+
+def _register_saved_views() -> None:
+    """The supervisor's contact list takes saved views (apps.core.saved_views)."""
+    from apps.contacts import selectors
+    from apps.contacts.forms import ContactFilterForm, FollowUpFilterForm
+    from apps.core import saved_views
+
+    saved_views.register_list(
+        saved_views.ListSpec(
+            key="contacts",
+            label=_("Contacts"),
+            url_name="contacts:contact_list",
+            form_class=ContactFilterForm,
+            permission=selectors.SUPERVISOR_PERMISSION,
+            form=lambda data, viewer: ContactFilterForm(data),
+            rows=lambda form, viewer: selectors.filter_contacts(form.filters()),
+            sorts=(("", _("Newest first")), ("oldest", _("Oldest first"))),
+        )
+    )
+
+    def queue_allowed(user) -> bool:
+        return (
+            user.has_perm(selectors.DEPARTMENT_PERMISSION)
+            or selectors.can_supervise(user)
+            or user.has_perm("accounts.administer")
+        )
+
+    def follow_up_rows(form, viewer):
+        data = form.cleaned_data
+        return selectors.follow_up_queue(
+            viewer=viewer,
+            department_id=int(data["department"]) if data.get("department") else None,
+            status=data.get("status") or "open",
+        )
+
+    saved_views.register_list(
+        saved_views.ListSpec(
+            key="follow_ups",
+            label=_("Follow-ups"),
+            url_name="contacts:follow_ups",
+            form_class=FollowUpFilterForm,
+            permission=queue_allowed,
+            form=lambda data, viewer: FollowUpFilterForm(data),
+            rows=follow_up_rows,
+            sorts=(("", _("Due first")),),
         )
     )

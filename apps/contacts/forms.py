@@ -13,6 +13,7 @@ from apps.contacts.models import Channel, FollowUp, Outcome, Purpose, QuickAnswe
 from apps.contacts.selectors import ContactFilters, day_range
 from apps.core.choices import CHOOSE
 from apps.core.forms import FreeTextField, LatinDigitsCharField, LatinDigitsDateField, LineField
+from apps.tickets import selectors as ticket_selectors
 from apps.tickets.models import Ticket
 
 
@@ -49,9 +50,35 @@ class ContactFilterForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, default_to_month: bool = False, **kwargs):
+    tag = forms.ChoiceField(label=_("Tag"), choices=[("", "—")], required=False)
+    department = forms.ChoiceField(label=_("Department"), choices=[("", "—")], required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        choices=[("", _("Newest first")), ("oldest", _("Oldest first"))],
+        required=False,
+    )
+
+    def __init__(self, *args, default_to_month: bool = False, tag_counts: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.default_to_month = default_to_month
+        # Offered: the tags in use (a retired one in a saved view is dropped, and said) with,
+        # on the list page, how many contacts carry each; the departments still open.
+        self.fields["tag"].choices = [
+            ("", "—"),
+            *(
+                (
+                    str(t.pk),
+                    f"{t.display_name()} ({tag_counts.get(t.pk, 0)})"
+                    if tag_counts is not None
+                    else t.display_name(),
+                )
+                for t in ticket_selectors.tags()
+            ),
+        ]
+        self.fields["department"].choices = [
+            ("", "—"),
+            *((str(d.pk), str(d)) for d in Department.objects.filter(is_active=True).order_by("pk")),
+        ]
 
     def clean_purpose(self):
         code = self.cleaned_data["purpose"].strip()
@@ -101,7 +128,26 @@ class ContactFilterForm(forms.Form):
             answered=data.get("answered") or "",
             follow_up=data.get("follow_up") or "",
             repeat=data.get("repeat") or "",
+            tag=int(data["tag"]) if data.get("tag") else None,
+            department=int(data["department"]) if data.get("department") else None,
+            sort=data.get("sort") or "",
         )
+
+
+class FollowUpFilterForm(forms.Form):
+    """The department follow-up queue's filters (GET), which saved views keep."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("open", _("Open")), ("closed", _("Answered"))], required=False
+    )
+    department = forms.ChoiceField(label=_("Department"), choices=[("", "—")], required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [
+            ("", "—"),
+            *((str(d.pk), str(d)) for d in Department.objects.filter(is_active=True).order_by("pk")),
+        ]
 
 
 class LogForm(forms.Form):

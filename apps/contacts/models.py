@@ -197,7 +197,9 @@ class Contact(TimeStampedModel):
             # A screen-pop for an unknown number shows earlier contacts from that number.
             models.Index(fields=["caller_number", "-offered_at"], name="contact_caller_number"),
             models.Index(fields=["ticket"], condition=Q(ticket__isnull=False), name="contact_ticket"),
-            models.Index(fields=["repeat_of"], condition=Q(repeat_of__isnull=False), name="contact_repeat_of"),
+            models.Index(
+                fields=["repeat_of"], condition=Q(repeat_of__isnull=False), name="contact_repeat_of"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(channel__in=Channel.values), name="contact_channel_known"),

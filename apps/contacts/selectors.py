@@ -177,6 +177,9 @@ class ContactFilters:
     follow_up: str = ""  # "open" / "overdue" / "closed"
     citizen: int | None = None
     repeat: str = ""  # "yes": repeat contacts only (``repeats.py``)
+    tag: int | None = None
+    department: int | None = None
+    sort: str = ""  # "" newest first, "oldest" oldest first (keyset on offered_at, id either way)
 
 
 def day_range(first: date, last: date) -> tuple[datetime, datetime]:
@@ -222,37 +225,69 @@ def filter_contacts(filters: ContactFilters, *, now: datetime | None = None) -> 
         qs = qs.filter(citizen_id=filters.citizen)
     if filters.repeat == "yes":
         qs = qs.filter(repeat_of__isnull=False)
+    if filters.tag:
+        qs = qs.filter(tags=filters.tag)
+    if filters.department:
+        qs = qs.filter(department_id=filters.department)
     return qs
 
 
 def contact_list_queryset(*, filters: ContactFilters) -> QuerySet[Contact]:
-    """The supervisor's contact list for ``filters``, newest first: what the page pages through
-    and what an export writes (apps/contacts/exports.py)."""
+    """The supervisor's contact list for ``filters``, newest (or oldest) first: what the page
+    pages through and what an export writes (apps/contacts/exports.py)."""
+    order = ("offered_at", "id") if filters.sort == "oldest" else ("-offered_at", "-id")
     return (
         filter_contacts(filters)
         .select_related("purpose", "agent", "citizen", "department", "ticket")
-        .order_by("-offered_at", "-id")
+        .prefetch_related("tags")
+        .order_by(*order)
     )
 
 
 def contact_page(
     *, filters: ContactFilters, viewer, after: str | None = None, limit: int = 50
 ) -> tuple[list[Contact], str | None]:
-    """A keyset page of contacts, newest first (no COUNT, fast at any depth)."""
+    """A keyset page of contacts, newest (or oldest) first (no COUNT, fast at any depth).
+
+    The cursor carries the order it was made for ("oldest:" in front), so a link from one
+    order is refused in the other rather than skipping rows."""
+    oldest = filters.sort == "oldest"
     qs = contact_list_queryset(filters=filters)
     if after:
         try:
-            at_text, id_text = after.rsplit("|", 1)
+            named, oldest_cursor = (after[7:], True) if after.startswith("oldest:") else (after, False)
+            if oldest_cursor != oldest:
+                raise ValueError(after)
+            at_text, id_text = named.rsplit("|", 1)
             at, pk = datetime.fromisoformat(at_text), int(id_text)
         except ValueError:
             raise ValidationFailed(_("This page does not exist."), code="invalid_cursor") from None
-        qs = qs.filter(Q(offered_at__lt=at) | Q(offered_at=at, pk__lt=pk))
+        if oldest:
+            qs = qs.filter(Q(offered_at__gt=at) | Q(offered_at=at, pk__gt=pk))
+        else:
+            qs = qs.filter(Q(offered_at__lt=at) | Q(offered_at=at, pk__lt=pk))
     rows = list(qs[: limit + 1])
     page = rows[:limit]
     for contact in page:
         contact.visible_notes = visible_notes(contact, viewer)
-    next_cursor = f"{page[-1].offered_at.isoformat()}|{page[-1].pk}" if len(rows) > limit else None
+    next_cursor = None
+    if len(rows) > limit:
+        next_cursor = f"{'oldest:' if oldest else ''}{page[-1].offered_at.isoformat()}|{page[-1].pk}"
     return page, next_cursor
+
+
+def tag_counts(*, filters: ContactFilters | None = None) -> dict[int, int]:
+    """How many contacts carry each tag (within the filters), in one query."""
+    from django.db.models import Count
+
+    rows = (
+        filter_contacts(filters or ContactFilters())
+        .filter(tags__isnull=False)
+        .values("tags")
+        .annotate(n=Count("id", distinct=True))
+        .order_by()
+    )
+    return {row["tags"]: row["n"] for row in rows}
 
 
 GROUPABLE = {

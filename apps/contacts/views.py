@@ -30,6 +30,7 @@ from apps.contacts.forms import (
     follow_up_list_arguments,
 )
 from apps.contacts.models import Channel, FollowUp, Outcome
+from apps.core import saved_views
 from apps.core.errors import ApplicationError, ValidationFailed
 from apps.core.parsing import to_id
 from apps.core.text import isolate_ltr
@@ -480,12 +481,13 @@ def supervisor(request):
 @require_GET
 def contact_list(request):
     """The contacts behind a figure: the supervisor's filters, keyset pages."""
-    form = ContactFilterForm(request.GET)
+    state = saved_views.list_state(request, "contacts")
+    form = ContactFilterForm(state.data, tag_counts=selectors.tag_counts())
     if not form.is_valid():
         return render(
             request,
             "contacts/contact_list.html",
-            {"form": form, "contacts": [], "next_cursor": None},
+            {"form": form, "contacts": [], "next_cursor": None, "bar": state.bar},
             status=400,
         )
     try:
@@ -505,6 +507,7 @@ def contact_list(request):
             "contacts": contacts,
             "next_url": f"{request.path}?{params.urlencode()}" if next_cursor else "",
             "can_read_confidential": selectors.can_read_confidential(request.user),
+            "bar": state.bar,
         },
     )
 
@@ -528,7 +531,10 @@ def follow_ups(request):
         raise DjangoPermissionDenied
     if not referred_by_me and not _queue_allowed(request.user):
         raise DjangoPermissionDenied
-    arguments = follow_up_list_arguments(request.GET)
+    # A saved view (?view=) brings its filters; the queue of one's own referrals takes none.
+    state = None if referred_by_me else saved_views.list_state(request, "follow_ups")
+    params = state.data if state else request.GET
+    arguments = follow_up_list_arguments(params)
     status, department_id = arguments["status"], arguments["department_id"]
     rows = selectors.follow_up_list(viewer=request.user, **arguments)
     queue = list(rows[:200])
@@ -550,6 +556,7 @@ def follow_ups(request):
             else [],
             "own_department": request.user.department,
             "referred_by_me": referred_by_me,
+            "bar": state.bar if state else None,
         },
     )
 

@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from apps.core import config_cache, history
+        from apps.core import config_cache, history, saved_views  # noqa: F401 (saved_views: its menu)
 
         # The change history's doors around every management command and Celery task.
         history.install_command_door()

@@ -10,8 +10,10 @@ def shell(request):
     entries = navigation.entries_for(getattr(request, "user", None) or _Anonymous)
     for item in entries:
         # The entry of the current page, and of the pages below it ("/" only for itself).
-        item["active"] = request.path == item["url"] or (
-            item["url"] != "/" and request.path.startswith(item["url"])
+        item["active"] = (
+            request.path == item["url"]
+            or request.get_full_path() == item["url"]
+            or (item["url"] != "/" and request.path.startswith(item["url"]))
         )
     return {
         "nav_entries": entries,

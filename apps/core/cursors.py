@@ -18,14 +18,20 @@ from apps.core.errors import ValidationFailed
 from apps.core.parsing import to_id
 
 
-def encode(when: datetime, pk: int) -> str:
-    raw = f"{when.isoformat()}|{pk}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+def encode(when: datetime, pk: int, sort: str = "") -> str:
+    """``sort`` names the order the list was in (a list with several orders): a link made
+    for one order is refused in another, whose key it does not carry."""
+    raw = f"{sort}:{when.isoformat()}|{pk}" if sort else f"{when.isoformat()}|{pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode(cursor: str) -> tuple[datetime, int]:
+def decode(cursor: str, sort: str = "") -> tuple[datetime, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        if sort:
+            named, _colon, raw = raw.partition(":")
+            if named != sort:
+                raise ValueError(named)
         stamp, pk = raw.split("|")
         when = parse_datetime(stamp)
         if when is None or when.tzinfo is None:

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -125,3 +126,44 @@ class RateCounter(models.Model):
 
     def __str__(self):
         return f"{self.key}={self.count}"
+
+
+class SavedView(models.Model):
+    """A named set of filters and a sort on one staff list (``apps.core.saved_views``).
+
+    Personal (no department) or shared with a department by one who may share; ``params``
+    holds the list's GET parameters as ``{name: [values]}``, checked against the list's
+    filter form each time the view opens (a field or value gone since is dropped and said).
+    """
+
+    owner = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="saved_views")
+    name = models.CharField(_("name"), max_length=80)
+    list_key = models.CharField(_("list"), max_length=40)
+    params = models.JSONField(_("filters"), default=dict, blank=True)
+    sort = models.CharField(_("sort"), max_length=40, blank=True)
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("shared with department"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        permissions = [("share_savedview", "Can share a saved view with a department")]
+        constraints = [
+            models.UniqueConstraint("owner", "list_key", Lower("name"), name="saved_view_unique_name")
+        ]
+        indexes = [
+            # The navigation reads a viewer's views (their own, and their department's) on every page.
+            models.Index(fields=["owner", "list_key"], name="saved_view_owner"),
+            models.Index(fields=["department", "list_key"], name="saved_view_department"),
+        ]
+
+    def __str__(self):
+        return self.name

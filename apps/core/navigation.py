@@ -5,6 +5,8 @@ entries whose permission they hold, grouped by work area (``Desk``, ``Management
 ``Administration`` …), each group one menu in the top bar so the bar keeps its width
 however many modules arrive. An app may add a group of its own with ``register_group``
 (e.g. ``NavGroup("branch", _("Branch"), 30)``); an entry naming no group lands in "More".
+Entries that depend on the person (their saved views, with counts) come from providers
+registered with ``register_provider``: ``(user) -> [{"key", "label", "url", "group", …}]``.
 Where a permission is not enough (a deputy who holds a senior manager's queue for a
 while), ``permission`` may be a callable ``(user) -> bool``.
 """
@@ -40,6 +42,7 @@ class NavEntry:
 
 _ENTRIES: dict[str, NavEntry] = {}
 _GROUPS: dict[str, NavGroup] = {}
+_PROVIDERS: list[Callable] = []
 
 
 def register(entry: NavEntry) -> None:
@@ -48,6 +51,11 @@ def register(entry: NavEntry) -> None:
 
 def register_group(group: NavGroup) -> None:
     _GROUPS[group.key] = group
+
+
+def register_provider(provider: Callable) -> None:
+    if provider not in _PROVIDERS:
+        _PROVIDERS.append(provider)
 
 
 def entries_for(user) -> list[dict]:
@@ -65,6 +73,8 @@ def entries_for(user) -> list[dict]:
         except NoReverseMatch:
             continue
         items.append({"key": entry.key, "label": entry.label, "url": url, "group": entry.group})
+    for provider in _PROVIDERS:
+        items.extend(provider(user))
     return items
 
 

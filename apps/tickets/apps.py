@@ -20,6 +20,7 @@ class TicketsConfig(AppConfig):
         from apps.tickets import exports
 
         exports.register_export()
+        self._register_saved_views()
 
         register(
             NavEntry(
@@ -34,6 +35,16 @@ class TicketsConfig(AppConfig):
         register(
             NavEntry(
                 "tickets:list", _("Tickets"), "tickets:list", "tickets.view_ticket", order=11, group="desk"
+            )
+        )
+        register(
+            NavEntry(
+                "tickets:tags",
+                _("Tags"),
+                "tickets:tag_list",
+                "tickets.view_tag",
+                order=70,
+                group="management",
             )
         )
         register(
@@ -55,6 +66,36 @@ class TicketsConfig(AppConfig):
                 "tickets.change_macro",
                 order=40,
                 group="management",
+            )
+        )
+
+    @staticmethod
+    def _register_saved_views() -> None:
+        from apps.core import saved_views
+        from apps.tickets import selectors
+        from apps.tickets.forms import TicketFilterForm
+
+        def rows(form, viewer):
+            return selectors.filter_tickets(
+                selectors.visible_tickets(viewer),
+                form.to_filters(),
+                confidential_text=selectors.can_read_confidential(viewer),
+            )
+
+        saved_views.register_list(
+            saved_views.ListSpec(
+                key="tickets",
+                label=_("Tickets"),
+                url_name="tickets:list",
+                form_class=TicketFilterForm,
+                permission=selectors.VIEW,
+                form=lambda data, viewer: TicketFilterForm(data, viewer=viewer),
+                rows=rows,
+                sorts=(
+                    ("", _("Newest first")),
+                    ("oldest", _("Oldest first")),
+                    ("updated", _("Recently updated")),
+                ),
             )
         )
 

@@ -90,9 +90,69 @@ class TicketFilterForm(forms.Form):
         widget=_select(),
     )
 
-    def __init__(self, *args, viewer=None, **kwargs):
+    tag = forms.ModelChoiceField(
+        label=_("Tag"), required=False, queryset=Tag.objects.filter(is_active=True), widget=_select()
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"),
+        required=False,
+        choices=[("", _("Any priority")), *Ticket.Priority.choices],
+        widget=_select(),
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"),
+        required=False,
+        choices=[("", _("Any urgency")), *Ticket.Urgency.choices],
+        widget=_select(),
+    )
+    citizen_kind = forms.ChoiceField(
+        label=_("Filed by"),
+        required=False,
+        choices=[("", _("Anyone")), ("citizen", _("A known citizen")), ("anonymous", _("Anonymous"))],
+        widget=_select(),
+    )
+    rated = forms.ChoiceField(
+        label=_("Rated"),
+        required=False,
+        choices=[("", _("Rated or not")), ("yes", _("Rated")), ("no", _("Not rated"))],
+        widget=_select(),
+    )
+    rating = forms.TypedChoiceField(
+        label=_("Rating"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Any rating")), *((str(n), f"{n} / 5") for n in range(1, 6))],
+        widget=_select(),
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[
+            ("", _("Newest first")),
+            ("oldest", _("Oldest first")),
+            ("updated", _("Recently updated")),
+        ],
+        widget=_select(),
+    )
+
+    def __init__(self, *args, viewer=None, tag_counts: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.viewer = viewer
+        # A plain list: the template must not iterate a queryset (a server-side cursor).
+        tags = list(selectors.tags())
+        self.fields["tag"].widget.choices = [
+            ("", _("Any tag")),
+            *(
+                (
+                    t.pk,
+                    f"{t.display_name()} ({tag_counts.get(t.pk, 0)})"
+                    if tag_counts is not None
+                    else t.display_name(),
+                )
+                for t in tags
+            ),
+        ]
         self.fields["status"].widget.choices = [("", _("All statuses")), *self.fields["status"].choices]
         self.fields["category"].choices = [("", _("All categories")), *selectors.category_choices()]
         self.fields["department"].empty_label = _("All departments")
@@ -149,7 +209,38 @@ class TicketFilterForm(forms.Form):
             q=(data.get("q") or "").strip(),
             citizen_id=data.get("citizen"),
             sla_state=data.get("sla_state") or "",
+            tag=data.get("tag"),
+            priority=data.get("priority") or "",
+            urgency=data.get("urgency") or "",
+            citizen_kind=data.get("citizen_kind") or "",
+            rated=data.get("rated") or "",
+            rating=data.get("rating"),
+            sort=data.get("sort") or "",
         )
+
+
+class TagForm(forms.Form):
+    """A managed tag: its names in both languages, its colour, whether it is still in use."""
+
+    name_ar = LineField(
+        label=_("Name in Arabic"),
+        max_length=60,
+        widget=forms.TextInput(attrs={"class": "form-control", "dir": "rtl"}),
+    )
+    name_en = LineField(
+        label=_("Name in English"),
+        max_length=60,
+        widget=forms.TextInput(attrs={"class": "form-control", "dir": "ltr"}),
+    )
+    colour = forms.ChoiceField(
+        label=_("Colour"), choices=Tag.Colour.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    is_active = forms.BooleanField(
+        label=_("In use (uncheck to retire it: it stays on what it tags, and can no longer be added)"),
+        required=False,
+        initial=True,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):

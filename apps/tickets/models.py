@@ -256,6 +256,8 @@ class Ticket(TimeStampedModel):
         # a filtered list is an index range scan with no sort and no COUNT.
         indexes = [
             models.Index(F("received_at").desc(), F("id").desc(), name="ticket_recent"),
+            # The list sorted by "recently updated" (saved views), paged by (updated_at, id).
+            models.Index(F("updated_at").desc(), F("id").desc(), name="ticket_updated"),
             models.Index("status", F("received_at").desc(), F("id").desc(), name="ticket_status_recent"),
             models.Index("department", F("received_at").desc(), F("id").desc(), name="ticket_dept_recent"),
             models.Index("assignee", F("received_at").desc(), F("id").desc(), name="ticket_assignee_recent"),

@@ -272,6 +272,24 @@ class TicketFilters:
     citizen_id: int | None = None
     open_only: bool = False
     sla_state: str = ""  # breached, at_risk or on_time (apps.sla.clock_selectors)
+    tag: Tag | None = None
+    priority: str = ""
+    urgency: str = ""
+    citizen_kind: str = ""  # "citizen": filed by a known citizen; "anonymous": without one
+    rated: str = ""  # "yes" / "no"
+    rating: int | None = None
+    sort: str = ""  # a key of SORTS; empty: newest first
+
+
+# The orders of the list: (column, descending). Each pages by keyset on (column, id); the
+# cursor names the order. Newest/oldest read the ``*_recent`` indexes (forwards or backwards),
+# "recently updated" the ``ticket_updated`` index.
+SORTS = {
+    "newest": ("received_at", True),
+    "oldest": ("received_at", False),
+    "updated": ("updated_at", True),
+}
+DEFAULT_SORT = "newest"
 
 
 @dataclass
@@ -321,6 +339,22 @@ def filter_tickets(
         queryset = queryset.filter(citizen_id=filters.citizen_id)
     if filters.sla_state:
         queryset = clock_selectors.filter_by_sla_state(queryset, filters.sla_state)
+    if filters.tag is not None:
+        queryset = queryset.filter(tags=filters.tag)
+    if filters.priority:
+        queryset = queryset.filter(priority=filters.priority)
+    if filters.urgency:
+        queryset = queryset.filter(urgency=filters.urgency)
+    if filters.citizen_kind == "citizen":
+        queryset = queryset.filter(citizen__isnull=False)
+    elif filters.citizen_kind == "anonymous":
+        queryset = queryset.filter(citizen__isnull=True)
+    if filters.rating:
+        queryset = queryset.filter(rating=filters.rating)
+    elif filters.rated == "yes":
+        queryset = queryset.filter(rating__isnull=False)
+    elif filters.rated == "no":
+        queryset = queryset.filter(rating__isnull=True)
     if filters.q:
         queryset = _text_search(queryset, filters.q, confidential_text=confidential_text)
     return queryset
@@ -347,26 +381,36 @@ def _text_search(queryset: QuerySet[Ticket], query: str, *, confidential_text: b
 def ticket_list_queryset(*, viewer, filters: TicketFilters) -> QuerySet[Ticket]:
     """The staff list's rows for ``filters``, in the list's order: what the page pages
     through and what an export writes (apps/tickets/exports.py), so both always agree."""
+    sort = filters.sort if filters.sort in SORTS else DEFAULT_SORT
+    column, descending = SORTS[sort]
     queryset = filter_tickets(
         visible_tickets(viewer), filters, confidential_text=can_read_confidential(viewer)
     )
-    return queryset.select_related("category__parent", "department", "assignee", "citizen").order_by(
-        "-received_at", "-id"
+    order = (f"-{column}", "-id") if descending else (column, "id")
+    return (
+        queryset.select_related("category__parent", "department", "assignee", "citizen")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name_en", "id")))
+        .order_by(*order)
     )
 
 
 def ticket_list(*, viewer, filters: TicketFilters, cursor: str | None = None, page_size: int = 25) -> Page:
-    """A page of tickets, newest first, paged by (received_at, id) — never COUNT, never OFFSET.
+    """A page of tickets in the chosen order (newest first by default), paged by keyset on
+    (sort column, id) — never COUNT, never OFFSET.
 
-    The cursor names the last row of the previous page; the row comparison
-    ``(received_at, id) < (…)`` is an index condition on every ``*_recent`` index.
+    The cursor names the order and the last row of the previous page; the row comparison
+    ``(received_at, id) < (…)`` is an index condition on every ``*_recent`` index (``>`` for
+    oldest first, the same indexes read backwards).
     """
+    sort = filters.sort if filters.sort in SORTS else DEFAULT_SORT
+    column, descending = SORTS[sort]
+    cursor_key = "" if sort == DEFAULT_SORT else sort  # the default's links keep their old form
     queryset = ticket_list_queryset(viewer=viewer, filters=filters)
     if cursor:
-        when, pk = decode_cursor(cursor)
+        when, pk = cursors.decode(cursor, cursor_key)
         queryset = queryset.filter(
             RawSQL(
-                '("tickets_ticket"."received_at", "tickets_ticket"."id") < (%s, %s)',
+                f'("tickets_ticket"."{column}", "tickets_ticket"."id") {"<" if descending else ">"} (%s, %s)',
                 (when, pk),
                 BooleanField(),
             )
@@ -378,7 +422,20 @@ def ticket_list(*, viewer, filters: TicketFilters, cursor: str | None = None, pa
     badges = clock_selectors.badges_for(items)
     for item in items:
         item.sla_badge = badges.get(item.pk)
-    return Page(items=items, next_cursor=encode_cursor(items[-1]) if more else None, page_size=page_size)
+    next_cursor = cursors.encode(getattr(items[-1], column), items[-1].pk, cursor_key) if more else None
+    return Page(items=items, next_cursor=next_cursor, page_size=page_size)
+
+
+def tag_counts(*, viewer) -> dict[int, int]:
+    """How many of the tickets the viewer may see carry each tag, in one query."""
+    rows = (
+        visible_tickets(viewer)
+        .filter(tags__isnull=False)
+        .values("tags")
+        .annotate(n=Count("id", distinct=True))
+        .order_by()
+    )
+    return {row["tags"]: row["n"] for row in rows}
 
 
 def my_work(*, viewer, cursor: str | None = None, page_size: int = 25) -> Page:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.tickets import macro_views, views
+from apps.tickets import macro_views, tag_views, views
 
 app_name = "tickets"
 
@@ -23,6 +23,9 @@ urlpatterns = [
     path("macros/new/", macro_views.macro_create, name="macro_create"),
     path("macros/<int:pk>/", macro_views.macro_edit, name="macro_edit"),
     path("macros/<int:pk>/retire/", macro_views.macro_retire, name="macro_retire"),
+    path("<int:pk>/tags/", views.ticket_tags, name="tags"),
+    path("tags/", tag_views.tag_list, name="tag_list"),
+    path("tags/<int:pk>/", tag_views.tag_edit, name="tag_edit"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("citizen/<int:citizen_id>/", views.citizen_tickets, name="citizen_tickets"),
 ]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.citizens import selectors as citizen_selectors
-from apps.core import parsing
+from apps.core import parsing, saved_views
 from apps.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from apps.core.text import isolate_ltr
 from apps.core.views import render_error
@@ -63,7 +63,10 @@ def _page_size(request) -> int:
 def ticket_list(request):
     if not request.user.has_perm(selectors.VIEW):
         return render_error(request, PermissionDenied())
-    context = _list_context(request, request.GET)
+    # A saved view (?view=) brings its filters, checked against the form as it is today.
+    state = saved_views.list_state(request, "tickets")
+    context = _list_context(request, state.data)
+    context["bar"] = state.bar
     if request.htmx and request.GET.get("cursor"):
         return render(request, "tickets/_rows.html", context)
     if request.htmx:
@@ -76,7 +79,9 @@ def ticket_list(request):
 def _list_context(request, params) -> dict:
     """The list for these filters (the page's query, or the one a bulk action came from),
     with the bulk bar for those who may use it."""
-    form = TicketFilterForm(params or None, viewer=request.user)
+    form = TicketFilterForm(
+        params or None, viewer=request.user, tag_counts=selectors.tag_counts(viewer=request.user)
+    )
     page, error = None, None
     if form.is_bound and not form.is_valid():
         filters = None
@@ -239,6 +244,7 @@ def _workspace_context(request, ticket: Ticket, **forms) -> dict:
         "extend_form": forms.get("extend_form") or ExtendForm(prefix="extend"),
         "reclassify_form": forms.get("reclassify_form") or ReclassifyForm(ticket=ticket, prefix="reclassify"),
     }
+    context.update(_tags_context(ticket, can_work))
     context["sla_badge"] = clock_selectors.badge_from_views(context["clocks"])
     context.update(_reply_context(ticket, timeline, can_work, context["reply_form"], forms.get("changed")))
     context["can_extend"] = (
@@ -271,6 +277,16 @@ def _reply_context(ticket: Ticket, timeline, can_work: bool, reply_form, changed
         newer = set(changed.details.get("newer_event_ids", []))
         context["changed"] = {"error": changed, "events": [e for e in own_events if e.pk in newer]}
     return context
+
+
+def _tags_context(ticket: Ticket, can_work: bool) -> dict:
+    """The ticket's tags, and the tags one may add (the active ones) for those who work it."""
+    current = list(ticket.tags.order_by("name_en", "id"))
+    choices = []
+    if can_work:
+        active = list(selectors.tags())
+        choices = active + [t for t in current if t not in active]
+    return {"ticket_tags": current, "tag_choices": choices, "ticket_tag_ids": {t.pk for t in current}}
 
 
 @login_required
@@ -508,6 +524,36 @@ def ticket_attach(request, pk: int):
         AttachmentForm(request.POST, request.FILES),
         lambda t, d: services.ticket_attach(ticket=t, upload=d["file"], actor=request.user),
         _("The file was attached."),
+    )
+
+
+@login_required
+@require_POST
+def ticket_tags(request, pk: int):
+    """Set the ticket's tags to the ones ticked: the service records what was added and
+    removed on the timeline (nothing when nothing changed)."""
+    ticket = _ticket_or_404(request, pk)
+    chosen = set(parsing.to_ids(request.POST.getlist("tags")))
+    current = {t.pk: t for t in ticket.tags.all()}
+    offered = {t.pk: t for t in selectors.tags()}
+    unknown = chosen - set(offered) - set(current)
+    if unknown:
+        return _answer(
+            request,
+            ticket,
+            error=ValidationFailed(_("Choose tags from the list."), code="tag_unknown", details={"tags": []}),
+        )
+    try:
+        event = services.ticket_tags_change(
+            ticket=ticket,
+            actor=request.user,
+            add=[offered[pk] for pk in chosen - set(current)],
+            remove=[current[pk] for pk in set(current) - chosen],
+        )
+    except ApplicationError as exc:
+        return _answer(request, ticket, error=exc)
+    return _answer(
+        request, ticket, done=_("The tags were changed.") if event else _("The tags are unchanged.")
     )
 
 
