@@ -332,6 +332,7 @@ def appointment_list(request):
             "last": last,
             "form": form,
             "bar": state.bar,
+            "list_params": params,
         },
     )
 

@@ -487,7 +487,7 @@ def contact_list(request):
         return render(
             request,
             "contacts/contact_list.html",
-            {"form": form, "contacts": [], "next_cursor": None, "bar": state.bar},
+            {"form": form, "contacts": [], "next_cursor": None, "bar": state.bar, "list_params": state.data},
             status=400,
         )
     try:
@@ -508,6 +508,7 @@ def contact_list(request):
             "next_url": f"{request.path}?{params.urlencode()}" if next_cursor else "",
             "can_read_confidential": selectors.can_read_confidential(request.user),
             "bar": state.bar,
+            "list_params": state.data,
         },
     )
 
@@ -557,6 +558,7 @@ def follow_ups(request):
             "own_department": request.user.department,
             "referred_by_me": referred_by_me,
             "bar": state.bar if state else None,
+            "list_params": params,
         },
     )
 

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from apps.core import admin as core_admin
 from apps.exports.models import ExportJob
 
 
 @admin.register(ExportJob)
-class ExportJobAdmin(admin.ModelAdmin):
+class ExportJobAdmin(core_admin.ModelAdmin):
     """The export log, read-only."""
 
     list_display = (

@@ -67,6 +67,7 @@ def ticket_list(request):
     state = saved_views.list_state(request, "tickets")
     context = _list_context(request, state.data)
     context["bar"] = state.bar
+    context["list_params"] = state.data  # the export links carry a saved view's filters
     if request.htmx and request.GET.get("cursor"):
         return render(request, "tickets/_rows.html", context)
     if request.htmx:

@@ -14,7 +14,8 @@ def export_links(context, export_key: str):
     export_list = registry.get(export_key)
     if request is None or export_list is None or not export_list.allowed(request.user):
         return None
-    query = services.filter_query(export_list, request.GET)
+    # The list's own filters: a saved view (?view=) puts them in the context, not the URL.
+    query = services.filter_query(export_list, context.get("list_params") or request.GET)
     suffix = f"?{query}" if query else ""
     return {
         "csv": reverse("exports:export", args=[export_key, "csv"]) + suffix,
