@@ -14,7 +14,7 @@ from apps.contacts.selectors import ContactFilters, day_range
 from apps.core.choices import CHOOSE
 from apps.core.forms import FreeTextField, LatinDigitsCharField, LatinDigitsDateField, LineField
 from apps.tickets import selectors as ticket_selectors
-from apps.tickets.models import Ticket
+from apps.tickets.models import Tag, Ticket
 
 
 class SearchForm(forms.Form):
@@ -192,6 +192,12 @@ class LogForm(forms.Form):
     )
     sms_quick_answers = forms.ModelMultipleChoiceField(
         label=_("Send by SMS later"), queryset=QuickAnswer.objects.filter(is_active=True), required=False
+    )
+    tags = forms.ModelMultipleChoiceField(
+        label=_("Tags"),
+        queryset=Tag.objects.filter(is_active=True).order_by("name_ar", "id"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     call_id = LineField(max_length=100, required=False, widget=forms.HiddenInput)
     citizen = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -209,6 +209,7 @@ def contact_log(
     appointment=None,
     callback_list: bool = True,
     offered_at: datetime | None = None,
+    tags: Sequence = (),
     now: datetime | None = None,
 ) -> Contact:
     """Log a contact the agent handled, with its purpose and outcome.
@@ -227,6 +228,8 @@ def contact_log(
        that keeps its own call list (an outbound campaign) brings the citizen back itself.
     4. A repeat of the citizen's earlier contact on the same purpose (``repeats.py``) is
        marked (``repeat_of``) in this same transaction.
+    5. The ``tags`` the agent chose are put on the contact (``contact_tags_change``), in this
+       same transaction.
     """
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
@@ -317,6 +320,8 @@ def contact_log(
         number = callback_number or caller_number or _primary_number(citizen)
         _callback_schedule(contact=contact, due_at=callback_at, number=number, assigned_to=actor)
     _record_quick_answers(contact=contact, given=quick_answers, to_text=sms_quick_answers, actor=actor)
+    if tags:
+        contact_tags_change(contact=contact, actor=actor, add=tags)
     if outcome == Outcome.APPOINTMENT_BOOKED and appointment is not None:
         from apps.appointments.services import appointment_link_contact
 

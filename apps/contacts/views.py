@@ -286,6 +286,7 @@ def console_log(request):
             sms_quick_answers=data.get("sms_quick_answers") or [],
             completes_callback=callback,
             appointment=_booked_appointment(data.get("appointment"), citizen),
+            tags=list(data.get("tags") or []),
         )
     except ValidationFailed as failure:
         for field_name, reasons in failure.details.items():
