@@ -66,38 +66,17 @@ def quick_answer_upsert(
 # ---------------------------------------------------------------- tags
 
 
-def _tag_names(tags) -> list[dict]:
-    return [{"id": t.pk, "ar": t.name_ar, "en": t.name_en, "colour": t.colour} for t in tags]
-
-
 @transaction.atomic
 def contact_tags_change(*, contact: Contact, actor, add: Iterable = (), remove: Iterable = ()) -> dict | None:
-    """Add and remove tags on a contact, as ``ticket_tags_change`` does on a ticket: only
-    active tags may be added, a retired one may be removed; the answer says what changed
-    (``{"added": [...], "removed": [...]}`` with the names in both languages), None when
-    nothing did. Agents at the console and supervisors tag contacts."""
+    """Add and remove tags on a contact, by the tickets' rules (``ticket_services.tags_apply``);
+    the answer says what changed, None when nothing did. Agents at the console and
+    supervisors tag contacts."""
     if not (selectors.can_supervise(actor) or actor.has_perm(selectors.CONSOLE_PERMISSION)):
         raise PermissionDenied()
+    from apps.tickets import services as ticket_services
+
     locked = Contact.objects.select_for_update().get(pk=contact.pk)
-    add, remove = list(add), list(remove)
-    retired = [t for t in add if not t.is_active]
-    if retired:
-        raise ValidationFailed(
-            _("The tag “%(name)s” is no longer in use.") % {"name": retired[0].display_name()},
-            code="tag_inactive",
-            details={"tags": []},
-        )
-    current = set(locked.tags.values_list("pk", flat=True))
-    added = [t for t in add if t.pk not in current]
-    removed = [t for t in remove if t.pk in current and t not in added]
-    if not added and not removed:
-        return None
-    if added:
-        locked.tags.add(*added)
-    if removed:
-        locked.tags.remove(*removed)
-    locked.save(update_fields=["updated_at"])
-    return {"added": _tag_names(added), "removed": _tag_names(removed)}
+    return ticket_services.tags_apply(locked=locked, add=add, remove=remove)
 
 
 def follow_up_due(*, start: datetime) -> datetime:

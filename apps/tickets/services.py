@@ -934,25 +934,15 @@ def tag_save(
     return tag
 
 
-def _tag_names(tags) -> list[dict]:
+def tag_names(tags) -> list[dict]:
+    """Tags as a change records them: names in both languages and the colour, as they were."""
     return [{"id": t.pk, "ar": t.name_ar, "en": t.name_en, "colour": t.colour} for t in tags]
 
 
-@transaction.atomic
-def ticket_tags_change(
-    *,
-    ticket: Ticket,
-    actor: User,
-    add: Iterable[Tag] = (),
-    remove: Iterable[Tag] = (),
-    now: datetime | None = None,
-) -> TicketEvent | None:
-    """Add and remove tags on a ticket; the timeline records what changed (None: nothing did).
-
-    Only active tags may be added; removing a retired tag is allowed.
-    """
-    _ensure(selectors.can_work(actor, ticket))
-    locked = _lock(ticket)
+def tags_apply(*, locked, add: Iterable[Tag] = (), remove: Iterable[Tag] = ()) -> dict | None:
+    """Add and remove tags on a locked row with a ``tags`` relation (a ticket, a contact), in
+    the caller's transaction: ``{"added": [...], "removed": [...]}`` (``tag_names``), None when
+    nothing changed. Only active tags may be added; removing a retired tag is allowed."""
     add, remove = list(add), list(remove)
     retired = [t for t in add if not t.is_active]
     if retired:
@@ -971,12 +961,27 @@ def ticket_tags_change(
     if removed:
         locked.tags.remove(*removed)
     locked.save(update_fields=["updated_at"])
+    return {"added": tag_names(added), "removed": tag_names(removed)}
+
+
+@transaction.atomic
+def ticket_tags_change(
+    *,
+    ticket: Ticket,
+    actor: User,
+    add: Iterable[Tag] = (),
+    remove: Iterable[Tag] = (),
+    now: datetime | None = None,
+) -> TicketEvent | None:
+    """Add and remove tags on a ticket (``tags_apply``); the timeline records what changed
+    (None: nothing did)."""
+    _ensure(selectors.can_work(actor, ticket))
+    locked = _lock(ticket)
+    changed = tags_apply(locked=locked, add=add, remove=remove)
+    if changed is None:
+        return None
     return TicketEvent.objects.create(
-        ticket=locked,
-        kind=TicketEvent.Kind.TAGS,
-        actor=actor,
-        at=now or timezone.now(),
-        details={"added": _tag_names(added), "removed": _tag_names(removed)},
+        ticket=locked, kind=TicketEvent.Kind.TAGS, actor=actor, at=now or timezone.now(), details=changed
     )
 
 
