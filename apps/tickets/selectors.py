@@ -475,10 +475,15 @@ def tag_counts_changed(**_signal_kwargs) -> None:
     transaction.on_commit(_bump_tag_counts)
 
 
-def _bump_tag_counts() -> None:
+def _cache():
     from django.core.cache import cache
 
+    return cache
+
+
+def _bump_tag_counts() -> None:
     try:
+        cache = _cache()
         cache.add(_TAG_COUNTS_VERSION, 0, timeout=None)
         cache.incr(_TAG_COUNTS_VERSION)
     except Exception:  # Redis down: the counts expire by themselves within TAG_COUNTS_TTL
@@ -489,15 +494,13 @@ def cached_tag_counts(*, viewer) -> dict[int, int]:
     """``tag_counts`` for the list's filter: kept in Redis per visibility scope for
     ``TAG_COUNTS_TTL`` seconds (dropped at once when a ticket's tags change), so a warm page
     sends no query for them. Redis down: counted directly, the page still renders."""
-    from django.core.cache import cache
-
     scope = _tag_counts_scope(viewer)
     if scope is None:
         return {}
     key = f"tickets:tag-counts:{scope}"
     version, cached = None, None
     try:
-        found = cache.get_many([_TAG_COUNTS_VERSION, key])
+        found = _cache().get_many([_TAG_COUNTS_VERSION, key])
         version = found.get(_TAG_COUNTS_VERSION, 0)
         cached = found.get(key)
     except Exception:
@@ -507,7 +510,7 @@ def cached_tag_counts(*, viewer) -> dict[int, int]:
     counts = tag_counts(viewer=viewer)
     if version is not None:
         try:
-            cache.set(key, {"version": version, "counts": counts}, timeout=TAG_COUNTS_TTL)
+            _cache().set(key, {"version": version, "counts": counts}, timeout=TAG_COUNTS_TTL)
         except Exception:
             logger.warning("tag counts: could not cache them", exc_info=True)
     return counts
