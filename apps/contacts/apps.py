@@ -18,6 +18,14 @@ class ContactsConfig(AppConfig):
         from apps.core.navigation import NavEntry, register
 
         post_migrate.connect(taxonomy.ensure_after_migrate, dispatch_uid="contacts.taxonomy")
+        # A change of a contact's tags drops the list filter's cached per-tag counts.
+        from django.db.models.signals import m2m_changed
+
+        from apps.contacts.models import Contact
+
+        m2m_changed.connect(
+            selectors.tag_counts_changed, sender=Contact.tags.through, dispatch_uid="contacts:tag-counts"
+        )
         selectors.register_confidentiality()
         from apps.contacts import exports
 

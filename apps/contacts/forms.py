@@ -72,7 +72,7 @@ class ContactFilterForm(forms.Form):
                     if tag_counts is not None
                     else t.display_name(),
                 )
-                for t in ticket_selectors.tags()
+                for t in ticket_selectors.active_tags()  # the process's copy: no query
             ),
         ]
         self.fields["department"].choices = [

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, connections, router
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -35,6 +37,8 @@ CONSOLE_PERMISSION = "accounts.use_agent_console"
 SUPERVISOR_PERMISSION = "accounts.view_supervisor_dashboard"
 DEPARTMENT_PERMISSION = "accounts.work_department_queue"
 CONFIDENTIAL_PERMISSION = "accounts.view_uyc_cases"
+log = logging.getLogger(__name__)
+
 IMPORT_PERMISSION = "contacts.import_contacts"
 
 
@@ -239,7 +243,6 @@ def contact_list_queryset(*, filters: ContactFilters) -> QuerySet[Contact]:
     return (
         filter_contacts(filters)
         .select_related("purpose", "agent", "citizen", "department", "ticket")
-        .prefetch_related("tags")
         .order_by(*order)
     )
 
@@ -252,7 +255,10 @@ def contact_page(
     The cursor carries the order it was made for ("oldest:" in front), so a link from one
     order is refused in the other rather than skipping rows."""
     oldest = filters.sort == "oldest"
-    qs = contact_list_queryset(filters=filters)
+    # Each row's tag ids in the row itself; the chips from the process's copy of the tags.
+    qs = contact_list_queryset(filters=filters).annotate(
+        tag_ids=ArraySubquery(Contact.tags.through.objects.filter(contact_id=OuterRef("pk")).values("tag_id"))
+    )
     if after:
         try:
             named, oldest_cursor = (after[7:], True) if after.startswith("oldest:") else (after, False)
@@ -268,12 +274,70 @@ def contact_page(
             qs = qs.filter(Q(offered_at__lt=at) | Q(offered_at=at, pk__lt=pk))
     rows = list(qs[: limit + 1])
     page = rows[:limit]
+    from apps.tickets import selectors as ticket_selectors
+
+    known = ticket_selectors.tags_by_id() if any(c.tag_ids for c in page) else {}
+    for contact in page:
+        found = (known[pk] for pk in (contact.tag_ids or ()) if pk in known)
+        contact.tag_list = sorted(found, key=lambda t: (t.name_en, t.pk))
     for contact in page:
         contact.visible_notes = visible_notes(contact, viewer)
     next_cursor = None
     if len(rows) > limit:
         next_cursor = f"{'oldest:' if oldest else ''}{page[-1].offered_at.isoformat()}|{page[-1].pk}"
     return page, next_cursor
+
+
+TAG_COUNTS_TTL = 60  # seconds the list's filter keeps its per-tag counts
+_TAG_COUNTS_VERSION = "contacts:tag-counts:version"
+_TAG_COUNTS_KEY = "contacts:tag-counts:all"
+
+
+def _cache():
+    from django.core.cache import cache
+
+    return cache
+
+
+def tag_counts_changed(**signal_kwargs) -> None:
+    """A contact's tags changed: the cached counts are stale, now and once it commits."""
+    from django.db import transaction
+
+    if str(signal_kwargs.get("action", "")).startswith("pre_"):
+        return  # m2m_changed: only once the rows are written
+    _bump_tag_counts()
+    transaction.on_commit(_bump_tag_counts)
+
+
+def _bump_tag_counts() -> None:
+    try:
+        cache = _cache()
+        cache.add(_TAG_COUNTS_VERSION, 0, timeout=None)
+        cache.incr(_TAG_COUNTS_VERSION)
+    except Exception:  # Redis down: the counts expire by themselves within TAG_COUNTS_TTL
+        log.warning("contact tag counts: could not bump the version", exc_info=True)
+
+
+def cached_tag_counts() -> dict[int, int]:
+    """``tag_counts()`` over every contact (the list is the supervisors'), kept in Redis for
+    ``TAG_COUNTS_TTL`` seconds and dropped at once when a contact's tags change; counted
+    directly when Redis is down."""
+    version, cached = None, None
+    try:
+        found = _cache().get_many([_TAG_COUNTS_VERSION, _TAG_COUNTS_KEY])
+        version = found.get(_TAG_COUNTS_VERSION, 0)
+        cached = found.get(_TAG_COUNTS_KEY)
+    except Exception:
+        log.warning("contact tag counts: cache unavailable, counting without it", exc_info=True)
+    if cached and cached.get("version") == version:
+        return cached["counts"]
+    counts = tag_counts()
+    if version is not None:
+        try:
+            _cache().set(_TAG_COUNTS_KEY, {"version": version, "counts": counts}, timeout=TAG_COUNTS_TTL)
+        except Exception:
+            log.warning("contact tag counts: could not cache them", exc_info=True)
+    return counts
 
 
 def tag_counts(*, filters: ContactFilters | None = None) -> dict[int, int]:

@@ -483,7 +483,7 @@ def supervisor(request):
 def contact_list(request):
     """The contacts behind a figure: the supervisor's filters, keyset pages."""
     state = saved_views.list_state(request, "contacts")
-    form = ContactFilterForm(state.data, tag_counts=selectors.tag_counts())
+    form = ContactFilterForm(state.data, tag_counts=selectors.cached_tag_counts())
     if not form.is_valid():
         return render(
             request,

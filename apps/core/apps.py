@@ -20,3 +20,15 @@ class CoreConfig(AppConfig):
         # A flush (``TransactionTestCase`` teardown) or a migration changes tables without
         # a save signal: every cached copy of configuration is reloaded after it.
         post_migrate.connect(config_cache.reload_everywhere, dispatch_uid="core.config_cache.post_migrate")
+
+        # The views bar's departments, and every cached menu of views (the navigation's and
+        # the views bar's), follow any write to a department or a saved view.
+        from django.db.models.signals import post_delete, post_save
+
+        from apps.core.models import SavedView
+
+        saved_views.departments_cache.watch(SavedView._meta.get_field("department").related_model)
+        post_save.connect(saved_views.views_changed, sender=SavedView, dispatch_uid="core.saved_views.save")
+        post_delete.connect(
+            saved_views.views_changed, sender=SavedView, dispatch_uid="core.saved_views.delete"
+        )

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from apps.core import navigation
+from apps.core.config_cache import ConfigCache
 from apps.core.errors import NotFound, PermissionDenied, ValidationFailed
 from apps.core.models import SavedView
 
@@ -176,6 +177,28 @@ def may_change(viewer, view: SavedView) -> bool:
     if view.department_id is None:
         return view.owner_id == viewer.pk
     return may_share_with(viewer, view.department_id)
+
+
+def _departments() -> dict:
+    """Every department, closed ones too, by id (a view stays shared with a closed one)."""
+    Department = SavedView._meta.get_field("department").related_model
+    return {d.pk: d for d in Department.objects.order_by("pk")}
+
+
+# The departments of the views bar (whom one may share with, whom a view is shared with),
+# held by each process until a department changes (``CoreConfig.ready`` watches the model).
+departments_cache = ConfigCache("core.saved_view_departments", _departments)
+
+
+def share_department_list(viewer) -> list:
+    """``share_departments`` from the process's copy: no query while no department changed."""
+    if not viewer.has_perm(SHARE):
+        return []
+    return [
+        d
+        for pk, d in sorted(departments_cache.get().items())
+        if d.is_active and (viewer.department_id is None or pk == viewer.department_id)
+    ]
 
 
 def share_departments(viewer):
@@ -367,7 +390,7 @@ def list_state(request, list_key: str) -> ListState:
                 if name in request.GET:
                     data[name] = request.GET[name]
             dropped = checked.dropped
-    departments = list(share_departments(viewer))
+    departments = share_department_list(viewer)
     current = params_from(data, spec, viewer)
     query = _query_dict(current)
     if data.get("sort"):
@@ -375,7 +398,7 @@ def list_state(request, list_key: str) -> ListState:
     bar = {
         "list_key": list_key,
         "list_url": spec.url(),
-        "views": views_for(viewer, list_key),
+        "views": bar_views(viewer, list_key),
         "current": view,
         "may_change": view is not None and may_change(viewer, view),
         "dropped": dropped,
@@ -393,6 +416,13 @@ def _cache():
     from django.core.cache import cache
 
     return cache
+
+
+def views_changed(**_signal_kwargs) -> None:
+    """A view was saved or deleted (a service, the admin, a cascade): every menu is stale
+    now, and again once the change commits (a menu read in between is built again)."""
+    _forget_menus()
+    transaction.on_commit(_forget_menus)
 
 
 def _forget_menus() -> None:
@@ -435,6 +465,10 @@ def nav_items(viewer) -> list[dict]:
                 "group": "views",
                 "count": number,
                 "shared": view.department_id is not None,
+                # For the list's views bar (``bar_views``), which reads this same menu.
+                "pk": view.pk,
+                "list_key": view.list_key,
+                "department_id": view.department_id,
             }
         )
     if version is not None:
@@ -443,6 +477,33 @@ def nav_items(viewer) -> list[dict]:
         except Exception:
             log.warning("saved views: could not cache the menu", exc_info=True)
     return items
+
+
+@dataclass(frozen=True)
+class BarView:
+    """A view as the list's views bar shows it (from the cached menu, not the table)."""
+
+    pk: int
+    name: str
+    department_id: int | None
+    department: object | None
+
+
+def bar_views(viewer, list_key: str) -> list[BarView]:
+    """The viewer's views on one list, by name: read from the navigation's menu (one cache
+    read, none when it is warm; built with its counts when it is not, as the navigation
+    would build it on this same page), the departments from the process's copy."""
+    departments = departments_cache.get()
+    return [
+        BarView(
+            pk=item["pk"],
+            name=item["label"],
+            department_id=item["department_id"],
+            department=departments.get(item["department_id"]),
+        )
+        for item in nav_items(viewer)
+        if item.get("list_key") == list_key
+    ]
 
 
 navigation.register_group(navigation.NavGroup("views", pgettext_lazy("navigation group", "My views"), 15))

@@ -103,9 +103,13 @@ class TicketsConfig(AppConfig):
     def _watch_categories() -> None:
         """Any write to a category (service or admin) makes every process reload the filter's
         choices (``selectors.category_names_cache``); any write to a tag or a macro, the bulk
-        bar's (``selectors.tag_and_reply_names_cache``)."""
-        from apps.tickets.models import Category, Macro, Tag
-        from apps.tickets.selectors import category_names_cache, tag_and_reply_names_cache
+        bar's, the list filter's and the rows' chips (``selectors.tag_and_reply_names_cache``);
+        any change of a ticket's tags, the list filter's cached per-tag counts."""
+        from django.db.models.signals import m2m_changed
+
+        from apps.tickets.models import Category, Macro, Tag, Ticket
+        from apps.tickets.selectors import category_names_cache, tag_and_reply_names_cache, tag_counts_changed
 
         category_names_cache.watch(Category)
         tag_and_reply_names_cache.watch(Tag, Macro)
+        m2m_changed.connect(tag_counts_changed, sender=Ticket.tags.through, dispatch_uid="tickets:tag-counts")

@@ -139,8 +139,8 @@ class TicketFilterForm(forms.Form):
     def __init__(self, *args, viewer=None, tag_counts: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.viewer = viewer
-        # A plain list: the template must not iterate a queryset (a server-side cursor).
-        tags = list(selectors.tags())
+        # The process's copy of the tags (no query while none changed), a plain list.
+        tags = selectors.active_tags()
         self.fields["tag"].widget.choices = [
             ("", _("Any tag")),
             *(

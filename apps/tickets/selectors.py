@@ -13,6 +13,7 @@ are not served, and text search never matches it. Citizens see nothing here: the
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -51,6 +52,8 @@ from apps.sla.models import Clock
 from apps.tickets import review_numbers, search
 from apps.tickets.models import Category, Macro, Tag, Ticket, TicketAttachment, TicketEvent
 from apps.tickets.workflow import OPEN_STATUSES, RATEABLE_STATUSES, REOPEN_WINDOW, Status
+
+logger = logging.getLogger(__name__)
 
 VIEW = "tickets.view_ticket"
 VIEW_ALL = "tickets.view_all_tickets"
@@ -387,11 +390,29 @@ def ticket_list_queryset(*, viewer, filters: TicketFilters) -> QuerySet[Ticket]:
         visible_tickets(viewer), filters, confidential_text=can_read_confidential(viewer)
     )
     order = (f"-{column}", "-id") if descending else (column, "id")
-    return (
-        queryset.select_related("category__parent", "department", "assignee", "citizen")
-        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name_en", "id")))
-        .order_by(*order)
+    return queryset.select_related("category__parent", "department", "assignee", "citizen").order_by(*order)
+
+
+def _with_tag_ids(queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Each row's tag ids as an array in the row itself: no second query for the chips."""
+    return queryset.annotate(
+        tag_ids=ArraySubquery(
+            Ticket.tags.through.objects.filter(ticket_id=OuterRef("pk")).values("tag_id"),
+        )
     )
+
+
+def _attach_tags(items: list[Ticket]) -> None:
+    """``ticket.tag_list``: the row's tags (retired ones too) from the process's copy, in the
+    chips' order (English name, then id, whatever the language)."""
+    if not any(getattr(item, "tag_ids", None) for item in items):
+        for item in items:
+            item.tag_list = []
+        return
+    known = tags_by_id()
+    for item in items:
+        found = (known[pk] for pk in (getattr(item, "tag_ids", None) or ()) if pk in known)
+        item.tag_list = sorted(found, key=lambda t: (t.name_en, t.pk))
 
 
 def ticket_list(*, viewer, filters: TicketFilters, cursor: str | None = None, page_size: int = 25) -> Page:
@@ -405,7 +426,7 @@ def ticket_list(*, viewer, filters: TicketFilters, cursor: str | None = None, pa
     sort = filters.sort if filters.sort in SORTS else DEFAULT_SORT
     column, descending = SORTS[sort]
     cursor_key = "" if sort == DEFAULT_SORT else sort  # the default's links keep their old form
-    queryset = ticket_list_queryset(viewer=viewer, filters=filters)
+    queryset = _with_tag_ids(ticket_list_queryset(viewer=viewer, filters=filters))
     if cursor:
         when, pk = cursors.decode(cursor, cursor_key)
         queryset = queryset.filter(
@@ -418,12 +439,81 @@ def ticket_list(*, viewer, filters: TicketFilters, cursor: str | None = None, pa
     rows = list(queryset[: page_size + 1])
     more = len(rows) > page_size
     items = _redact(viewer, rows[:page_size])
+    _attach_tags(items)
     # Each row's deadline badge (its most pressing SLA clock), two queries for the page.
     badges = clock_selectors.badges_for(items)
     for item in items:
         item.sla_badge = badges.get(item.pk)
     next_cursor = cursors.encode(getattr(items[-1], column), items[-1].pk, cursor_key) if more else None
     return Page(items=items, next_cursor=next_cursor, page_size=page_size)
+
+
+TAG_COUNTS_TTL = 60  # seconds the list's filter keeps its per-tag counts
+_TAG_COUNTS_VERSION = "tickets:tag-counts:version"
+
+
+def _tag_counts_scope(viewer) -> str | None:
+    """Whose counts these are: everyone who sees every ticket shares one set, a department's
+    officers another (``visible_tickets``); None for one who sees none."""
+    if not _is_staff(viewer) or not viewer.has_perm(VIEW):
+        return None
+    if viewer.has_perm(VIEW_ALL):
+        return "all"
+    if viewer.department_id:
+        return f"department:{viewer.department_id}"
+    return None
+
+
+def tag_counts_changed(**_signal_kwargs) -> None:
+    """A ticket's tags changed: every cached set of counts is stale, now and once the
+    change commits (a count read in between is taken again after the commit)."""
+    from django.db import transaction
+
+    if str(_signal_kwargs.get("action", "")).startswith("pre_"):
+        return  # m2m_changed: only once the rows are written
+    _bump_tag_counts()
+    transaction.on_commit(_bump_tag_counts)
+
+
+def _cache():
+    from django.core.cache import cache
+
+    return cache
+
+
+def _bump_tag_counts() -> None:
+    try:
+        cache = _cache()
+        cache.add(_TAG_COUNTS_VERSION, 0, timeout=None)
+        cache.incr(_TAG_COUNTS_VERSION)
+    except Exception:  # Redis down: the counts expire by themselves within TAG_COUNTS_TTL
+        logger.warning("tag counts: could not bump the version", exc_info=True)
+
+
+def cached_tag_counts(*, viewer) -> dict[int, int]:
+    """``tag_counts`` for the list's filter: kept in Redis per visibility scope for
+    ``TAG_COUNTS_TTL`` seconds (dropped at once when a ticket's tags change), so a warm page
+    sends no query for them. Redis down: counted directly, the page still renders."""
+    scope = _tag_counts_scope(viewer)
+    if scope is None:
+        return {}
+    key = f"tickets:tag-counts:{scope}"
+    version, cached = None, None
+    try:
+        found = _cache().get_many([_TAG_COUNTS_VERSION, key])
+        version = found.get(_TAG_COUNTS_VERSION, 0)
+        cached = found.get(key)
+    except Exception:
+        logger.warning("tag counts: cache unavailable, counting without it", exc_info=True)
+    if cached and cached.get("version") == version:
+        return cached["counts"]
+    counts = tag_counts(viewer=viewer)
+    if version is not None:
+        try:
+            _cache().set(key, {"version": version, "counts": counts}, timeout=TAG_COUNTS_TTL)
+        except Exception:
+            logger.warning("tag counts: could not cache them", exc_info=True)
+    return counts
 
 
 def tag_counts(*, viewer) -> dict[int, int]:
@@ -511,9 +601,10 @@ def macro_list() -> list[Macro]:
 
 
 def _tag_and_reply_names() -> tuple[tuple, tuple]:
-    """The active tags as (id, name_ar, name_en), and the active macros that carry a reply
+    """Every tag, retired ones too (a ticket keeps a tag that was retired), as
+    (id, name_ar, name_en, colour, is_active); and the active macros that carry a reply
     as (id, title_ar, title_en), in their display order."""
-    tags = tuple(Tag.objects.filter(is_active=True).order_by("id").values_list("pk", "name_ar", "name_en"))
+    tags = tuple(Tag.objects.order_by("id").values_list("pk", "name_ar", "name_en", "colour", "is_active"))
     replies = tuple(
         Macro.objects.filter(is_active=True)
         .exclude(body_ar="", body_en="")
@@ -523,9 +614,26 @@ def _tag_and_reply_names() -> tuple[tuple, tuple]:
     return tags, replies
 
 
-# The bulk bar's tags and replies on every list page, held by each process until a tag or a
-# macro changes (``TicketsConfig.ready`` watches both models).
+# The tags (the filter's choices, the rows' chips, the bulk bar's) and the bulk bar's replies
+# on every list page, held by each process until a tag or a macro changes
+# (``TicketsConfig.ready`` watches both models).
 tag_and_reply_names_cache = ConfigCache("tickets.tags_and_replies", _tag_and_reply_names)
+
+
+def tags_by_id() -> dict[int, Tag]:
+    """Every tag, retired ones too, by id, from the process's copy (no query while none
+    changed). Unsaved ``Tag`` objects built from the copy: read them, never save them."""
+    tags, _replies = tag_and_reply_names_cache.get()
+    return {
+        pk: Tag(pk=pk, name_ar=ar, name_en=en, colour=colour, is_active=active)
+        for pk, ar, en, colour, active in tags
+    }
+
+
+def active_tags() -> list[Tag]:
+    """The tags in use, in the viewer's language's order (``tags()``, from the process's copy)."""
+    key = "name_en" if translation.get_language() == "en" else "name_ar"
+    return sorted((t for t in tags_by_id().values() if t.is_active), key=lambda t: (getattr(t, key), t.pk))
 
 
 def tag_and_reply_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
@@ -533,7 +641,10 @@ def tag_and_reply_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]
     macros that carry a reply (no query while none changed)."""
     english = translation.get_language() == "en"
     tags, replies = tag_and_reply_names_cache.get()
-    tag_choices = sorted(((pk, en if english else ar) for pk, ar, en in tags), key=lambda c: (c[1], c[0]))
+    tag_choices = sorted(
+        ((pk, en if english else ar) for pk, ar, en, _colour, active in tags if active),
+        key=lambda c: (c[1], c[0]),
+    )
     return tag_choices, [(pk, en if english else ar) for pk, ar, en in replies]
 
 

@@ -81,7 +81,7 @@ def _list_context(request, params) -> dict:
     """The list for these filters (the page's query, or the one a bulk action came from),
     with the bulk bar for those who may use it."""
     form = TicketFilterForm(
-        params or None, viewer=request.user, tag_counts=selectors.tag_counts(viewer=request.user)
+        params or None, viewer=request.user, tag_counts=selectors.cached_tag_counts(viewer=request.user)
     )
     page, error = None, None
     if form.is_bound and not form.is_valid():

@@ -78,3 +78,24 @@ def test_the_contact_list_pages_oldest_first_by_keyset(login, supervisor):
     )
     with pytest.raises(ValidationFailed):
         selectors.contact_page(filters=filters, viewer=supervisor, after=newest_cursor, limit=2)
+
+
+def test_the_contact_lists_counts_follow_a_change_of_tags_and_survive_redis_being_down(
+    login, supervisor, agent, housing, monkeypatch
+):
+    first, second = ContactFactory(), ContactFactory()
+    services.contact_tags_change(contact=first, actor=agent, add=[housing])
+    client = login(supervisor)
+    assert f'<option value="{housing.pk}">إسكان (1)</option>' in client.get("/contacts/").content.decode()
+    services.contact_tags_change(contact=second, actor=agent, add=[housing])
+    assert f'<option value="{housing.pk}">إسكان (2)</option>' in client.get("/contacts/").content.decode()
+
+    class Down:
+        def __getattr__(self, name):
+            raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(selectors, "_cache", lambda: Down())
+    services.contact_tags_change(contact=first, actor=agent, remove=[housing])
+    response = client.get("/contacts/")
+    assert response.status_code == 200
+    assert f'<option value="{housing.pk}">إسكان (1)</option>' in response.content.decode()

@@ -15,12 +15,17 @@ from django.utils import timezone
 from apps.contacts.models import Callback, FollowUp
 from apps.tickets import services as ticket_services
 from tests.contacts.factories import ContactFactory
-from tests.query_budget import exactly
+from tests.query_budget import committed, exactly
 
 CONSOLE = "/console/"
 # user, citizen, phones, housing files, the read recorded, the timeline, the delegations that
 # decide who reads a confidential entry
 LOOKUP_BUDGET = 7
+# The supervisors' contact list: user, the filter's departments, the page of contacts (each
+# row's tag ids in it), the viewer's delegations, the bell. Nothing per tag or saved view:
+# the filter's tags and the chips from the process's copy of the tags, the per-tag counts
+# from Redis (60 s), the views bar from the navigation's cached menu.
+CONTACT_LIST_BUDGET = 5
 
 
 @pytest.fixture
@@ -89,3 +94,30 @@ def test_the_one_query_gives_the_page_each_source_gives_on_its_own(request, citi
         assert [(e.kind, e.id, e.title, e.body, e.details, e.badges) for e in page.entries] == [
             (e.kind, e.id, e.title, e.body, e.details, e.badges) for e in expected
         ]
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_the_contact_list_first_page_takes_a_fixed_number_of_statements(login, supervisor, rows):
+    from apps.contacts import services
+    from apps.core import saved_views
+
+    housing = committed(
+        lambda: ticket_services.tag_save(actor=supervisor, name_ar="إسكان", name_en="Housing")
+    )
+    committed(
+        lambda: saved_views.saved_view_save(actor=supervisor, list_key="contacts", name="Calls", params={})
+    )
+    for _ in range(rows):
+        contact = ContactFactory()
+        committed(
+            lambda contact=contact: services.contact_tags_change(
+                contact=contact, actor=supervisor, add=[housing]
+            )
+        )
+    client = login(supervisor)
+    response = exactly(CONTACT_LIST_BUDGET, lambda: client.get("/contacts/"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.count(f'data-tag="{housing.pk}"') == rows  # every row's chip
+    assert f">إسكان ({rows})</option>" in body  # the filter's count
+    assert body.count('data-testid="saved-view"') == 1  # the views bar

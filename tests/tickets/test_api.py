@@ -106,6 +106,8 @@ def test_a_bad_filter_is_a_clear_error(api, agent):
 def test_the_list_query_count_does_not_grow_with_the_rows(api, agent, make_ticket, category):
     client = api(agent)
     make_ticket(category=category)
+    # The process's copies (the filter's tags) filled, as after a server's first request.
+    client.get("/api/v1/tickets/")
     with CaptureQueriesContext(connection) as few:
         client.get("/api/v1/tickets/")
     for _ in range(5):
