@@ -24,7 +24,9 @@ class ContactsConfig(AppConfig):
         from apps.contacts.models import Contact
 
         m2m_changed.connect(
-            selectors.tag_counts_changed, sender=Contact.tags.through, dispatch_uid="contacts:tag-counts"
+            selectors.tag_counts_cache.changed,
+            sender=Contact.tags.through,
+            dispatch_uid="contacts:tag-counts",
         )
         selectors.register_confidentiality()
         from apps.contacts import exports

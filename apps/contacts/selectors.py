@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -32,12 +31,12 @@ from apps.core.choices import choice_label
 from apps.core.errors import ValidationFailed
 from apps.core.templatetags.dates import format_day, format_moment
 from apps.core.text import latin_digits
+from apps.core.versioned_cache import VersionedCache
 
 CONSOLE_PERMISSION = "accounts.use_agent_console"
 SUPERVISOR_PERMISSION = "accounts.view_supervisor_dashboard"
 DEPARTMENT_PERMISSION = "accounts.work_department_queue"
 CONFIDENTIAL_PERMISSION = "accounts.view_uyc_cases"
-log = logging.getLogger(__name__)
 
 IMPORT_PERMISSION = "contacts.import_contacts"
 
@@ -288,56 +287,15 @@ def contact_page(
     return page, next_cursor
 
 
-TAG_COUNTS_TTL = 60  # seconds the list's filter keeps its per-tag counts
-_TAG_COUNTS_VERSION = "contacts:tag-counts:version"
-_TAG_COUNTS_KEY = "contacts:tag-counts:all"
-
-
-def _cache():
-    from django.core.cache import cache
-
-    return cache
-
-
-def tag_counts_changed(**signal_kwargs) -> None:
-    """A contact's tags changed: the cached counts are stale, now and once it commits."""
-    from django.db import transaction
-
-    if str(signal_kwargs.get("action", "")).startswith("pre_"):
-        return  # m2m_changed: only once the rows are written
-    _bump_tag_counts()
-    transaction.on_commit(_bump_tag_counts)
-
-
-def _bump_tag_counts() -> None:
-    try:
-        cache = _cache()
-        cache.add(_TAG_COUNTS_VERSION, 0, timeout=None)
-        cache.incr(_TAG_COUNTS_VERSION)
-    except Exception:  # Redis down: the counts expire by themselves within TAG_COUNTS_TTL
-        log.warning("contact tag counts: could not bump the version", exc_info=True)
+# The contact list filter's per-tag counts (over every contact: the list is the
+# supervisors'), for a minute at most; any change of a contact's tags drops them
+# (``ContactsConfig`` connects ``tag_counts_cache.changed``).
+tag_counts_cache = VersionedCache("contacts:tag-counts", ttl=60)
 
 
 def cached_tag_counts() -> dict[int, int]:
-    """``tag_counts()`` over every contact (the list is the supervisors'), kept in Redis for
-    ``TAG_COUNTS_TTL`` seconds and dropped at once when a contact's tags change; counted
-    directly when Redis is down."""
-    version, cached = None, None
-    try:
-        found = _cache().get_many([_TAG_COUNTS_VERSION, _TAG_COUNTS_KEY])
-        version = found.get(_TAG_COUNTS_VERSION, 0)
-        cached = found.get(_TAG_COUNTS_KEY)
-    except Exception:
-        log.warning("contact tag counts: cache unavailable, counting without it", exc_info=True)
-    if cached and cached.get("version") == version:
-        return cached["counts"]
-    counts = tag_counts()
-    if version is not None:
-        try:
-            _cache().set(_TAG_COUNTS_KEY, {"version": version, "counts": counts}, timeout=TAG_COUNTS_TTL)
-        except Exception:
-            log.warning("contact tag counts: could not cache them", exc_info=True)
-    return counts
+    """``tag_counts()`` from ``tag_counts_cache``; counted directly when Redis is down."""
+    return tag_counts_cache.get("all", tag_counts)
 
 
 def tag_counts(*, filters: ContactFilters | None = None) -> dict[int, int]:

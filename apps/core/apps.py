@@ -28,7 +28,9 @@ class CoreConfig(AppConfig):
         from apps.core.models import SavedView
 
         saved_views.departments_cache.watch(SavedView._meta.get_field("department").related_model)
-        post_save.connect(saved_views.views_changed, sender=SavedView, dispatch_uid="core.saved_views.save")
+        post_save.connect(
+            saved_views.menus_cache.changed, sender=SavedView, dispatch_uid="core.saved_views.save"
+        )
         post_delete.connect(
-            saved_views.views_changed, sender=SavedView, dispatch_uid="core.saved_views.delete"
+            saved_views.menus_cache.changed, sender=SavedView, dispatch_uid="core.saved_views.delete"
         )

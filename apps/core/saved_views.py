@@ -17,7 +17,6 @@ a valid form selects and its sorts; everything else is generic and lives here:
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -32,8 +31,7 @@ from apps.core import navigation
 from apps.core.config_cache import ConfigCache
 from apps.core.errors import NotFound, PermissionDenied, ValidationFailed
 from apps.core.models import SavedView
-
-log = logging.getLogger(__name__)
+from apps.core.versioned_cache import VersionedCache
 
 SHARE = "core.share_savedview"
 COUNT_CAP = 1000  # a count of a view stops here and shows "999+"
@@ -41,7 +39,6 @@ NAV_TTL = 60  # seconds a viewer's menu of views (with its counts) is kept
 NAME_MAX = 80
 # GET parameters of a list that are never part of a view's filters.
 NOT_FILTERS = frozenset({"view", "cursor", "after", "page_size", "sort", "csrfmiddlewaretoken"})
-_VERSION_KEY = "saved-views:version"
 
 
 @dataclass(frozen=True)
@@ -331,7 +328,6 @@ def saved_view_save(
             view.save()
     except IntegrityError:
         raise _name_taken(name) from None
-    transaction.on_commit(_forget_menus)
     return view
 
 
@@ -355,7 +351,6 @@ def saved_view_delete(*, actor, view: SavedView) -> None:
             _("Only its owner, or a supervisor of the department it is shared with, may change this view.")
         )
     view.delete()
-    transaction.on_commit(_forget_menus)
 
 
 # --- a list page ------------------------------------------------------------------------
@@ -412,27 +407,10 @@ def list_state(request, list_key: str) -> ListState:
 # --- the navigation --------------------------------------------------------------------
 
 
-def _cache():
-    from django.core.cache import cache
-
-    return cache
-
-
-def views_changed(**_signal_kwargs) -> None:
-    """A view was saved or deleted (a service, the admin, a cascade): every menu is stale
-    now, and again once the change commits (a menu read in between is built again)."""
-    _forget_menus()
-    transaction.on_commit(_forget_menus)
-
-
-def _forget_menus() -> None:
-    """Every cached menu is stale (a shared view changes many people's menus at once)."""
-    try:
-        cache = _cache()
-        cache.add(_VERSION_KEY, 0, timeout=None)
-        cache.incr(_VERSION_KEY)
-    except Exception:  # Redis down: the menus expire by themselves within NAV_TTL
-        log.warning("saved views: could not bump the menu version", exc_info=True)
+# Every viewer's menu of views (with its counts), for NAV_TTL seconds; a view saved or deleted
+# anywhere (a service, the admin, a cascade) drops them all (``CoreConfig`` connects
+# ``menus_cache.changed``): a shared view changes many people's menus at once.
+menus_cache = VersionedCache("saved-views:menu:v2", ttl=NAV_TTL)
 
 
 def nav_items(viewer) -> list[dict]:
@@ -440,16 +418,10 @@ def nav_items(viewer) -> list[dict]:
 
     One cache read when warm; on a miss one query for the views and one capped count each.
     """
-    menu_key = f"saved-views:menu:{viewer.pk}:{viewer.department_id or 0}"
-    version, cached = None, None
-    try:
-        found = _cache().get_many([_VERSION_KEY, menu_key])
-        version = found.get(_VERSION_KEY, 0)
-        cached = found.get(menu_key)
-    except Exception:
-        log.warning("saved views: cache unavailable, counting without it", exc_info=True)
-    if cached and cached.get("version") == version:
-        return cached["items"]
+    return menus_cache.get(f"{viewer.pk}:{viewer.department_id or 0}", lambda: _menu(viewer))
+
+
+def _menu(viewer) -> list[dict]:
     items = []
     for view in views_for(viewer):
         try:
@@ -471,11 +443,6 @@ def nav_items(viewer) -> list[dict]:
                 "department_id": view.department_id,
             }
         )
-    if version is not None:
-        try:
-            _cache().set(menu_key, {"version": version, "items": items}, timeout=NAV_TTL)
-        except Exception:
-            log.warning("saved views: could not cache the menu", exc_info=True)
     return items
 
 

@@ -108,8 +108,10 @@ class TicketsConfig(AppConfig):
         from django.db.models.signals import m2m_changed
 
         from apps.tickets.models import Category, Macro, Tag, Ticket
-        from apps.tickets.selectors import category_names_cache, tag_and_reply_names_cache, tag_counts_changed
+        from apps.tickets.selectors import category_names_cache, tag_and_reply_names_cache, tag_counts_cache
 
         category_names_cache.watch(Category)
         tag_and_reply_names_cache.watch(Tag, Macro)
-        m2m_changed.connect(tag_counts_changed, sender=Ticket.tags.through, dispatch_uid="tickets:tag-counts")
+        m2m_changed.connect(
+            tag_counts_cache.changed, sender=Ticket.tags.through, dispatch_uid="tickets:tag-counts"
+        )

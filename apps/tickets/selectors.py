@@ -13,7 +13,6 @@ are not served, and text search never matches it. Citizens see nothing here: the
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -47,13 +46,12 @@ from apps.citizens.models import CitizenPhone
 from apps.core import confidentiality, cursors
 from apps.core.config_cache import ConfigCache
 from apps.core.errors import NotFound, ValidationFailed
+from apps.core.versioned_cache import VersionedCache
 from apps.sla import clock_selectors
 from apps.sla.models import Clock
 from apps.tickets import review_numbers, search
 from apps.tickets.models import Category, Macro, Tag, Ticket, TicketAttachment, TicketEvent
 from apps.tickets.workflow import OPEN_STATUSES, RATEABLE_STATUSES, REOPEN_WINDOW, Status
-
-logger = logging.getLogger(__name__)
 
 VIEW = "tickets.view_ticket"
 VIEW_ALL = "tickets.view_all_tickets"
@@ -448,8 +446,9 @@ def ticket_list(*, viewer, filters: TicketFilters, cursor: str | None = None, pa
     return Page(items=items, next_cursor=next_cursor, page_size=page_size)
 
 
-TAG_COUNTS_TTL = 60  # seconds the list's filter keeps its per-tag counts
-_TAG_COUNTS_VERSION = "tickets:tag-counts:version"
+# The list filter's per-tag counts, per visibility scope, for a minute at most; any change
+# of a ticket's tags drops them (``TicketsConfig`` connects ``tag_counts_cache.changed``).
+tag_counts_cache = VersionedCache("tickets:tag-counts", ttl=60)
 
 
 def _tag_counts_scope(viewer) -> str | None:
@@ -464,56 +463,13 @@ def _tag_counts_scope(viewer) -> str | None:
     return None
 
 
-def tag_counts_changed(**_signal_kwargs) -> None:
-    """A ticket's tags changed: every cached set of counts is stale, now and once the
-    change commits (a count read in between is taken again after the commit)."""
-    from django.db import transaction
-
-    if str(_signal_kwargs.get("action", "")).startswith("pre_"):
-        return  # m2m_changed: only once the rows are written
-    _bump_tag_counts()
-    transaction.on_commit(_bump_tag_counts)
-
-
-def _cache():
-    from django.core.cache import cache
-
-    return cache
-
-
-def _bump_tag_counts() -> None:
-    try:
-        cache = _cache()
-        cache.add(_TAG_COUNTS_VERSION, 0, timeout=None)
-        cache.incr(_TAG_COUNTS_VERSION)
-    except Exception:  # Redis down: the counts expire by themselves within TAG_COUNTS_TTL
-        logger.warning("tag counts: could not bump the version", exc_info=True)
-
-
 def cached_tag_counts(*, viewer) -> dict[int, int]:
-    """``tag_counts`` for the list's filter: kept in Redis per visibility scope for
-    ``TAG_COUNTS_TTL`` seconds (dropped at once when a ticket's tags change), so a warm page
-    sends no query for them. Redis down: counted directly, the page still renders."""
+    """``tag_counts`` for the list's filter from ``tag_counts_cache``, so a warm page sends no
+    query for them; Redis down: counted directly, the page still renders."""
     scope = _tag_counts_scope(viewer)
     if scope is None:
         return {}
-    key = f"tickets:tag-counts:{scope}"
-    version, cached = None, None
-    try:
-        found = _cache().get_many([_TAG_COUNTS_VERSION, key])
-        version = found.get(_TAG_COUNTS_VERSION, 0)
-        cached = found.get(key)
-    except Exception:
-        logger.warning("tag counts: cache unavailable, counting without it", exc_info=True)
-    if cached and cached.get("version") == version:
-        return cached["counts"]
-    counts = tag_counts(viewer=viewer)
-    if version is not None:
-        try:
-            _cache().set(key, {"version": version, "counts": counts}, timeout=TAG_COUNTS_TTL)
-        except Exception:
-            logger.warning("tag counts: could not cache them", exc_info=True)
-    return counts
+    return tag_counts_cache.get(scope, lambda: tag_counts(viewer=viewer))
 
 
 def tag_counts(*, viewer) -> dict[int, int]:

@@ -4,6 +4,7 @@ list shows the chips, filters by a tag and counts each."""
 import pytest
 
 from apps.contacts import selectors, services
+from apps.core import versioned_cache
 from apps.core.errors import PermissionDenied, ValidationFailed
 from apps.tickets import services as ticket_services
 
@@ -94,7 +95,7 @@ def test_the_contact_lists_counts_follow_a_change_of_tags_and_survive_redis_bein
         def __getattr__(self, name):
             raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(selectors, "_cache", lambda: Down())
+    monkeypatch.setattr(versioned_cache, "_backend", lambda: Down())
     services.contact_tags_change(contact=first, actor=agent, remove=[housing])
     response = client.get("/contacts/")
     assert response.status_code == 200

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from apps.accounts import services as account_services
 from apps.accounts.roles import Role
-from apps.core import saved_views
+from apps.core import saved_views, versioned_cache
 from apps.core.errors import PermissionDenied, ValidationFailed
 from apps.core.models import SavedView
 from apps.tickets import services as ticket_services
@@ -284,9 +284,9 @@ def test_the_menu_reads_no_table_once_cached_however_many_views(agent, tickets):
 def test_a_change_to_a_view_refreshes_the_menu(agent, tickets):
     view = _save(agent, name="Before")
     assert saved_views.nav_items(agent)[0]["label"] == "Before"
-    saved_views._forget_menus()  # what the rename's on_commit does
+    saved_views.menus_cache.bump()  # what the rename's on_commit does
     saved_views.saved_view_rename(actor=agent, view=view, name="After")
-    saved_views._forget_menus()
+    saved_views.menus_cache.bump()
     assert saved_views.nav_items(agent)[0]["label"] == "After"
 
 
@@ -297,7 +297,7 @@ def test_the_menu_still_shows_when_redis_is_down(login, agent, tickets, monkeypa
         def __getattr__(self, name):
             raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(saved_views, "_cache", lambda: Down())
+    monkeypatch.setattr(versioned_cache, "_backend", lambda: Down())
     assert saved_views.nav_items(agent)[0]["count"] == "3"
     response = login(agent).get("/tickets/")
     assert response.status_code == 200 and 'data-testid="view-count">3<' in response.content.decode()

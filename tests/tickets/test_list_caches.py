@@ -4,8 +4,8 @@ share with from caches (issue 20's budget): what it shows must still follow ever
 import pytest
 
 from apps.accounts.models import Department
-from apps.core import saved_views
-from apps.tickets import selectors, services
+from apps.core import saved_views, versioned_cache
+from apps.tickets import services
 from apps.tickets.models import Ticket
 
 from .factories import TicketFactory
@@ -78,8 +78,7 @@ def test_the_list_and_its_counts_still_show_when_redis_is_down(
         def __getattr__(self, name):
             raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(selectors, "_cache", lambda: Down())
-    monkeypatch.setattr(saved_views, "_cache", lambda: Down())
+    monkeypatch.setattr(versioned_cache, "_backend", lambda: Down())
     response = client.get("/tickets/")
     body = response.content.decode()
     assert response.status_code == 200
