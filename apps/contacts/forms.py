@@ -65,15 +65,7 @@ class ContactFilterForm(forms.Form):
         # on the list page, how many contacts carry each; the departments still open.
         self.fields["tag"].choices = [
             ("", "—"),
-            *(
-                (
-                    str(t.pk),
-                    f"{t.display_name()} ({tag_counts.get(t.pk, 0)})"
-                    if tag_counts is not None
-                    else t.display_name(),
-                )
-                for t in ticket_selectors.active_tags()  # the process's copy: no query
-            ),
+            *((str(pk), label) for pk, label in ticket_selectors.tag_filter_choices(tag_counts)),
         ]
         self.fields["department"].choices = [
             ("", "—"),

@@ -139,20 +139,7 @@ class TicketFilterForm(forms.Form):
     def __init__(self, *args, viewer=None, tag_counts: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.viewer = viewer
-        # The process's copy of the tags (no query while none changed), a plain list.
-        tags = selectors.active_tags()
-        self.fields["tag"].widget.choices = [
-            ("", _("Any tag")),
-            *(
-                (
-                    t.pk,
-                    f"{t.display_name()} ({tag_counts.get(t.pk, 0)})"
-                    if tag_counts is not None
-                    else t.display_name(),
-                )
-                for t in tags
-            ),
-        ]
+        self.fields["tag"].widget.choices = [("", _("Any tag")), *selectors.tag_filter_choices(tag_counts)]
         self.fields["status"].widget.choices = [("", _("All statuses")), *self.fields["status"].choices]
         self.fields["category"].choices = [("", _("All categories")), *selectors.category_choices()]
         self.fields["department"].empty_label = _("All departments")

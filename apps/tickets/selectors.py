@@ -472,6 +472,15 @@ def cached_tag_counts(*, viewer) -> dict[int, int]:
     return tag_counts_cache.get(scope, lambda: tag_counts(viewer=viewer))
 
 
+def tag_filter_choices(counts: dict[int, int] | None = None) -> list[tuple[int, str]]:
+    """The active tags as a list filter offers them (from the process's copy: no query),
+    each with how many rows carry it when ``counts`` are given."""
+    return [
+        (t.pk, f"{t.display_name()} ({counts.get(t.pk, 0)})" if counts is not None else t.display_name())
+        for t in active_tags()
+    ]
+
+
 def tag_counts(*, viewer) -> dict[int, int]:
     """How many of the tickets the viewer may see carry each tag, in one query."""
     rows = (
