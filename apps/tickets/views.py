@@ -285,7 +285,7 @@ def _tags_context(ticket: Ticket, can_work: bool) -> dict:
     current = list(ticket.tags.order_by("name_en", "id"))
     choices = []
     if can_work:
-        active = list(selectors.tags())
+        active = selectors.active_tags()  # the process's copy: no query
         choices = active + [t for t in current if t not in active]
     return {"ticket_tags": current, "tag_choices": choices, "ticket_tag_ids": {t.pk for t in current}}
 
