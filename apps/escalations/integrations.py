@@ -1,6 +1,8 @@
 """Where "Under Your Command" plugs into the other apps, connected from ``AppConfig.ready()``.
 
-- Tickets: the tracking page shows a case's public texts (``selectors.public_replies``).
+- Tickets: the tracking page shows a case's public texts, its extensions and its decision
+  (``selectors.public_extension_rows`` and ``public_decision_rows``, in the page's one query
+  of replies).
 - Notifications: the one-time code and the decision letter events (``letters``).
 - Committee: a decision listener brings the committee's rulings back to the case.
 - SLA: a ticket still late at the second escalation level opens a case by itself
@@ -16,7 +18,13 @@ def connect() -> None:
     from apps.sla import signals as sla_signals
     from apps.tickets import selectors as ticket_selectors
 
-    ticket_selectors.register_public_replies("escalations", selectors.public_replies)
+    for key, rows, render in (
+        ("escalations", selectors.public_extension_rows, selectors.public_extension_reply),
+        ("escalations_decision", selectors.public_decision_rows, selectors.public_decision_reply),
+    ):
+        ticket_selectors.register_public_replies(
+            key, ticket_selectors.PublicReplySource(rows=rows, render=render)
+        )
     letters.register_events()
     committee_listeners.register("escalations", services.committee_decision_received)
     sla_signals.clock_breach_escalated.connect(open_case_after_breach, dispatch_uid="escalations.breach")

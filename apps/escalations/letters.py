@@ -13,7 +13,7 @@ Events registered here (``register_events``, from ``AppConfig.ready()``):
 
 An extension uses the notifications app's own ``sla.extended`` (new date and reason).
 The tracking page shows the same public texts behind the second factor
-(``selectors.public_replies``).
+(``selectors.public_extension_rows``, ``public_decision_rows``).
 
 The code's SMS is a *secret* event: the outbox and a citizen's messages never list it, so no
 member of staff can read a live code (the code's own record, ``apps.core.otp``, keeps only

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import Group
-from django.db.models import BooleanField, Count, Q, QuerySet
+from django.db.models import BooleanField, Count, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.fields.json import KT
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -508,34 +509,46 @@ def month_figures(*, year: int, month: int, now: datetime | None = None) -> Figu
 # --- what the citizen may read -------------------------------------------------------
 
 
-def public_replies(ticket) -> list[PublicReply]:
-    """What the tracking page shows of the ticket's cases: each extension (its new date and
-    reason, which the citizen is owed) and, once the citizen has been told, the decision's
-    public text. Never a summary, a note or the decision's internal text."""
-    replies = []
-    for case in Escalation.objects.filter(ticket_id=ticket.pk).only("id", "informed_at", "decision_public"):
-        for event in EscalationEvent.objects.filter(
-            escalation_id=case.pk, kind=EscalationEvent.Kind.EXTENSION
-        ).only("at", "body", "data"):
-            new_due = parse_datetime(event.data.get("new_due") or "")
-            replies.append(
-                PublicReply(
-                    at=event.at,
-                    body=_(
-                        "We need more time to decide on your request: we will answer by %(date)s. "
-                        "Reason: %(reason)s"
-                    )
-                    % {
-                        "date": formats.date_format(timezone.localtime(new_due), "DATE_FORMAT")
-                        if new_due
-                        else "—",
-                        "reason": event.body,
-                    },
-                )
-            )
-        if case.informed_at is not None:
-            replies.append(PublicReply(at=case.informed_at, body=case.decision_public))
-    return replies
+def public_extension_rows(ticket_id: int):
+    """Each extension of the ticket's cases: its new date and reason, which the citizen is
+    owed. Read in the tracking page's one query of replies (``PublicReplySource``)."""
+    from apps.tickets.selectors import public_reply_columns
+
+    return EscalationEvent.objects.filter(
+        escalation__ticket_id=ticket_id, kind=EscalationEvent.Kind.EXTENSION
+    ).annotate(
+        **public_reply_columns(
+            source="escalations", at=F("at"), id=F("id"), body=F("body"), extra=KT("data__new_due")
+        )
+    )
+
+
+def public_extension_reply(row: dict) -> PublicReply:
+    new_due = parse_datetime(row["r_extra"] or "")
+    return PublicReply(
+        at=row["r_at"],
+        body=_("We need more time to decide on your request: we will answer by %(date)s. Reason: %(reason)s")
+        % {
+            "date": formats.date_format(timezone.localtime(new_due), "DATE_FORMAT") if new_due else "—",
+            "reason": row["r_body"],
+        },
+    )
+
+
+def public_decision_rows(ticket_id: int):
+    """The decision's public text of each case, once the citizen has been told. Never a
+    summary, a note or the decision's internal text."""
+    from apps.tickets.selectors import public_reply_columns
+
+    return Escalation.objects.filter(ticket_id=ticket_id, informed_at__isnull=False).annotate(
+        **public_reply_columns(
+            source="escalations_decision", at=F("informed_at"), id=F("id"), body=F("decision_public")
+        )
+    )
+
+
+def public_decision_reply(row: dict) -> PublicReply:
+    return PublicReply(at=row["r_at"], body=row["r_body"])
 
 
 # --- the citizen's 360° history on the case page -------------------------------------

@@ -46,6 +46,7 @@ from apps.citizens.models import CitizenPhone
 from apps.core import confidentiality, cursors
 from apps.core.config_cache import ConfigCache
 from apps.core.errors import NotFound, ValidationFailed
+from apps.core.prepared import PreparedQuery
 from apps.core.versioned_cache import VersionedCache
 from apps.sla import clock_selectors
 from apps.sla.models import Clock
@@ -656,12 +657,11 @@ def category_choices() -> list[tuple[str, list[tuple[int, str]]]]:
 # --- what a citizen may see ----------------------------------------------------------
 
 
-def track_lookup(*, number: review_numbers.ReviewNumber) -> Ticket | None:
-    """The ticket of a (parsed) review number with every phone that may open it, in one query."""
+def _track_lookup_query(number: str) -> QuerySet[Ticket]:
     phones = CitizenPhone.objects.filter(citizen_id=OuterRef("citizen_id")).values("number")
     due = Clock.objects.filter(ticket_id=OuterRef("pk"), target="resolution", state__in=Clock.OPEN_STATES)
     return (
-        Ticket.objects.filter(review_number=str(number))
+        Ticket.objects.filter(review_number=number)
         .annotate(
             citizen_phones=ArraySubquery(phones),
             # The answer's due date the page shows (``public_ticket``), in the same query.
@@ -670,8 +670,18 @@ def track_lookup(*, number: review_numbers.ReviewNumber) -> Ticket | None:
         .select_related("category__parent", "duplicate_of")
         # The tracking page never shows what the citizen wrote; leave the big columns behind.
         .defer("subject", "description", "search_text", "rating_comment")
-        .first()
+        .order_by("pk")[:1]
     )
+
+
+# Compiled once per thread: a citizen's tracking request is the busiest public path.
+_track_lookup = PreparedQuery("tickets.track_lookup", _track_lookup_query, number=str)
+
+
+def track_lookup(*, number: review_numbers.ReviewNumber) -> Ticket | None:
+    """The ticket of a (parsed) review number with every phone that may open it, in one query."""
+    found = _track_lookup.run(number=str(number))
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)
@@ -717,30 +727,44 @@ def register_public_replies(
     _PUBLIC_REPLY_SOURCES[key] = source
 
 
+def _public_replies_query(ticket_id: int, sources: tuple[str, ...]) -> QuerySet:
+    own = TicketEvent.objects.filter(ticket_id=ticket_id, kind=TicketEvent.Kind.PUBLIC_REPLY).annotate(
+        **public_reply_columns(source="", at=F("at"), id=F("id"), body=F("body"))
+    )
+    queries = [own.values(*PUBLIC_REPLY_COLUMNS)]
+    queries += [_PUBLIC_REPLY_SOURCES[key].rows(ticket_id).values(*PUBLIC_REPLY_COLUMNS) for key in sources]
+    return queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
+
+
+# The union of every registered source, compiled once per thread (the sources are registered
+# when the apps are ready; a new registration makes a new one).
+_public_replies_prepared: dict[tuple[str, ...], PreparedQuery] = {}
+
+
 def public_replies(ticket: Ticket) -> tuple[PublicReply, ...]:
     """Every reply the citizen may read, oldest first: the ticket's public replies and every
     registered source's, in one query (``UNION ALL``); the ticket's own first at equal times."""
-    own = TicketEvent.objects.filter(ticket_id=ticket.pk, kind=TicketEvent.Kind.PUBLIC_REPLY).annotate(
-        **public_reply_columns(source="", at=F("at"), id=F("id"), body=F("body"))
-    )
-    queries, renderers, callables = [own.values(*PUBLIC_REPLY_COLUMNS)], {}, []
-    for key, source in _PUBLIC_REPLY_SOURCES.items():
-        if isinstance(source, PublicReplySource):
-            queries.append(source.rows(ticket.pk).values(*PUBLIC_REPLY_COLUMNS))
-            renderers[key] = source.render
-        else:
-            callables.append(source)
-    rank = {key: i for i, key in enumerate(["", *renderers])}
+    sources = tuple(k for k, s in _PUBLIC_REPLY_SOURCES.items() if isinstance(s, PublicReplySource))
+    prepared = _public_replies_prepared.get(sources)
+    if prepared is None:
+        prepared = _public_replies_prepared[sources] = PreparedQuery(
+            "tickets.public_replies",
+            lambda ticket_id: _public_replies_query(ticket_id, sources),
+            ticket_id=int,
+        )
+    rank = {key: i for i, key in enumerate(["", *sources])}
     rows = sorted(
-        queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0],
-        key=lambda r: (r["r_at"], rank[r["r_source"]], r["r_id"]),
+        prepared.run(ticket_id=ticket.pk), key=lambda r: (r["r_at"], rank[r["r_source"]], r["r_id"])
     )
     replies = [
-        PublicReply(at=r["r_at"], body=r["r_body"]) if r["r_source"] == "" else renderers[r["r_source"]](r)
+        PublicReply(at=r["r_at"], body=r["r_body"])
+        if r["r_source"] == ""
+        else _PUBLIC_REPLY_SOURCES[r["r_source"]].render(r)
         for r in rows
     ]
-    for source in callables:
-        replies.extend(source(ticket))
+    for source in _PUBLIC_REPLY_SOURCES.values():
+        if not isinstance(source, PublicReplySource):
+            replies.extend(source(ticket))
     return tuple(sorted(replies, key=lambda reply: reply.at))
 
 

@@ -1,0 +1,120 @@
+"""Querysets compiled to SQL once, run many times: the ORM's shape without its cost per request.
+
+Building and compiling a queryset with subqueries, annotations and ``select_related`` costs
+more Python than the round trip it sends: the tracking look-up spent two thirds of its time
+there (bench/PROFILE-issue20.md). A hot path whose query has the same shape every time — only
+a number or a text changes — describes it once::
+
+    lookup = PreparedQuery(
+        "tickets.track_lookup",
+        lambda number: Ticket.objects.filter(review_number=number).select_related("category")[:1],
+        number=str,
+    )
+    tickets = lookup.run(number="2026123456")   # a list of model instances, as iterating gave
+
+The builder is called once per thread with a marker in place of each parameter; Django
+compiles it (its SQL and the positions of the markers in the parameters), and every
+``run`` sends that SQL with the values put where the markers were, then turns the rows into
+what the queryset would have given (model instances with their ``select_related`` objects
+and annotations, or the dicts and tuples of ``values``/``values_list``), through Django's own
+iterable and compiler. The ORM stays the one description of the query: change the builder
+and the SQL follows.
+
+What a parameter may be: an int or a str compared as it is stored (an id, a text), used
+where the ORM passes it to the database unchanged — not a list for ``__in``, not a value a
+field converts (a date through a transform, a case-folded text). ``run`` checks each value's
+type against the one declared. A queryset with ``prefetch_related`` is refused (its extra
+queries would not run).
+
+Per thread, because a compiler belongs to the thread's database connection.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet
+
+# Distinct values that no real call passes: big negative numbers, texts with a NUL.
+_INT_MARKER_BASE = -(2**62) + 7_919
+_MARKER_OF = {
+    int: lambda n: _INT_MARKER_BASE + n,
+    str: lambda n: f"\x00prepared-parameter-{n}\x00",
+}
+
+
+class _State:
+    __slots__ = ("connection", "queryset", "compiler", "sql", "params", "slots")
+
+
+class PreparedQuery:
+    def __init__(
+        self, name: str, build: Callable[..., QuerySet], using: str = DEFAULT_DB_ALIAS, **types: type
+    ):
+        unknown = {p: t for p, t in types.items() if t not in _MARKER_OF}
+        if unknown:
+            raise TypeError(f"{name}: parameters must be int or str, not {unknown}")
+        self.name = name
+        self.build = build
+        self.using = using
+        self.types = types
+        self._local = threading.local()
+
+    def _markers(self) -> dict[str, Any]:
+        return {param: _MARKER_OF[kind](n) for n, (param, kind) in enumerate(self.types.items())}
+
+    def _compile(self) -> _State:
+        connection = connections[self.using]
+        state = getattr(self._local, "state", None)
+        if state is not None and state.connection is connection:
+            return state
+        markers = self._markers()
+        queryset = self.build(**markers)
+        if queryset._prefetch_related_lookups:
+            raise TypeError(f"{self.name}: a prepared query cannot prefetch (its queries would not run)")
+        compiler = queryset.query.get_compiler(using=self.using)
+        sql, params = compiler.as_sql()
+        slots = []
+        for index, value in enumerate(params):
+            for param, marker in markers.items():
+                if type(value) is type(marker) and value == marker:
+                    slots.append((index, param))
+        missing = set(markers) - {param for _index, param in slots}
+        if missing:
+            raise TypeError(
+                f"{self.name}: {', '.join(sorted(missing))} did not reach the SQL as given "
+                "(a field converted it): it cannot be a prepared parameter"
+            )
+        state = _State()
+        state.connection, state.queryset, state.compiler = connection, queryset, compiler
+        state.sql, state.params, state.slots = sql, tuple(params), tuple(slots)
+        self._local.state = state
+        return state
+
+    def run(self, **values: Any) -> list:
+        """What iterating the built queryset would give, for these parameter values."""
+        if values.keys() != self.types.keys():
+            raise TypeError(f"{self.name}: give exactly {', '.join(self.types)}")
+        for param, kind in self.types.items():
+            if type(values[param]) is not kind:
+                raise TypeError(
+                    f"{self.name}: {param} must be {kind.__name__}, not {type(values[param]).__name__}"
+                )
+        state = self._compile()
+        params = list(state.params)
+        for index, param in state.slots:
+            params[index] = values[param]
+        sql, bound = state.sql, tuple(params)
+        compiler = state.compiler
+        # The queryset's own iterable (model instances, values, values_list) over this
+        # compiler, whose SQL is the one compiled once, with these values.
+        compiler.as_sql = lambda *args, **kwargs: (sql, bound)
+        query = state.queryset.query
+        query.get_compiler = lambda using=None, connection=None, elide_empty=True: compiler
+        try:
+            return list(state.queryset._iterable_class(state.queryset))
+        finally:
+            del compiler.as_sql, query.get_compiler
