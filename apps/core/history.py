@@ -170,7 +170,7 @@ def install_task_door() -> None:
 
 
 def install_server_binding_support() -> None:
-    """Let statements sent with server-side binding run inside a door.
+    """Let statements sent with server-side binding run inside a door; leave unions alone.
 
     pghistory prefixes each write with ``SELECT set_config(...);`` in the same call, which a
     prepared statement refuses ("cannot insert multiple commands"); the claim of a campaign
@@ -185,6 +185,10 @@ def install_server_binding_support() -> None:
     original = runtime._inject_history_context
 
     def inject(execute, sql, params, many, context):
+        if isinstance(sql, str) and sql.startswith("(SELECT "):
+            # A read Django wraps in parentheses (each part of a UNION): pghistory knows a
+            # read by its first word, so it would put the context on it for nothing.
+            return execute(sql, params, many, context)
         raw = getattr(context["cursor"], "cursor", None)
         if raw is None or isinstance(raw, psycopg.ClientCursor):
             return original(execute, sql, params, many, context)
