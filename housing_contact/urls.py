@@ -38,6 +38,9 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # First: the API is the busiest caller (systems, the portal's tracking), and no page
+    # lives under this prefix, so nothing below is tried for it.
+    path("api/v1/", include((api_v1, "api"))),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
@@ -64,7 +67,6 @@ urlpatterns = [
     # The data-protection desk's home, read log, alerts and subject access: after every more
     # specific "privacy/…" include (history, requests, retention).
     path("privacy/", include("apps.privacy.desk.urls")),
-    path("api/v1/", include((api_v1, "api"))),
     path("", include("apps.chat.urls")),
     path("", include("apps.contacts.urls")),
     path("", include("apps.core.urls")),
