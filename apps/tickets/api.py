@@ -9,8 +9,10 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import SkipField
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
+from rest_framework.relations import PKOnlyObject
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -31,20 +33,61 @@ from apps.tickets.workflow import Status, next_statuses
 
 # --- output --------------------------------------------------------------------------
 
+_output_fields: dict[type, tuple] = {}
 
-class UserRefSerializer(serializers.Serializer):
+
+class FieldsBuiltOnce:
+    """An output serializer whose fields are built once per class, not once per instance.
+
+    The REST framework deep-copies every declared field (and a ``ModelSerializer`` reads its
+    model's fields) for each serializer it creates — each ticket, event and clock of a
+    response, and each nested serializer in them: most of the ticket's 201 body cost that
+    (bench/PROFILE-issue20.md). Here one instance of the class keeps its bound fields, and
+    ``to_representation`` does what ``Serializer.to_representation`` does with them; a
+    ``SerializerMethodField`` still calls the method of the serializer at hand (its context,
+    its caches). Only for serializers whose other fields read nothing from the context.
+    """
+
+    def to_representation(self, instance):
+        plan = _output_fields.get(type(self))
+        if plan is None:
+            plan = _output_fields[type(self)] = tuple(
+                (
+                    field.field_name,
+                    field,
+                    getattr(field, "method_name", None)
+                    if isinstance(field, serializers.SerializerMethodField)
+                    else None,
+                )
+                for field in type(self)()._readable_fields
+            )
+        ret = {}
+        for name, field, method_name in plan:
+            if method_name is not None:  # its source is the instance itself, never None here
+                ret[name] = getattr(self, method_name)(instance)
+                continue
+            try:
+                attribute = field.get_attribute(instance)
+            except SkipField:
+                continue
+            check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+            ret[name] = None if check_for_none is None else field.to_representation(attribute)
+        return ret
+
+
+class UserRefSerializer(FieldsBuiltOnce, serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
     name = serializers.CharField(source="display_name")
 
 
-class DepartmentRefSerializer(serializers.Serializer):
+class DepartmentRefSerializer(FieldsBuiltOnce, serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField(source="__str__")
 
 
-class CategorySerializer(serializers.Serializer):
+class CategorySerializer(FieldsBuiltOnce, serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField(source="display_name")
@@ -57,13 +100,13 @@ class CategoryTreeSerializer(CategorySerializer):
     children = CategorySerializer(many=True, source="children.all")
 
 
-class CitizenRefSerializer(serializers.Serializer):
+class CitizenRefSerializer(FieldsBuiltOnce, serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="display_name")
     masked_cpr = serializers.CharField()
 
 
-class ExtensionSerializer(serializers.Serializer):
+class ExtensionSerializer(FieldsBuiltOnce, serializers.Serializer):
     at = serializers.DateTimeField()
     old_due_at = serializers.DateTimeField()
     new_due_at = serializers.DateTimeField()
@@ -71,7 +114,7 @@ class ExtensionSerializer(serializers.Serializer):
     actor = UserRefSerializer(allow_null=True)
 
 
-class ClockSerializer(serializers.Serializer):
+class ClockSerializer(FieldsBuiltOnce, serializers.Serializer):
     """One SLA clock: its target, deadline, state now and remaining (working) time."""
 
     target = serializers.CharField(source="clock.target")
@@ -97,7 +140,7 @@ class ClockSerializer(serializers.Serializer):
         return None if view.remaining is None else int(view.remaining.total_seconds())
 
 
-class SlaBadgeSerializer(serializers.Serializer):
+class SlaBadgeSerializer(FieldsBuiltOnce, serializers.Serializer):
     state = serializers.CharField(help_text="breached, at_risk or on_time")
     due_at = serializers.DateTimeField(allow_null=True)
     remaining_seconds = serializers.SerializerMethodField()
@@ -107,7 +150,7 @@ class SlaBadgeSerializer(serializers.Serializer):
         return None if badge.remaining is None else int(badge.remaining.total_seconds())
 
 
-class TicketSummarySerializer(serializers.ModelSerializer):
+class TicketSummarySerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display")
     status_label = serializers.CharField(source="get_status_display")
     channel_label = serializers.CharField(source="get_channel_display")
@@ -181,7 +224,7 @@ def _written(serializer, ticket):
     return getattr(ticket, "written", None) if serializer.context.get("just_written") else None
 
 
-class AttachmentSerializer(serializers.Serializer):
+class AttachmentSerializer(FieldsBuiltOnce, serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="original_name")
     content_type = serializers.CharField()
@@ -194,7 +237,7 @@ class AttachmentSerializer(serializers.Serializer):
         return reverse("tickets:attachment", args=[attachment.pk])
 
 
-class EventSerializer(serializers.Serializer):
+class EventSerializer(FieldsBuiltOnce, serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
     kind_label = serializers.CharField(source="get_kind_display")
