@@ -101,6 +101,18 @@ def shared_version(key: str, label: str) -> str | None:
     return token
 
 
+def request_versions_wanted() -> list[str]:
+    """The version keys this request has not read yet: a caller about to ask Redis for
+    something else asks for them in the same round trip (``request_versions_read``)."""
+    return list(_VERSION_KEYS) if _request.active and _request.values is None else []
+
+
+def request_versions_read(found: dict) -> None:
+    """What such a caller got back (a key missing from ``found`` is read by itself)."""
+    if _request.active and _request.values is None:
+        _request.values = {key: found[key] for key in _VERSION_KEYS if found.get(key) is not None}
+
+
 def publish_version(key: str, label: str) -> None:
     """A new version under ``key``: every process reloads on its next read (this request too)."""
     token = uuid.uuid4().hex
