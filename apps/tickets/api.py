@@ -5,13 +5,20 @@ POST honours ``Idempotency-Key``."""
 from __future__ import annotations
 
 import copy
+import functools
+import inspect
+from collections.abc import Mapping
 
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
-from rest_framework.fields import SkipField
+from rest_framework.fields import BuiltinSignatureError, Field, SkipField, is_simple_callable
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.relations import PKOnlyObject
@@ -36,6 +43,51 @@ from apps.tickets.workflow import Status, next_statuses
 # --- output --------------------------------------------------------------------------
 
 _output_fields: dict[type, tuple] = {}
+_simple_callables: dict = {}
+_display_choices: dict = {}
+
+
+def _is_simple_callable(value) -> bool:
+    """``is_simple_callable`` of the REST framework, its answer kept per method (the
+    signature it reads is the function's)."""
+    if inspect.ismethod(value):
+        found = _simple_callables.get(value.__func__)
+        if found is None:
+            found = _simple_callables[value.__func__] = is_simple_callable(value)
+        return found
+    return is_simple_callable(value)
+
+
+def _display(instance, field) -> str:
+    """``instance.get_<field>_display()`` as Django computes it, the choices' dict made once
+    per field (Django makes it on each call, hashing every lazy label, a translation each)."""
+    if not isinstance(field.choices, list | tuple):
+        return instance._get_FIELD_display(field)
+    choices = _display_choices.get(field)
+    if choices is None:
+        choices = _display_choices[field] = dict(make_hashable(field.flatchoices))
+    value = getattr(instance, field.attname)
+    return force_str(choices.get(make_hashable(value), value), strings_only=True)
+
+
+def _attribute(instance, attrs):
+    """The REST framework's ``fields.get_attribute``, cheaper for methods and for Django's
+    ``get_<field>_display``; any error is left to the REST framework's own path."""
+    for attr in attrs:
+        try:
+            instance = instance[attr] if isinstance(instance, Mapping) else getattr(instance, attr)
+        except ObjectDoesNotExist:
+            return None
+        if (
+            isinstance(instance, functools.partial)
+            and getattr(instance.func, "__func__", None) is Model._get_FIELD_display
+            and not instance.args
+            and instance.keywords.keys() == {"field"}
+        ):
+            instance = _display(instance.func.__self__, instance.keywords["field"])
+        elif _is_simple_callable(instance):
+            instance = instance()
+    return instance
 
 
 class FieldsBuiltOnce:
@@ -69,9 +121,18 @@ class FieldsBuiltOnce:
                 ret[name] = getattr(self, method_name)(instance)
                 continue
             try:
-                attribute = field.get_attribute(instance)
+                attribute = (
+                    _attribute(instance, field.source_attrs)
+                    if type(field).get_attribute is Field.get_attribute
+                    else field.get_attribute(instance)
+                )
             except SkipField:
                 continue
+            except (KeyError, AttributeError, BuiltinSignatureError):  # as the REST framework has it
+                try:
+                    attribute = field.get_attribute(instance)
+                except SkipField:
+                    continue
             check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
             ret[name] = None if check_for_none is None else field.to_representation(attribute)
         return ret
