@@ -78,6 +78,8 @@ def _attribute(instance, attrs):
             instance = instance[attr] if isinstance(instance, Mapping) else getattr(instance, attr)
         except ObjectDoesNotExist:
             return None
+        if not callable(instance):  # most values: the first thing is_simple_callable asks
+            continue
         if (
             isinstance(instance, functools.partial)
             and getattr(instance.func, "__func__", None) is Model._get_FIELD_display
