@@ -10,13 +10,33 @@ accepted; the middleware then reports it in ``Content-Language``.
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _rf  # the REST framework's own messages, its catalog
 from drf_spectacular.authentication import SessionScheme
+from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authtoken.models import Token
 
 from apps.core.errors import ApplicationError
+from apps.core.prepared import PreparedQuery
+
+# Every call a system makes with a token starts here: compiled once per thread
+# (apps/core/prepared.py), it is the REST framework's own look-up without building it each time.
+_token_lookup = PreparedQuery(
+    "accounts.token_lookup", lambda key: Token.objects.select_related("user").filter(key=key)[:1], key=str
+)
 
 
 class LanguageTokenAuthentication(TokenAuthentication):
+    def authenticate_credentials(self, key):
+        """The REST framework's checks and messages (unknown token, inactive user)."""
+        found = _token_lookup.run(key=key)
+        if not found:
+            raise exceptions.AuthenticationFailed(_rf("Invalid token."))
+        token = found[0]
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_rf("User inactive or deleted."))
+        return (token.user, token)
+
     def authenticate(self, request):
         result = super().authenticate(request)
         if result is not None:

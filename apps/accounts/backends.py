@@ -26,6 +26,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from redis.exceptions import RedisError
 
+from apps.core import config_cache
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "auth:perms:generation"
@@ -63,13 +65,16 @@ class CachedPermissionsBackend(ModelBackend):
         if not hasattr(user_obj, "_perm_cache"):
             # One round trip: the generation and the user's entry, which records the
             # generation it was computed under and is void once that has moved on.
-            key = _user_key(user_obj.pk)
+            # In a request, the configuration's version keys come in the same round trip.
+            key, versions = _user_key(user_obj.pk), config_cache.request_versions_wanted()
             try:
-                found = cache.get_many([GENERATION_KEY, key])
+                found = cache.get_many([GENERATION_KEY, key, *versions])
             except RedisError as error:
                 _unreachable(error, "reading permissions from the database")
                 user_obj._perm_cache = set(super().get_all_permissions(user_obj))
                 return user_obj._perm_cache
+            if versions:
+                config_cache.request_versions_read(found)
             generation = found.get(GENERATION_KEY) or 0
             entry = found.get(key)
             if entry is not None and entry[0] == generation:

@@ -13,6 +13,7 @@ from apps.citizens.name_search import citizen_name_search, looks_like_name
 from apps.citizens.services import citizen_access_record
 from apps.citizens.validation import looks_like_cpr, normalize_cpr, normalize_phone
 from apps.core.errors import NotFound, PermissionDenied, ValidationFailed
+from apps.core.prepared import PreparedQuery
 
 IDENTITY_PERMISSION = "accounts.view_citizen_identity"
 
@@ -31,26 +32,39 @@ def citizens_with_phones() -> QuerySet[Citizen]:
     )
 
 
-def citizen_with_phones(pk) -> Citizen | None:
+_PHONE_FIELDS = (
+    "id",
+    "number",
+    "kind",
+    "is_primary",
+    "confirmed_at",
+    "confirmed_by_id",
+    "created_at",
+    "updated_at",
+)
+
+
+def _citizen_with_phones_query(pk: int) -> QuerySet[Citizen]:
+    rows = CitizenPhone.objects.filter(citizen_id=OuterRef("pk")).order_by("-is_primary", "id")
+    return Citizen.objects.filter(pk=pk).annotate(
+        phone_rows=ArraySubquery(rows.values(json=JSONObject(**{f: f for f in _PHONE_FIELDS})))
+    )[:1]
+
+
+# Compiled once per thread: every ticket created through the API reads its citizen here, and
+# building this query cost more than running it (bench/PROFILE-issue20.md).
+_citizen_with_phones = PreparedQuery("citizens.with_phones", _citizen_with_phones_query, pk=int)
+_BIGINT = range(-(2**63), 2**63)
+
+
+def citizen_with_phones(pk: int) -> Citizen | None:
     """The citizen and their phones in one query (a ticket's creation reads the phones for
     the contact mobile and the acknowledgement): the phones come as a JSON array beside the
     row and are set as the prefetched ``citizen.phones``. None when there is no such citizen."""
-    rows = CitizenPhone.objects.filter(citizen_id=OuterRef("pk")).order_by("-is_primary", "id")
-    fields = (
-        "id",
-        "number",
-        "kind",
-        "is_primary",
-        "confirmed_at",
-        "confirmed_by_id",
-        "created_at",
-        "updated_at",
-    )
-    citizen = (
-        Citizen.objects.filter(pk=pk)
-        .annotate(phone_rows=ArraySubquery(rows.values(json=JSONObject(**{f: f for f in fields}))))
-        .first()
-    )
+    if pk not in _BIGINT:  # as the ORM does: no row can have it
+        return None
+    found = _citizen_with_phones.run(pk=pk)
+    citizen = found[0] if found else None
     if citizen is None:
         return None
     phones = []

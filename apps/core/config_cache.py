@@ -15,6 +15,11 @@ read, so the rows themselves cost no query. A change:
 
 Without Redis a copy is trusted for ``OFFLINE_TTL_SECONDS`` and then reloaded: a request
 never fails because the cache is away, and a change reaches other processes that late.
+
+Within one HTTP request the version keys are read once, all together (``shared_version``:
+one ``MGET`` for every copy and the SLA calendar, instead of a ``GET`` each time one is
+read); a change another process publishes meanwhile is seen from the next request on.
+Outside a request (Celery, commands) each read asks Redis, as before.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
 
 logger = logging.getLogger(__name__)
@@ -36,6 +42,90 @@ T = TypeVar("T")
 
 
 _ALL: list[ConfigCache] = []
+
+
+# --- the version keys, read once per request -----------------------------------------------
+
+_VERSION_KEYS: list[str] = []  # every key ``shared_version`` is asked for (ConfigCache, calendar)
+
+
+class _RequestVersions(threading.local):
+    active = False  # between request_started and request_finished on this thread
+    values: dict[str, str] | None = None  # read at the first ``shared_version`` of the request
+
+
+_request = _RequestVersions()
+
+
+def _request_started(**_signal_kwargs) -> None:
+    _request.active, _request.values = True, None
+
+
+def _request_finished(**_signal_kwargs) -> None:
+    _request.active, _request.values = False, None
+
+
+request_started.connect(_request_started, dispatch_uid="core.config_cache.request_started")
+request_finished.connect(_request_finished, dispatch_uid="core.config_cache.request_finished")
+
+
+def register_version_key(key: str) -> None:
+    if key not in _VERSION_KEYS:
+        _VERSION_KEYS.append(key)
+
+
+def shared_version(key: str, label: str) -> str | None:
+    """The version every process agrees on under ``key`` (created when missing); None when
+    Redis is away. In a request, every registered key is read with the first one."""
+    if _request.active:
+        values = _request.values
+        if values is None:
+            try:
+                values = cache.get_many(_VERSION_KEYS)
+            except Exception:  # Redis away: each key is asked for (and logged) below
+                values = {}
+            _request.values = values
+        token = values.get(key)
+        if token is not None:
+            return token
+    try:
+        token = cache.get(key)
+        if token is None:
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+            token = cache.get(key)
+    except Exception:  # Redis away: a short local lifetime, never a failed request
+        logger.warning("%s: version unavailable; using a short-lived local copy", label, exc_info=True)
+        return None
+    if _request.active and _request.values is not None and token is not None:
+        _request.values[key] = token
+    return token
+
+
+def request_versions_wanted() -> list[str]:
+    """The version keys this request has not read yet: a caller about to ask Redis for
+    something else asks for them in the same round trip (``request_versions_read``)."""
+    return list(_VERSION_KEYS) if _request.active and _request.values is None else []
+
+
+def request_versions_read(found: dict) -> None:
+    """What such a caller got back (a key missing from ``found`` is read by itself)."""
+    if _request.active and _request.values is None:
+        _request.values = {key: found[key] for key in _VERSION_KEYS if found.get(key) is not None}
+
+
+def publish_version(key: str, label: str) -> None:
+    """A new version under ``key``: every process reloads on its next read (this request too)."""
+    token = uuid.uuid4().hex
+    try:
+        cache.set(key, token, timeout=None)
+    except Exception:
+        logger.warning("%s: could not publish the new version", label, exc_info=True)
+        token = None
+    if _request.values is not None:
+        if token is None:
+            _request.values.pop(key, None)
+        else:
+            _request.values[key] = token
 
 
 def reload_everywhere(**_signal_kwargs) -> None:
@@ -49,6 +139,7 @@ class ConfigCache(Generic[T]):
         _ALL.append(self)
         self.name = name
         self.key = f"config:{name}:version"
+        register_version_key(self.key)
         self._load = load
         self._lock = threading.Lock()
         self._token: str | None = None
@@ -72,17 +163,7 @@ class ConfigCache(Generic[T]):
         return value
 
     def _shared_token(self) -> str | None:
-        try:
-            token = cache.get(self.key)
-            if token is None:
-                cache.add(self.key, uuid.uuid4().hex, timeout=None)
-                token = cache.get(self.key)
-            return token
-        except Exception:  # Redis away: a short local lifetime, never a failed request
-            logger.warning(
-                "%s: version unavailable; using a short-lived local copy", self.name, exc_info=True
-            )
-            return None
+        return shared_version(self.key, self.name)
 
     def _pending_on_this_connection(self) -> bool:
         return any(
@@ -117,7 +198,4 @@ class ConfigCache(Generic[T]):
 
     def publish(self) -> None:
         self.forget()
-        try:
-            cache.set(self.key, uuid.uuid4().hex, timeout=None)
-        except Exception:
-            logger.warning("%s: could not publish the new version", self.name, exc_info=True)
+        publish_version(self.key, self.name)

@@ -268,7 +268,8 @@ def notification_queue(
                 raise ValueError("In-app notifications go to a member of staff (recipient_user).")
     if not wanted:
         raise ValueError(f"{event} has no channel that can reach this recipient.")
-    prepare_context(definition, context, language)  # refuses a wrong context before any write
+    # Refuses a wrong context before any write; the values serve every template in this language.
+    prepared = prepare_context(definition, context, language)
 
     # No savepoint: queued inside a caller's transaction (a campaign may queue thousands),
     # each savepoint would be a PostgreSQL subtransaction, and past 64 of them in one
@@ -289,6 +290,7 @@ def notification_queue(
             confidential=confidential,
             actor=actor,
             now=now,
+            prepared=(language, prepared),
         )
 
 
@@ -296,6 +298,7 @@ def _queue_rows(
     *,
     definition,
     context,
+    prepared=(None, None),
     person,
     recipient_user,
     phone,
@@ -323,7 +326,11 @@ def _queue_rows(
     rows = []
     for channel in channels:
         template = selectors.template_for(definition, channel, language)
-        values = prepare_context(definition, context, template.language)
+        values = (
+            prepared[1]
+            if template.language == prepared[0]
+            else prepare_context(definition, context, template.language)
+        )
         subject, body = render_text(template.subject, values), render_text(template.body, values)
         kept = plain_values(definition, context)
         if confidential:

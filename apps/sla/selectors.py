@@ -5,16 +5,14 @@ from __future__ import annotations
 import logging
 import threading
 import time as _time
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.core.cache import cache
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.config_cache import ConfigCache
+from apps.core.config_cache import ConfigCache, publish_version, register_version_key, shared_version
 from apps.core.parsing import to_date
 from apps.sla import conf
 from apps.sla.business_calendar import (
@@ -32,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 MAX_RANGE_DAYS = 366
 VERSION_KEY = "sla:calendar:version"
+register_version_key(VERSION_KEY)
 # Without Redis, a process trusts its calendar this long before reloading it from the database.
 OFFLINE_TTL_SECONDS = 60
 
@@ -73,15 +72,7 @@ _lock = threading.Lock()
 
 def _shared_token() -> str | None:
     """The calendar version every process agrees on (in Redis); None when Redis is away."""
-    try:
-        token = cache.get(VERSION_KEY)
-        if token is None:
-            cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-            token = cache.get(VERSION_KEY)
-        return token
-    except Exception:  # Redis down: fall back to a short local lifetime, never fail a request
-        logger.warning("sla: calendar version unavailable; using a short-lived local calendar", exc_info=True)
-        return None
+    return shared_version(VERSION_KEY, "sla: calendar")
 
 
 def get_calendar() -> Calendar:
@@ -113,10 +104,7 @@ def forget_local_calendar() -> None:
 def invalidate_calendar() -> None:
     """Make every process rebuild its calendar on its next ``get_calendar`` call."""
     forget_local_calendar()
-    try:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    except Exception:
-        logger.warning("sla: could not publish the new calendar version", exc_info=True)
+    publish_version(VERSION_KEY, "sla: calendar")
 
 
 # --- working days over a range ------------------------------------------------------------

@@ -4,13 +4,24 @@ POST honours ``Idempotency-Key``."""
 
 from __future__ import annotations
 
+import copy
+import functools
+import inspect
+from collections.abc import Mapping
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import BuiltinSignatureError, Field, SkipField, is_simple_callable
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
+from rest_framework.relations import PKOnlyObject
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -31,20 +42,117 @@ from apps.tickets.workflow import Status, next_statuses
 
 # --- output --------------------------------------------------------------------------
 
+_output_fields: dict[type, tuple] = {}
+_simple_callables: dict = {}
+_display_choices: dict = {}
 
-class UserRefSerializer(serializers.Serializer):
+
+def _is_simple_callable(value) -> bool:
+    """``is_simple_callable`` of the REST framework, its answer kept per method (the
+    signature it reads is the function's)."""
+    if inspect.ismethod(value):
+        found = _simple_callables.get(value.__func__)
+        if found is None:
+            found = _simple_callables[value.__func__] = is_simple_callable(value)
+        return found
+    return is_simple_callable(value)
+
+
+def _display(instance, field) -> str:
+    """``instance.get_<field>_display()`` as Django computes it, the choices' dict made once
+    per field (Django makes it on each call, hashing every lazy label, a translation each)."""
+    if not isinstance(field.choices, list | tuple):
+        return instance._get_FIELD_display(field)
+    choices = _display_choices.get(field)
+    if choices is None:
+        choices = _display_choices[field] = dict(make_hashable(field.flatchoices))
+    value = getattr(instance, field.attname)
+    return force_str(choices.get(make_hashable(value), value), strings_only=True)
+
+
+def _attribute(instance, attrs):
+    """The REST framework's ``fields.get_attribute``, cheaper for methods and for Django's
+    ``get_<field>_display``; any error is left to the REST framework's own path."""
+    for attr in attrs:
+        try:
+            instance = instance[attr] if isinstance(instance, Mapping) else getattr(instance, attr)
+        except ObjectDoesNotExist:
+            return None
+        if not callable(instance):  # most values: the first thing is_simple_callable asks
+            continue
+        if (
+            isinstance(instance, functools.partial)
+            and getattr(instance.func, "__func__", None) is Model._get_FIELD_display
+            and not instance.args
+            and instance.keywords.keys() == {"field"}
+        ):
+            instance = _display(instance.func.__self__, instance.keywords["field"])
+        elif _is_simple_callable(instance):
+            instance = instance()
+    return instance
+
+
+class FieldsBuiltOnce:
+    """An output serializer whose fields are built once per class, not once per instance.
+
+    The REST framework deep-copies every declared field (and a ``ModelSerializer`` reads its
+    model's fields) for each serializer it creates — each ticket, event and clock of a
+    response, and each nested serializer in them: most of the ticket's 201 body cost that
+    (bench/PROFILE-issue20.md). Here one instance of the class keeps its bound fields, and
+    ``to_representation`` does what ``Serializer.to_representation`` does with them; a
+    ``SerializerMethodField`` still calls the method of the serializer at hand (its context,
+    its caches). Only for serializers whose other fields read nothing from the context.
+    """
+
+    def to_representation(self, instance):
+        plan = _output_fields.get(type(self))
+        if plan is None:
+            plan = _output_fields[type(self)] = tuple(
+                (
+                    field.field_name,
+                    field,
+                    getattr(field, "method_name", None)
+                    if isinstance(field, serializers.SerializerMethodField)
+                    else None,
+                )
+                for field in type(self)()._readable_fields
+            )
+        ret = {}
+        for name, field, method_name in plan:
+            if method_name is not None:  # its source is the instance itself, never None here
+                ret[name] = getattr(self, method_name)(instance)
+                continue
+            try:
+                attribute = (
+                    _attribute(instance, field.source_attrs)
+                    if type(field).get_attribute is Field.get_attribute
+                    else field.get_attribute(instance)
+                )
+            except SkipField:
+                continue
+            except (KeyError, AttributeError, BuiltinSignatureError):  # as the REST framework has it
+                try:
+                    attribute = field.get_attribute(instance)
+                except SkipField:
+                    continue
+            check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+            ret[name] = None if check_for_none is None else field.to_representation(attribute)
+        return ret
+
+
+class UserRefSerializer(FieldsBuiltOnce, serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
     name = serializers.CharField(source="display_name")
 
 
-class DepartmentRefSerializer(serializers.Serializer):
+class DepartmentRefSerializer(FieldsBuiltOnce, serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField(source="__str__")
 
 
-class CategorySerializer(serializers.Serializer):
+class CategorySerializer(FieldsBuiltOnce, serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField(source="display_name")
@@ -57,13 +165,13 @@ class CategoryTreeSerializer(CategorySerializer):
     children = CategorySerializer(many=True, source="children.all")
 
 
-class CitizenRefSerializer(serializers.Serializer):
+class CitizenRefSerializer(FieldsBuiltOnce, serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="display_name")
     masked_cpr = serializers.CharField()
 
 
-class ExtensionSerializer(serializers.Serializer):
+class ExtensionSerializer(FieldsBuiltOnce, serializers.Serializer):
     at = serializers.DateTimeField()
     old_due_at = serializers.DateTimeField()
     new_due_at = serializers.DateTimeField()
@@ -71,7 +179,7 @@ class ExtensionSerializer(serializers.Serializer):
     actor = UserRefSerializer(allow_null=True)
 
 
-class ClockSerializer(serializers.Serializer):
+class ClockSerializer(FieldsBuiltOnce, serializers.Serializer):
     """One SLA clock: its target, deadline, state now and remaining (working) time."""
 
     target = serializers.CharField(source="clock.target")
@@ -97,7 +205,7 @@ class ClockSerializer(serializers.Serializer):
         return None if view.remaining is None else int(view.remaining.total_seconds())
 
 
-class SlaBadgeSerializer(serializers.Serializer):
+class SlaBadgeSerializer(FieldsBuiltOnce, serializers.Serializer):
     state = serializers.CharField(help_text="breached, at_risk or on_time")
     due_at = serializers.DateTimeField(allow_null=True)
     remaining_seconds = serializers.SerializerMethodField()
@@ -107,7 +215,7 @@ class SlaBadgeSerializer(serializers.Serializer):
         return None if badge.remaining is None else int(badge.remaining.total_seconds())
 
 
-class TicketSummarySerializer(serializers.ModelSerializer):
+class TicketSummarySerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display")
     status_label = serializers.CharField(source="get_status_display")
     channel_label = serializers.CharField(source="get_channel_display")
@@ -181,7 +289,7 @@ def _written(serializer, ticket):
     return getattr(ticket, "written", None) if serializer.context.get("just_written") else None
 
 
-class AttachmentSerializer(serializers.Serializer):
+class AttachmentSerializer(FieldsBuiltOnce, serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="original_name")
     content_type = serializers.CharField()
@@ -194,7 +302,7 @@ class AttachmentSerializer(serializers.Serializer):
         return reverse("tickets:attachment", args=[attachment.pk])
 
 
-class EventSerializer(serializers.Serializer):
+class EventSerializer(FieldsBuiltOnce, serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
     kind_label = serializers.CharField(source="get_kind_display")
@@ -297,8 +405,26 @@ class PublicTrackResultSerializer(PublicTicketSerializer):
 
 # --- input ---------------------------------------------------------------------------
 
+_declared_once: dict[type, dict] = {}
 
-class NewCitizenSerializer(serializers.Serializer):
+
+class DeclaredFieldsCopiedOnce:
+    """An input serializer whose declared fields are deep-copied once per class.
+
+    The REST framework deep-copies them for every serializer it makes, which means building
+    each field again (choices, validators, querysets): a third of the create request's
+    validation. Here each serializer gets a shallow copy of the copies made once — its own
+    field objects, bound to it as usual, sharing only what nothing changes after ``__init__``
+    (validators, choices, a nested serializer's declared fields)."""
+
+    def get_fields(self):
+        made = _declared_once.get(type(self))
+        if made is None:
+            made = _declared_once[type(self)] = copy.deepcopy(self._declared_fields)
+        return {name: copy.copy(field) for name, field in made.items()}
+
+
+class NewCitizenSerializer(DeclaredFieldsCopiedOnce, serializers.Serializer):
     cpr = LineField(max_length=30)
     name_ar = LineField(max_length=200)
     name_en = LineField(max_length=200, required=False, allow_blank=True)
@@ -329,7 +455,7 @@ class CategoryWithDepartmentsField(serializers.PrimaryKeyRelatedField):
         return Category.objects.select_related("default_department", "parent__default_department")
 
 
-class TicketCreateSerializer(serializers.Serializer):
+class TicketCreateSerializer(DeclaredFieldsCopiedOnce, serializers.Serializer):
     kind = serializers.ChoiceField(choices=Ticket.Kind.choices)
     channel = serializers.ChoiceField(choices=Ticket.Channel.choices)
     subject = LineField(max_length=200)
