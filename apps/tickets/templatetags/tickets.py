@@ -1,11 +1,16 @@
 """Small display helpers for ticket pages."""
 
 from django import template
-from django.utils import translation
-from django.utils.html import format_html, format_html_join
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
+from apps.core.templatetags.dates import clock_time, format_day
+from apps.sla.templatetags.sla import sla_badge
 from apps.tickets.models import Ticket
+from apps.tickets.templatetags.ticket_tags import tag_chips
 from apps.tickets.workflow import Status
 
 register = template.Library()
@@ -86,3 +91,87 @@ def select_field(bound_field, css: str = "form-select form-select-sm"):
         css,
         mark_safe("".join(parts)),
     )
+
+
+def _url_for_each(name: str):
+    """``reverse(name, args=[pk])`` for every pk of a page at the cost of one ``reverse``."""
+    marker = 987_654_321_012
+    head, _marker, tail = reverse(name, args=[marker]).partition(str(marker))
+    head, tail = escape(head), escape(tail)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _ltr(value) -> str:
+    """The ``ltr`` filter (apps/core/templatetags/bidi.py), for a plain text."""
+    return f'<bdi dir="ltr" class="ltr-token">{escape(value)}</bdi>' if value not in (None, "") else ""
+
+
+@register.simple_tag(takes_context=True)
+def ticket_rows(context, tickets):
+    """The rows of a ticket list (``tickets/_rows.html``), one ``<tr>`` per ticket.
+
+    Built in Python, as ``select_field`` builds its options: through the template language
+    each row cost a dozen lookups, an include, a ``{% url %}``, a ``blocktranslate`` and
+    four tags — a third of the list page's time for 25 rows. What does not change from row
+    to row (the link's pattern, the translated words, the badge of each status) is worked
+    out once per page. The markup is the one the template had, to the byte.
+    """
+    bulk = bool(context.get("bulk"))
+    detail_url = _url_for_each("tickets:detail")
+    anonymous = f'<span class="text-body-secondary">{escape(_("Anonymous"))}</span>'
+    select_label = _("Select ticket %(number)s")
+    statuses: dict[str, str] = {}
+    priorities: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    days: dict = {}
+    rows = []
+    for t in tickets:
+        number = escape(t.review_number)
+        check = ""
+        if bulk:
+            check = (
+                f'<td class="hc-cell-check"><input class="form-check-input" type="checkbox" name="ticket"'
+                f' value="{t.pk}" form="bulk-form" id="bulk-ticket-{t.pk}" data-bulk-row="{number}"'
+                f' data-testid="bulk-check" aria-label="{select_label % {"number": number}}">'
+                f'<input type="hidden" name="page_ticket" value="{t.pk}" form="bulk-form"></td>'
+            )
+        if t.kind not in kinds:
+            kinds[t.kind] = escape(t.get_kind_display())
+        if t.priority not in priorities:
+            priorities[t.priority] = priority_badge(t.priority)
+        if t.status not in statuses:
+            statuses[t.status] = status_badge(t.status)
+        chips = t.tag_list
+        if chips:
+            chips = (
+                f' <span class="d-inline-flex flex-wrap gap-1" data-testid="tags">{tag_chips(chips)}</span>'
+            )
+        citizen = t.citizen
+        if citizen:
+            citizen = (
+                f"<bdi>{escape(citizen.display_name())}</bdi>"
+                f' <small class="text-body-secondary">{_ltr(citizen.masked_cpr)}</small>'
+            )
+        else:
+            citizen = anonymous
+        department = t.department
+        assignee = t.assignee
+        received = timezone.localtime(t.received_at)
+        day = received.date()
+        if day not in days:
+            days[day] = format_day(received)
+        rows.append(
+            f'\n<tr data-testid="ticket-row" data-review-number="{number}">\n'
+            f"  {check}\n"
+            f'  <td><a class="fw-semibold text-decoration-none" href="{detail_url(t.pk)}">{_ltr(t.review_number)}</a></td>\n'
+            f"  <td>{kinds[t.kind]} {priorities[t.priority]}</td>\n"
+            f'  <td class="hc-cell-subject"><bdi>{escape(t.subject)}</bdi>{chips or ""}\n</td>\n'
+            f"  <td>{citizen}</td>\n"
+            f"  <td>{statuses[t.status]}</td>\n"
+            f'  <td class="hc-cell-badge">{sla_badge(t.sla_badge)}</td>\n'
+            f"  <td>{escape(department) if department else '—'}</td>\n"
+            f"  <td>{escape(assignee.display_name()) if assignee else '—'}</td>\n"
+            f'  <td class="small hc-cell-when">{days[day]} <span class="text-nowrap">{clock_time(received)}</span></td>\n'
+            "</tr>\n"
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped or built by format_html
