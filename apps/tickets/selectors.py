@@ -388,8 +388,55 @@ def ticket_list_queryset(*, viewer, filters: TicketFilters) -> QuerySet[Ticket]:
     queryset = filter_tickets(
         visible_tickets(viewer), filters, confidential_text=can_read_confidential(viewer)
     )
+    return _in_list_order(queryset, column, descending)
+
+
+def _in_list_order(queryset: QuerySet[Ticket], column: str, descending: bool) -> QuerySet[Ticket]:
     order = (f"-{column}", "-id") if descending else (column, "id")
     return queryset.select_related("category__parent", "department", "assignee", "citizen").order_by(*order)
+
+
+def _after(queryset: QuerySet[Ticket], column: str, descending: bool, when, pk) -> QuerySet[Ticket]:
+    """The rows after the cursor's (``when``, ``pk``): a row comparison, an index condition.
+    ``when`` an aware datetime or its ISO text (cast, for ``_unfiltered_page``)."""
+    return queryset.filter(
+        RawSQL(
+            f'("tickets_ticket"."{column}", "tickets_ticket"."id") {"<" if descending else ">"}'
+            " (%s::timestamptz, %s)",
+            (when, pk),
+            BooleanField(),
+        )
+    )
+
+
+# The list unfiltered — its first page, what everyone opens, and the pages after it — compiled
+# once per thread for each order, page size, scope (every ticket, or a department's) and
+# whether a cursor is given: only the cursor's instant and id and the department change.
+_unfiltered_pages: dict[tuple, PreparedQuery] = {}
+
+
+def _unfiltered_page(sort: str, limit: int, *, department: bool, cursor: bool) -> PreparedQuery:
+    key = (sort, limit, department, cursor)
+    prepared = _unfiltered_pages.get(key)
+    if prepared is None:
+        column, descending = SORTS[sort]
+
+        def build(**params) -> QuerySet[Ticket]:
+            queryset = Ticket.objects.all()
+            if department:
+                queryset = queryset.filter(department_id=params["department"])
+            if cursor:
+                # The instant as its ISO text: a prepared parameter is an int or a str.
+                queryset = _after(queryset, column, descending, params["when"], params["pk"])
+            return _with_tag_ids(_in_list_order(queryset, column, descending))[:limit]
+
+        types = {"department": int} if department else {}
+        if cursor:
+            types.update(when=str, pk=int)
+        prepared = _unfiltered_pages[key] = PreparedQuery(
+            f"tickets.list_page:{'/'.join(map(str, key))}", build, **types
+        )
+    return prepared
 
 
 def _with_tag_ids(queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
@@ -414,6 +461,16 @@ def _attach_tags(items: list[Ticket]) -> None:
         item.tag_list = sorted(found, key=lambda t: (t.name_en, t.pk))
 
 
+def _unfiltered_scope(viewer) -> int | None:
+    """Whose tickets an unfiltered list shows, for ``_unfiltered_page``: 0 for every ticket,
+    the department's id for its officers; None for one who sees none (``visible_tickets``)."""
+    if not _is_staff(viewer) or not viewer.has_perm(VIEW):
+        return None
+    if viewer.has_perm(VIEW_ALL):
+        return 0
+    return viewer.department_id or None
+
+
 def ticket_list(*, viewer, filters: TicketFilters, cursor: str | None = None, page_size: int = 25) -> Page:
     """A page of tickets in the chosen order (newest first by default), paged by keyset on
     (sort column, id) — never COUNT, never OFFSET.
@@ -425,17 +482,18 @@ def ticket_list(*, viewer, filters: TicketFilters, cursor: str | None = None, pa
     sort = filters.sort if filters.sort in SORTS else DEFAULT_SORT
     column, descending = SORTS[sort]
     cursor_key = "" if sort == DEFAULT_SORT else sort  # the default's links keep their old form
-    queryset = _with_tag_ids(ticket_list_queryset(viewer=viewer, filters=filters))
-    if cursor:
-        when, pk = cursors.decode(cursor, cursor_key)
-        queryset = queryset.filter(
-            RawSQL(
-                f'("tickets_ticket"."{column}", "tickets_ticket"."id") {"<" if descending else ">"} (%s, %s)',
-                (when, pk),
-                BooleanField(),
-            )
-        )
-    rows = list(queryset[: page_size + 1])
+    after = cursors.decode(cursor, cursor_key) if cursor else None
+    if filters == TicketFilters(sort=filters.sort) and (scope := _unfiltered_scope(viewer)) is not None:
+        params = {"department": scope} if scope else {}
+        if after:
+            params.update(when=after[0].isoformat(), pk=after[1])
+        page = _unfiltered_page(sort, page_size + 1, department=bool(scope), cursor=bool(after))
+        rows = page.run(**params)
+    else:
+        queryset = _with_tag_ids(ticket_list_queryset(viewer=viewer, filters=filters))
+        if after:
+            queryset = _after(queryset, column, descending, *after)
+        rows = list(queryset[: page_size + 1])
     more = len(rows) > page_size
     items = _redact(viewer, rows[:page_size])
     _attach_tags(items)
