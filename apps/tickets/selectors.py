@@ -158,13 +158,17 @@ def can_create(viewer) -> bool:
     return _is_staff(viewer) and viewer.has_perm(CREATE)
 
 
-def assignable_users(viewer, *, department: Department | None = None) -> QuerySet[User]:
-    """Staff a ticket may be given to: anyone who works tickets; an officer only within
-    their own department."""
-    users = User.objects.filter(is_active=True).filter(
+def _ticket_workers() -> QuerySet[User]:
+    return User.objects.filter(is_active=True).filter(
         Q(groups__permissions__codename="work_ticket", groups__permissions__content_type__app_label="tickets")
         | Q(is_superuser=True)
     )
+
+
+def assignable_users(viewer, *, department: Department | None = None) -> QuerySet[User]:
+    """Staff a ticket may be given to: anyone who works tickets; an officer only within
+    their own department."""
+    users = _ticket_workers()
     if not viewer.has_perm(VIEW_ALL):
         users = users.filter(department_id=viewer.department_id)
     elif department is not None:
@@ -177,6 +181,31 @@ def assignable_departments(viewer) -> QuerySet[Department]:
     if not viewer.has_perm(VIEW_ALL):
         departments = departments.filter(pk=viewer.department_id)
     return departments
+
+
+# The list filter's people and departments for those who see every ticket (the same for all
+# of them, on every list page), compiled once per thread.
+_every_assignable_user = PreparedQuery(
+    "tickets.assignable_users", lambda: _ticket_workers().distinct().order_by("username")
+)
+_every_active_department = PreparedQuery(
+    "tickets.assignable_departments", lambda: Department.objects.filter(is_active=True)
+)
+
+
+def assignable_user_choices(viewer) -> list[tuple[str, str]]:
+    """``assignable_users(viewer)`` as a filter offers them: (id, name)."""
+    users = _every_assignable_user.run() if viewer.has_perm(VIEW_ALL) else assignable_users(viewer)
+    return [(str(u.pk), u.display_name()) for u in users]
+
+
+def assignable_department_choices(viewer) -> list[tuple[int, str]]:
+    """``assignable_departments(viewer)`` as a filter offers them: (id, name)."""
+    if viewer.has_perm(VIEW_ALL):
+        departments = _every_active_department.run()
+    else:
+        departments = list(assignable_departments(viewer))
+    return [(d.pk, str(d)) for d in departments]
 
 
 # --- one ticket ----------------------------------------------------------------------
