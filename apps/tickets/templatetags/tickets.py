@@ -174,3 +174,14 @@ def ticket_rows(context, tickets):
             "</tr>\n"
         )
     return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped or built by format_html
+
+
+@register.simple_tag
+def filter_select(bound_field):
+    """One select of the list's filter form with its label, in its grid cell."""
+    return format_html(
+        '<div class="col-6 col-md-4 col-lg-3 col-xl-2"><label class="form-label small mb-1" for="{}">{}</label>{}</div>',
+        bound_field.id_for_label,
+        bound_field.label,
+        select_field(bound_field),
+    )
