@@ -7,7 +7,7 @@ from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from apps.core.templatetags.dates import clock_time, format_day
+from apps.core.templatetags.dates import format_day, localise_digits
 from apps.sla.templatetags.sla import sla_badge
 from apps.tickets.models import Ticket
 from apps.tickets.templatetags.ticket_tags import tag_chips
@@ -155,7 +155,7 @@ def ticket_rows(context, tickets):
             citizen = anonymous
         department = t.department
         assignee = t.assignee
-        received = timezone.localtime(t.received_at)
+        received = timezone.localtime(t.received_at)  # shown as day_date and clock_time show it
         day = received.date()
         if day not in days:
             days[day] = format_day(received)
@@ -170,7 +170,7 @@ def ticket_rows(context, tickets):
             f'  <td class="hc-cell-badge">{sla_badge(t.sla_badge)}</td>\n'
             f"  <td>{escape(department) if department else '—'}</td>\n"
             f"  <td>{escape(assignee.display_name()) if assignee else '—'}</td>\n"
-            f'  <td class="small hc-cell-when">{days[day]} <span class="text-nowrap">{clock_time(received)}</span></td>\n'
+            f'  <td class="small hc-cell-when">{days[day]} <span class="text-nowrap">{localise_digits(f"{received:%H:%M}")}</span></td>\n'
             "</tr>\n"
         )
     return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped or built by format_html
