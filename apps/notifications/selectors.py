@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from apps.core import confidentiality
 from apps.core.config_cache import ConfigCache
 from apps.core.errors import NotFound, PermissionDenied
+from apps.core.prepared import PreparedQuery
 from apps.notifications import events
 from apps.notifications.choices import FALLBACK_LANGUAGE, Channel, State
 from apps.notifications.models import MessageTemplate, Notification, NotificationPreference
@@ -230,17 +231,39 @@ def inbox_for(*, user, limit: int | None = 50) -> QuerySet:
     return rows[:limit] if limit else rows
 
 
-def _unread(user) -> QuerySet:
+def _unread(user_id: int) -> QuerySet:
     """The user's unread in-app notifications (the bell's count and ``unread_count``)."""
-    return Notification.objects.filter(channel=Channel.IN_APP, recipient_user=user, read_at__isnull=True)
+    return Notification.objects.filter(
+        channel=Channel.IN_APP, recipient_user_id=user_id, read_at__isnull=True
+    )
+
+
+def _bell_query(user_id: int, *, latest: int, cap: int) -> QuerySet:
+    sql, params = _unread(user_id).values("pk")[:cap].query.sql_with_params()
+    capped = RawSQL(f"SELECT COUNT(*) FROM ({sql}) AS capped", params, output_field=IntegerField())
+    return (
+        Notification.objects.filter(channel=Channel.IN_APP, recipient_user_id=user_id)
+        .annotate(unread_total=capped)
+        .order_by("-created_at", "-id")[:latest]
+    )
+
+
+# The bell's query, on every page, compiled once per thread (for each size): only the user changes.
+_bell_prepared: dict[tuple[int, int], PreparedQuery] = {}
 
 
 def bell(*, user, latest: int, cap: int) -> tuple[int, list[Notification]]:
     """The bell on every page, in one query: the newest ``latest`` in-app notifications, each
-    carrying the unread count (stopped at ``cap``). No row at all means nothing unread."""
-    sql, params = _unread(user).values("pk")[:cap].query.sql_with_params()
-    capped = RawSQL(f"SELECT COUNT(*) FROM ({sql}) AS capped", params, output_field=IntegerField())
-    rows = list(inbox_for(user=user, limit=None).annotate(unread_total=capped)[:latest])
+    carrying the unread count (stopped at ``cap``). No row at all means nothing unread.
+    (``inbox_for``'s rows, redacted the same way.)"""
+    prepared = _bell_prepared.get((latest, cap))
+    if prepared is None:
+        prepared = _bell_prepared[latest, cap] = PreparedQuery(
+            f"notifications.bell:{latest}/{cap}",
+            lambda user_id: _bell_query(user_id, latest=latest, cap=cap),
+            user_id=int,
+        )
+    rows = confidentiality.redact(user, prepared.run(user_id=user.pk))
     return (rows[0].unread_total if rows else 0), rows
 
 
@@ -249,7 +272,7 @@ def unread_count(*, user, cap: int | None = None) -> int:
     page shows "99+" rather than counting a backlog of thousands each time)."""
     if not user.is_authenticated:
         return 0
-    rows = _unread(user)
+    rows = _unread(user.pk)
     if cap is not None:
         rows = rows.values("pk")[:cap]
     return rows.count()

@@ -8,12 +8,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Aggregate, Count, DurationField, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Aggregate, BooleanField, Count, DurationField, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from apps.core import confidentiality
+from apps.core.prepared import PreparedQuery
 from apps.core.text import isolate_ltr
 from apps.sla import clock_services, selectors
 from apps.sla.clocks import STATE_LABELS, TARGET_LABELS, ClockState, Target
@@ -138,6 +140,32 @@ def badge_from_views(views: Iterable[ClockView]) -> Badge | None:
     )
 
 
+def _any_of(column: str, ids: str) -> RawSQL:
+    """``column = ANY(ids)``, ``ids`` a PostgreSQL array literal (``"{3,1,2}"``): a list of ids
+    as the one text parameter of a prepared query."""
+    return RawSQL(f"{column} = ANY(%s::bigint[])", (ids,), output_field=BooleanField())
+
+
+# The two queries of every list page's badges, compiled once per thread: only the ids change.
+_page_clocks = PreparedQuery(
+    "sla.badge_clocks",
+    lambda ids: Clock.objects.filter(
+        Q(state__in=Clock.OPEN_STATES) | Q(state=Clock.State.BREACHED, met_at__isnull=True),
+        _any_of('"sla_clock"."ticket_id"', ids),
+    ),
+    ids=str,
+)
+_page_pauses = PreparedQuery(
+    "sla.badge_pauses",
+    lambda ids: (
+        Pause.objects.filter(_any_of('"sla_pause"."ticket_id"', ids))
+        .order_by("started_at")
+        .values_list("ticket_id", "started_at", "ended_at")
+    ),
+    ids=str,
+)
+
+
 def badges_for(tickets: Iterable, *, now: datetime | None = None) -> dict[int, Badge]:
     """The badge of each ticket (its most pressing clock), in two queries for the whole page."""
     now = now or timezone.now()
@@ -145,15 +173,13 @@ def badges_for(tickets: Iterable, *, now: datetime | None = None) -> dict[int, B
     if not ids:
         return {}
     clocks_by_ticket: dict[int, list[Clock]] = {}
-    for clock in Clock.objects.filter(
-        Q(state__in=Clock.OPEN_STATES) | Q(state=Clock.State.BREACHED, met_at__isnull=True), ticket_id__in=ids
-    ):
+    for clock in _page_clocks.run(ids=_id_array(ids)):
         clocks_by_ticket.setdefault(clock.ticket_id, []).append(clock)
     if not clocks_by_ticket:
         return {}
     pauses: dict[int, list] = {}
-    for pause in Pause.objects.filter(ticket_id__in=list(clocks_by_ticket)).order_by("started_at"):
-        pauses.setdefault(pause.ticket_id, []).append(pause.as_interval())
+    for ticket_id, started_at, ended_at in _page_pauses.run(ids=_id_array(clocks_by_ticket)):
+        pauses.setdefault(ticket_id, []).append((started_at, ended_at))  # Pause.as_interval()
     calendar = selectors.get_calendar()
     badges = {}
     for ticket_id, rows in clocks_by_ticket.items():
@@ -162,6 +188,10 @@ def badges_for(tickets: Iterable, *, now: datetime | None = None) -> dict[int, B
         if badge is not None:
             badges[ticket_id] = badge
     return badges
+
+
+def _id_array(ids: Iterable[int]) -> str:
+    return "{" + ",".join(str(int(pk)) for pk in ids) + "}"
 
 
 # --- the filter -----------------------------------------------------------------------------

@@ -144,14 +144,13 @@ class TicketFilterForm(forms.Form):
         self.fields["category"].choices = [("", _("All categories")), *selectors.category_choices()]
         self.fields["department"].empty_label = _("All departments")
         if viewer is not None:
-            departments = list(selectors.assignable_departments(viewer))
             self.fields["department"].queryset = selectors.assignable_departments(viewer)
             # A plain list: iterating the queryset in the template would open a server-side cursor.
             self.fields["department"].widget.choices = [
                 ("", _("All departments")),
-                *((d.pk, str(d)) for d in departments),
+                *selectors.assignable_department_choices(viewer),
             ]
-            people = [(str(u.pk), u.display_name()) for u in selectors.assignable_users(viewer)]
+            people = selectors.assignable_user_choices(viewer)
             self.fields["assignee"].widget.choices = [
                 ("", _("Anyone")),
                 ("me", _("Me")),

@@ -95,6 +95,7 @@ def _list_context(request, params) -> dict:
                 filters=filters,
                 cursor=params.get("cursor"),
                 page_size=parsing.page_size(params.get("page_size"), minimum=5),
+                related=selectors.ROW_RELATED,  # the rows show no category
             )
         except ApplicationError as exc:
             error = exc
