@@ -374,12 +374,12 @@ class TicketDetailSerializer(TicketSummarySerializer):
         return ticket.contact_phone if citizen_selectors.can_see_identity(viewer) else None
 
 
-class PublicReplySerializer(serializers.Serializer):
+class PublicReplySerializer(FieldsBuiltOnce, serializers.Serializer):
     at = serializers.DateTimeField()
     body = serializers.CharField()
 
 
-class PublicTicketSerializer(serializers.Serializer):
+class PublicTicketSerializer(FieldsBuiltOnce, serializers.Serializer):
     """What a citizen sees: status, dates, public replies. Built from ``PublicTicket`` only."""
 
     review_number = serializers.CharField()
@@ -550,18 +550,18 @@ class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-class TrackSerializer(serializers.Serializer):
+class TrackSerializer(DeclaredFieldsCopiedOnce, serializers.Serializer):
     review_number = LineField(max_length=40)
     phone_last4 = LineField(max_length=20)
 
 
-class RateSerializer(serializers.Serializer):
+class RateSerializer(DeclaredFieldsCopiedOnce, serializers.Serializer):
     token = LineField()
     rating = serializers.IntegerField()
     comment = FreeTextField(required=False, allow_blank=True, default="")
 
 
-class ReopenSerializer(serializers.Serializer):
+class ReopenSerializer(DeclaredFieldsCopiedOnce, serializers.Serializer):
     token = LineField()
     reason = FreeTextField(required=False, allow_blank=True, default="")
 
