@@ -74,3 +74,36 @@ def test_every_cached_model_is_watched(model):
     from django.db.models.signals import post_delete, post_save
 
     assert post_save.has_listeners(model) and post_delete.has_listeners(model)
+
+
+@pytest.fixture
+def in_a_request():
+    """Between request_started and request_finished (their receivers; sending the signals
+    would also close the test's database connection). Calling it starts the next request."""
+    from apps.core import config_cache
+
+    config_cache._request_started()
+    yield lambda: (config_cache._request_finished(), config_cache._request_started())
+    config_cache._request_finished()
+
+
+def test_in_a_request_the_versions_are_read_once_and_another_process_change_from_the_next(
+    warm, in_a_request, monkeypatch
+):
+    loads = []
+    load = category_names_cache._load
+    monkeypatch.setattr(category_names_cache, "_load", lambda: loads.append(1) or load())
+    _names()
+    cache.set(category_names_cache.key, "published-by-another-process")
+    _names()
+    assert loads == []  # this request keeps the versions it read first
+    in_a_request()  # the next request
+    _names()
+    assert loads == [1]
+
+
+def test_a_change_committed_in_a_request_is_read_in_that_request(warm, in_a_request):
+    _names()
+    committed(lambda: CategoryFactory(name_en="Added now"))
+    assert "Added now" in _names()
+    assert cache.get(category_names_cache.key) != warm
