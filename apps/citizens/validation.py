@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 from django.utils.translation import gettext as _
@@ -30,11 +31,8 @@ def normalize_phone(value: str, *, field: str = "phone") -> str:
     raw = latin_digits(str(value or "")).strip()
     if raw.startswith("00"):
         raw = "+" + raw[2:]
-    try:
-        number = phonenumbers.parse(raw, "BH")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+    e164 = _e164(raw)
+    if e164 is None:
         raise ValidationFailed(
             _("This is not a valid phone number."),
             code="invalid_phone",
@@ -42,9 +40,23 @@ def normalize_phone(value: str, *, field: str = "phone") -> str:
                 field: [_("Enter a Bahraini number such as 3600 1234, or an international one with +.")]
             },
         )
+    return e164
+
+
+# Parsing is the costly part of a number (a ticket's creation read the same one half a dozen
+# times); its answer depends on the text alone, so it is kept per process.
+@lru_cache(maxsize=8192)
+def _e164(raw: str) -> str | None:
+    try:
+        number = phonenumbers.parse(raw, "BH")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=8192)
 def is_mobile(e164: str) -> bool:
     number = phonenumbers.parse(e164, "BH")
     return phonenumbers.number_type(number) in (

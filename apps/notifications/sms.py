@@ -10,6 +10,7 @@ segment when concatenated (a surrogate pair is never split).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from django.conf import settings
@@ -72,26 +73,45 @@ def normalise_mobile(raw: str) -> str:
     cleaned = latin_digits(str(raw or "")).strip()
     if not cleaned:
         raise UnusablePhone(_("There is no mobile number to send the SMS to."), code="missing_phone")
-    region = getattr(settings, "PHONENUMBER_DEFAULT_REGION", "BH")
-    try:
-        number = phonenumbers.parse(cleaned, region)
-    except phonenumbers.NumberParseException:
-        raise UnusablePhone(_("“%(number)s” is not a phone number.") % {"number": cleaned}) from None
-    if not phonenumbers.is_valid_number(number):
+    verdict, e164 = _classified(cleaned, getattr(settings, "PHONENUMBER_DEFAULT_REGION", "BH"))
+    if verdict == "unparsable":
+        raise UnusablePhone(_("“%(number)s” is not a phone number.") % {"number": cleaned})
+    if verdict == "invalid":
         raise UnusablePhone(_("“%(number)s” is not a valid phone number.") % {"number": cleaned})
-    if phonenumbers.number_type(number) not in _MOBILE_TYPES:
+    if verdict == "not_mobile":
         raise UnusablePhone(
             _("“%(number)s” is a landline or service number and cannot receive SMS.") % {"number": cleaned},
             code="not_mobile",
         )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return e164
+
+
+# What a number is depends on its text and the region alone, and parsing it is the costly
+# part: the answers are kept per process (a ticket's creation asks about the same number
+# several times).
+@lru_cache(maxsize=8192)
+def _classified(cleaned: str, region: str) -> tuple[str, str]:
+    try:
+        number = phonenumbers.parse(cleaned, region)
+    except phonenumbers.NumberParseException:
+        return "unparsable", ""
+    if not phonenumbers.is_valid_number(number):
+        return "invalid", ""
+    if phonenumbers.number_type(number) not in _MOBILE_TYPES:
+        return "not_mobile", ""
+    return "mobile", phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def normalise_phone_key(raw: str) -> str:
     """E.164 when the number parses at all (for look-ups), otherwise the digits as given."""
     cleaned = latin_digits(str(raw or "")).strip()
+    return _phone_key(cleaned, getattr(settings, "PHONENUMBER_DEFAULT_REGION", "BH"))
+
+
+@lru_cache(maxsize=8192)
+def _phone_key(cleaned: str, region: str) -> str:
     try:
-        number = phonenumbers.parse(cleaned, getattr(settings, "PHONENUMBER_DEFAULT_REGION", "BH"))
+        number = phonenumbers.parse(cleaned, region)
     except phonenumbers.NumberParseException:
         return cleaned
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
