@@ -92,6 +92,30 @@ def test_pages_follow_each_other_without_overlap_or_gap(make_ticket, agent):
     assert seen == sorted(made, key=lambda t: (t.received_at, t.pk), reverse=True)
 
 
+@pytest.mark.parametrize("sort", ["", "oldest", "updated"])
+def test_the_unfiltered_list_pages_as_a_filtered_list_that_keeps_every_row(
+    make_ticket, agent, officer, department, sort
+):
+    # The unfiltered list runs a query compiled once per thread; a filter builds its own.
+    start = datetime(2026, 5, 1, 9, tzinfo=BAHRAIN)
+    for i, when in enumerate([start, start, start] + [start + timedelta(minutes=m) for m in range(1, 5)]):
+        make_ticket(now=when, department=department if i % 2 else None)
+
+    def pages(viewer, filters):
+        seen, cursor = [], None
+        while True:
+            page = ticket_list(viewer=viewer, filters=filters, cursor=cursor, page_size=2)
+            seen += [t.pk for t in page.items]
+            cursor = page.next_cursor
+            if cursor is None:
+                return seen
+
+    for viewer, expected in ((agent, 7), (officer, 3)):
+        everything = pages(viewer, TicketFilters(sort=sort))
+        assert len(everything) == len(set(everything)) == expected
+        assert everything == pages(viewer, TicketFilters(sort=sort, received_from=date(2026, 1, 1)))
+
+
 def test_the_list_never_counts(make_ticket, agent):
     make_ticket()
     with CaptureQueriesContext(connection) as queries:
