@@ -70,15 +70,23 @@ def _is_staff(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
+def visibility_scope(viewer) -> int | None:
+    """Whose tickets the viewer may see: 0 for every ticket, a department's id for its
+    officers, None for nothing. The one rule (``visible_tickets``, and the unfiltered list's
+    compiled query, which takes the department as its parameter)."""
+    if not _is_staff(viewer) or not viewer.has_perm(VIEW):
+        return None
+    if viewer.has_perm(VIEW_ALL):
+        return 0
+    return viewer.department_id or None
+
+
 def visible_tickets(viewer) -> QuerySet[Ticket]:
     """Every ticket the viewer may see (nothing for a viewer without the permission)."""
-    if not _is_staff(viewer) or not viewer.has_perm(VIEW):
+    scope = visibility_scope(viewer)
+    if scope is None:
         return Ticket.objects.none()
-    if viewer.has_perm(VIEW_ALL):
-        return Ticket.objects.all()
-    if viewer.department_id:
-        return Ticket.objects.filter(department_id=viewer.department_id)
-    return Ticket.objects.none()
+    return Ticket.objects.all() if scope == 0 else Ticket.objects.filter(department_id=scope)
 
 
 def can_read_confidential(viewer) -> bool:
@@ -503,16 +511,6 @@ def _attach_tags(items: list[Ticket]) -> None:
         item.tag_list = sorted(found, key=lambda t: (t.name_en, t.pk))
 
 
-def _unfiltered_scope(viewer) -> int | None:
-    """Whose tickets an unfiltered list shows, for ``_unfiltered_page``: 0 for every ticket,
-    the department's id for its officers; None for one who sees none (``visible_tickets``)."""
-    if not _is_staff(viewer) or not viewer.has_perm(VIEW):
-        return None
-    if viewer.has_perm(VIEW_ALL):
-        return 0
-    return viewer.department_id or None
-
-
 def ticket_list(
     *,
     viewer,
@@ -533,7 +531,7 @@ def ticket_list(
     column, descending = SORTS[sort]
     cursor_key = "" if sort == DEFAULT_SORT else sort  # the default's links keep their old form
     after = cursors.decode(cursor, cursor_key) if cursor else None
-    if filters == TicketFilters(sort=filters.sort) and (scope := _unfiltered_scope(viewer)) is not None:
+    if filters == TicketFilters(sort=filters.sort) and (scope := visibility_scope(viewer)) is not None:
         params = {"department": scope} if scope else {}
         if after:
             params.update(when=after[0].isoformat(), pk=after[1])
