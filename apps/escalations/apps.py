@@ -13,6 +13,9 @@ class EscalationsConfig(AppConfig):
         dashboard.register_panels()
         from apps.core.navigation import NavEntry, register
         from apps.escalations import integrations, selectors
+        from apps.escalations.models import Delegation
+
+        selectors.delegations_cache.watch(Delegation)
 
         # Shown to senior management, administrators and a deputy while they hold a queue.
         register(

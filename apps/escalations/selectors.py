@@ -31,6 +31,7 @@ from apps.accounts.roles import Role
 from apps.committee.models import Committee
 from apps.core import confidentiality, cursors
 from apps.core.choices import choice_label
+from apps.core.config_cache import ConfigCache
 from apps.core.errors import ApplicationError, NotFound
 from apps.escalations.models import (
     Delegation,
@@ -65,11 +66,33 @@ def active_delegations(*, deputy, now: datetime | None = None) -> QuerySet[Deleg
     ).select_related("delegator")
 
 
+def _open_delegations() -> tuple[tuple[int, int, datetime, datetime], ...]:
+    """(deputy, delegator, from, until) of every delegation not revoked, newest first (a few a
+    month: whether one is current is decided at each read, for the instant asked about)."""
+    return tuple(
+        Delegation.objects.filter(revoked_at__isnull=True).values_list(
+            "deputy_id", "delegator_id", "starts_at", "ends_at"
+        )
+    )
+
+
+# Every staff page asks whether its user holds a queue (the navigation's "Under Your Command"
+# entry): the few open delegations are kept per process, reloaded when one is saved or deleted
+# (``EscalationsConfig.ready`` watches the model); the period is checked against ``now`` at
+# each read, so a delegation starts and ends on time without a reload.
+delegations_cache = ConfigCache("escalations.delegations", _open_delegations)
+
+
 def delegators_of(user, *, now: datetime | None = None) -> list[int]:
     """Ids of the senior managers whose queue ``user`` holds at ``now``."""
     if not _is_staff(user):
         return []
-    return list(active_delegations(deputy=user, now=now).values_list("delegator_id", flat=True))
+    now = now or timezone.now()
+    return [
+        delegator
+        for deputy, delegator, starts_at, ends_at in delegations_cache.get()
+        if deputy == user.pk and starts_at <= now < ends_at
+    ]
 
 
 def delegations_of(*, user) -> QuerySet[Delegation]:
