@@ -404,19 +404,21 @@ WITH base AS (
 SELECT GROUPING(channel) AS g_channel, GROUPING(purpose_id) AS g_purpose,
        GROUPING(outcome) AS g_outcome, GROUPING(agent_id) AS g_agent,
        channel, purpose_id, outcome, agent_id,
-       SUM(total)::bigint AS total,
-       SUM(answered)::bigint AS answered,
-       (SUM(total) - SUM(answered))::bigint AS abandoned,
+       COALESCE(SUM(total), 0)::bigint AS total,
+       COALESCE(SUM(answered), 0)::bigint AS answered,
+       COALESCE(SUM(total) - SUM(answered), 0)::bigint AS abandoned,
        COALESCE(SUM(total) FILTER (WHERE outcome = 'resolved_first_contact'), 0)::bigint AS resolved,
        COALESCE(SUM(total) FILTER (WHERE outcome = 'referred'), 0)::bigint AS referred,
        COALESCE(SUM(total) FILTER (WHERE outcome = ''), 0)::bigint AS not_recorded,
        SUM(wait_sum) / NULLIF(SUM(answered), 0) AS avg_wait,
        SUM(handling_sum) / NULLIF(SUM(handling_n), 0) AS avg_handling,
-       SUM(with_citizen)::bigint AS with_citizen,
-       SUM(repeats)::bigint AS repeats
+       COALESCE(SUM(with_citizen), 0)::bigint AS with_citizen,
+       COALESCE(SUM(repeats), 0)::bigint AS repeats
 FROM base
 GROUP BY GROUPING SETS ((), (channel), (purpose_id), (outcome), (agent_id))
 """
+# A period without contacts still gives the row of the empty grouping set: its sums are NULL,
+# hence the COALESCEs (the page showed "None" for a new day's figures).
 
 # The follow-up backlog as it stands now, whatever the period: open, and open past due
 # (served by the (status, due_at) index).

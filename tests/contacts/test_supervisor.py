@@ -226,3 +226,12 @@ def test_the_list_pages_by_keyset_without_gaps_or_repeats(supervisor):
         if not cursor:
             break
     assert seen == sorted(seen, reverse=True) and len(set(seen)) == 5
+
+
+def test_a_period_without_contacts_gives_zeros_not_nothing(db):
+    """The empty grouping set still answers a row, with NULL sums: a new day read "None"."""
+    start = timezone.now() + dt.timedelta(days=400)
+    overall = selectors.supervisor_report(start=start, end=start + dt.timedelta(days=1)).overall
+    assert (overall.total, overall.answered, overall.abandoned, overall.with_citizen, overall.repeats) == (
+        0,
+    ) * 5
