@@ -35,6 +35,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
@@ -112,9 +113,35 @@ class PreparedQuery:
         # The queryset's own iterable (model instances, values, values_list) over this
         # compiler, whose SQL is the one compiled once, with these values.
         compiler.as_sql = lambda *args, **kwargs: (sql, bound)
+        compiler.execute_sql = lambda *args, **kwargs: [
+            _fetch_prepared(state.connection, compiler, sql, bound)
+        ]
         query = state.queryset.query
         query.get_compiler = lambda using=None, connection=None, elide_empty=True: compiler
         try:
             return list(state.queryset._iterable_class(state.queryset))
         finally:
-            del compiler.as_sql, query.get_compiler
+            del compiler.as_sql, compiler.execute_sql, query.get_compiler
+
+
+def _fetch_prepared(connection, compiler, sql: str, params: tuple) -> list:
+    """Every row of the statement, sent with server-side binding: psycopg prepares a
+    statement it has sent five times on a connection, and PostgreSQL then skips planning it
+    (the tracking look-up: 0.29 ms of planning for 0.06 ms of execution). Only here: the
+    project's other statements keep Django's client-side binding. Through Django's cursor
+    wrapper all the same (its execute wrappers, its query log, its error translation)."""
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    raw = connection.connection
+    factory = raw.cursor_factory
+    raw.cursor_factory = psycopg.Cursor
+    try:
+        cursor = connection.cursor()
+    finally:
+        raw.cursor_factory = factory
+    with cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if compiler.has_extra_select:
+        rows = [row[: compiler.col_count] for row in rows]
+    return rows
