@@ -69,7 +69,9 @@ def test_the_officer_searches_by_staff_member(client, dpo, agent, reads):
 def test_the_officer_searches_by_citizen_and_date(client, dpo, supervisor, reads):
     client.force_login(dpo)
     today = timezone.localdate()
-    response = client.get(URL, {"cpr": "880200001", "since": today.isoformat(), "until": today.isoformat()})
+    # The supervisor's read was an hour ago: yesterday, just after midnight in Bahrain.
+    since = timezone.localdate(timezone.now() - timedelta(hours=1))
+    response = client.get(URL, {"cpr": "880200001", "since": since.isoformat(), "until": today.isoformat()})
     rows = response.context["page"].rows
     assert [(r.user, r.citizen) for r in rows] == [(supervisor, reads["first"])]
 
