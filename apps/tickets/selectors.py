@@ -13,7 +13,7 @@ are not served, and text search never matches it. Citizens see nothing here: the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -799,9 +799,8 @@ class PublicReply:
 
 
 # Other apps may keep citizen-visible answers in their own tables (the "Under Your Command"
-# decision and its extensions). Each registers either a ``PublicReplySource`` — rows read in
-# the same one query as the ticket's own replies — or ``source(ticket) -> Iterable[PublicReply]``
-# (one query of its own, or more).
+# decision and its extensions). Each registers a ``PublicReplySource``: rows read in the same
+# one query as the ticket's own replies.
 @dataclass(frozen=True)
 class PublicReplySource:
     """``rows(ticket_id)``: a queryset annotated with ``public_reply_columns`` and reduced to
@@ -812,7 +811,7 @@ class PublicReplySource:
     render: Callable[[dict], PublicReply]
 
 
-_PUBLIC_REPLY_SOURCES: dict[str, PublicReplySource | Callable[[Ticket], Iterable[PublicReply]]] = {}
+_PUBLIC_REPLY_SOURCES: dict[str, PublicReplySource] = {}
 PUBLIC_REPLY_COLUMNS = ("r_source", "r_at", "r_id", "r_body", "r_extra")
 
 
@@ -829,9 +828,7 @@ def public_reply_columns(*, source: str, at, id, body, extra=None) -> dict:
     }
 
 
-def register_public_replies(
-    key: str, source: PublicReplySource | Callable[[Ticket], Iterable[PublicReply]]
-) -> None:
+def register_public_replies(key: str, source: PublicReplySource) -> None:
     _PUBLIC_REPLY_SOURCES[key] = source
 
 
@@ -852,7 +849,7 @@ _public_replies_prepared: dict[tuple[str, ...], PreparedQuery] = {}
 def public_replies(ticket: Ticket) -> tuple[PublicReply, ...]:
     """Every reply the citizen may read, oldest first: the ticket's public replies and every
     registered source's, in one query (``UNION ALL``); the ticket's own first at equal times."""
-    sources = tuple(k for k, s in _PUBLIC_REPLY_SOURCES.items() if isinstance(s, PublicReplySource))
+    sources = tuple(_PUBLIC_REPLY_SOURCES)
     prepared = _public_replies_prepared.get(sources)
     if prepared is None:
         prepared = _public_replies_prepared[sources] = PreparedQuery(
@@ -864,16 +861,13 @@ def public_replies(ticket: Ticket) -> tuple[PublicReply, ...]:
     rows = sorted(
         prepared.run(ticket_id=ticket.pk), key=lambda r: (r["r_at"], rank[r["r_source"]], r["r_id"])
     )
-    replies = [
+    # Already in order: each source's reply is dated by its row's ``r_at``.
+    return tuple(
         PublicReply(at=r["r_at"], body=r["r_body"])
         if r["r_source"] == ""
         else _PUBLIC_REPLY_SOURCES[r["r_source"]].render(r)
         for r in rows
-    ]
-    for source in _PUBLIC_REPLY_SOURCES.values():
-        if not isinstance(source, PublicReplySource):
-            replies.extend(source(ticket))
-    return tuple(sorted(replies, key=lambda reply: reply.at))
+    )
 
 
 @dataclass(frozen=True)
