@@ -47,6 +47,10 @@ _MARKER_OF = {
 }
 
 
+# Sent twice on a connection: prepared (a statement sent once is not worth a server-side copy).
+PREPARE_THRESHOLD = 1
+
+
 class _State:
     __slots__ = ("connection", "queryset", "compiler", "sql", "params", "slots")
 
@@ -124,17 +128,34 @@ class PreparedQuery:
             del compiler.as_sql, compiler.execute_sql, query.get_compiler
 
 
+class _PreparingCursor(psycopg.Cursor):
+    """psycopg's server-side cursor, which also remembers a statement it ran prepared:
+    Django's query log (tests' query counts, DEBUG) reads the statement from there and would
+    otherwise record ``None``."""
+
+    def _send_query_prepared(self, name, pgq, *args, **kwargs):
+        self._query = pgq
+        return super()._send_query_prepared(name, pgq, *args, **kwargs)
+
+
 def _fetch_prepared(connection, compiler, sql: str, params: tuple) -> list:
-    """Every row of the statement, sent with server-side binding: psycopg prepares a
-    statement it has sent five times on a connection, and PostgreSQL then skips planning it
-    (the tracking look-up: 0.29 ms of planning for 0.06 ms of execution). Only here: the
-    project's other statements keep Django's client-side binding. Through Django's cursor
-    wrapper all the same (its execute wrappers, its query log, its error translation)."""
+    """Every row of the statement, sent with server-side binding and prepared: psycopg
+    prepares a statement the second time it is sent on a connection, and PostgreSQL then
+    skips planning it once its generic plan proves as good (the tracking look-up: 0.63 ms of
+    planning for 0.17 ms of execution). Only here: the project's other statements keep
+    Django's client-side binding. Through Django's cursor wrapper all the same (its execute
+    wrappers, its query log, its error translation).
+
+    Django opens its connections with ``prepare_threshold=None`` (never prepare); a
+    client-side cursor never prepares whatever the threshold, so setting it on the
+    connection reaches the server-side cursors only (these, and the campaign claim's)."""
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     raw = connection.connection
+    if raw.prepare_threshold is None:
+        raw.prepare_threshold = PREPARE_THRESHOLD
     factory = raw.cursor_factory
-    raw.cursor_factory = psycopg.Cursor
+    raw.cursor_factory = _PreparingCursor
     try:
         cursor = connection.cursor()
     finally:

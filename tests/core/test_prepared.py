@@ -101,7 +101,7 @@ def test_the_query_it_sends_is_the_querysets_with_server_side_binding(tickets):
     first, _second, _made = tickets
     prepared = PreparedQuery("test.sql", _tickets, citizen_id=int, kind=str)
     with CaptureQueriesContext(connection) as ours:
-        for _ in range(6):  # psycopg prepares it from the fifth time on
+        for _ in range(6):
             assert len(prepared.run(citizen_id=first.pk, kind="complaint")) == 2
     sql, params = _tickets(first.pk, "complaint").query.get_compiler("default").as_sql()
     numbered = sql
@@ -109,6 +109,27 @@ def test_the_query_it_sends_is_the_querysets_with_server_side_binding(tickets):
         numbered = numbered.replace("%s", f"${n}", 1)
     assert {q["sql"] for q in ours.captured_queries} == {numbered}
     assert len(ours.captured_queries) == 6
+    # And PostgreSQL holds it prepared on this connection, run from the second time on
+    # (Django's own connections never prepare: prepare_threshold=None).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements WHERE statement = %s",
+            [numbered],
+        )
+        assert cursor.fetchall() == [(5,)]
+
+
+def test_the_other_statements_stay_unprepared(tickets):
+    from django.db import connection
+
+    first, _second, _made = tickets
+    prepared = PreparedQuery("test.alone", _tickets, citizen_id=int, kind=str)
+    prepared.run(citizen_id=first.pk, kind="complaint")
+    for _ in range(3):
+        list(_tickets(first.pk, "inquiry"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%%inquiry%%'")
+        assert cursor.fetchone() == (0,)
 
 
 def test_what_cannot_be_prepared_is_refused(tickets):
