@@ -13,6 +13,7 @@ are not served, and text search never matches it. Citizens see nothing here: the
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -27,6 +28,8 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Field,
+    Func,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -765,7 +768,7 @@ def category_choices() -> list[tuple[str, list[tuple[int, str]]]]:
 # --- what a citizen may see ----------------------------------------------------------
 
 
-def _track_lookup_query(number: str) -> QuerySet[Ticket]:
+def _track_lookup_query(number: str, sources: tuple[str, ...]) -> QuerySet[Ticket]:
     phones = CitizenPhone.objects.filter(citizen_id=OuterRef("citizen_id")).values("number")
     due = Clock.objects.filter(ticket_id=OuterRef("pk"), target="resolution", state__in=Clock.OPEN_STATES)
     return (
@@ -774,6 +777,8 @@ def _track_lookup_query(number: str) -> QuerySet[Ticket]:
             citizen_phones=ArraySubquery(phones),
             # The answer's due date the page shows (``public_ticket``), in the same query.
             resolution_due_at=Subquery(due.order_by("ticket_id", "target", "cycle").values("due_at")[:1]),
+            # And every reply the citizen may read, one array per source (``public_replies``).
+            **_public_reply_arrays(OuterRef("pk"), sources),
         )
         .select_related("category__parent", "duplicate_of")
         # The tracking page never shows what the citizen wrote; leave the big columns behind.
@@ -782,14 +787,28 @@ def _track_lookup_query(number: str) -> QuerySet[Ticket]:
     )
 
 
-# Compiled once per thread: a citizen's tracking request is the busiest public path.
-_track_lookup = PreparedQuery("tickets.track_lookup", _track_lookup_query, number=str)
+# Compiled once per thread (per set of reply sources, registered when the apps are ready):
+# a citizen's tracking request is the busiest public path, and this is its one statement.
+_track_lookups: dict[tuple[str, ...], PreparedQuery] = {}
 
 
 def track_lookup(*, number: review_numbers.ReviewNumber) -> Ticket | None:
-    """The ticket of a (parsed) review number with every phone that may open it, in one query."""
-    found = _track_lookup.run(number=str(number))
-    return found[0] if found else None
+    """The ticket of a (parsed) review number with every phone that may open it and every
+    reply its citizen may read, in one query."""
+    sources = tuple(_PUBLIC_REPLY_SOURCES)
+    prepared = _track_lookups.get(sources)
+    if prepared is None:
+        prepared = _track_lookups[sources] = PreparedQuery(
+            "tickets.track_lookup", lambda number: _track_lookup_query(number, sources), number=str
+        )
+    found = prepared.run(number=str(number))
+    if not found:
+        return None
+    ticket = found[0]
+    ticket.public_reply_rows = [
+        _reply_row(row) for i in range(len(sources) + 1) for row in getattr(ticket, f"_replies_{i}")
+    ]
+    return ticket
 
 
 @dataclass(frozen=True)
@@ -820,7 +839,9 @@ def public_reply_columns(*, source: str, at, id, body, extra=None) -> dict:
     key, the instant, the row's id (order within an instant), the text, and one more text
     the source renders with (a date, say)."""
     return {
-        "r_source": Value(source, output_field=CharField()),
+        # Typed in the SQL: sent with server-side binding, inside ``json_build_array`` (whose
+        # arguments are of any type) an untyped parameter is refused.
+        "r_source": Cast(Value(source), output_field=CharField()),
         "r_at": ExpressionWrapper(at, output_field=DateTimeField()),
         "r_id": ExpressionWrapper(id, output_field=BigIntegerField()),
         "r_body": Cast(body, output_field=TextField()),
@@ -832,13 +853,38 @@ def register_public_replies(key: str, source: PublicReplySource) -> None:
     _PUBLIC_REPLY_SOURCES[key] = source
 
 
-def _public_replies_query(ticket_id: int, sources: tuple[str, ...]) -> QuerySet:
+def _public_reply_parts(ticket_id, sources: tuple[str, ...]) -> list[QuerySet]:
+    """The ticket's own public replies and each source's rows, reduced to the same columns."""
     own = TicketEvent.objects.filter(ticket_id=ticket_id, kind=TicketEvent.Kind.PUBLIC_REPLY).annotate(
         **public_reply_columns(source="", at=F("at"), id=F("id"), body=F("body"))
     )
-    queries = [own.values(*PUBLIC_REPLY_COLUMNS)]
-    queries += [_PUBLIC_REPLY_SOURCES[key].rows(ticket_id).values(*PUBLIC_REPLY_COLUMNS) for key in sources]
+    return [own, *(_PUBLIC_REPLY_SOURCES[key].rows(ticket_id) for key in sources)]
+
+
+def _public_replies_query(ticket_id: int, sources: tuple[str, ...]) -> QuerySet:
+    queries = [part.values(*PUBLIC_REPLY_COLUMNS) for part in _public_reply_parts(ticket_id, sources)]
     return queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
+
+
+def _public_reply_arrays(ticket_ref, sources: tuple[str, ...]) -> dict:
+    """The same rows as annotations of the ticket's own query: one array per part,
+    ``_replies_0`` (the ticket's own) to ``_replies_<n>``, each row a JSON array of
+    ``PUBLIC_REPLY_COLUMNS`` (an array, not an object: its keys would be parameters)."""
+    # A plain ``Field``: psycopg decodes the JSON already (a ``JSONField`` would decode again).
+    row = Func(*(F(column) for column in PUBLIC_REPLY_COLUMNS), function="json_build_array", output_field=Field())
+    return {
+        f"_replies_{i}": ArraySubquery(part.values(row=row))
+        for i, part in enumerate(_public_reply_parts(ticket_ref, sources))
+    }
+
+
+def _reply_row(row: list | str) -> dict:
+    """A row of ``_public_reply_arrays`` as the union gives it (its instant a datetime again)."""
+    if isinstance(row, str):
+        row = json.loads(row)
+    found = dict(zip(PUBLIC_REPLY_COLUMNS, row, strict=True))
+    found["r_at"] = datetime.fromisoformat(found["r_at"])
+    return found
 
 
 # The union of every registered source, compiled once per thread (the sources are registered
@@ -848,19 +894,21 @@ _public_replies_prepared: dict[tuple[str, ...], PreparedQuery] = {}
 
 def public_replies(ticket: Ticket) -> tuple[PublicReply, ...]:
     """Every reply the citizen may read, oldest first: the ticket's public replies and every
-    registered source's, in one query (``UNION ALL``); the ticket's own first at equal times."""
+    registered source's, in one query (``UNION ALL``) — none when the ticket was read by
+    ``track_lookup``, which brought them along; the ticket's own first at equal times."""
     sources = tuple(_PUBLIC_REPLY_SOURCES)
-    prepared = _public_replies_prepared.get(sources)
-    if prepared is None:
-        prepared = _public_replies_prepared[sources] = PreparedQuery(
-            "tickets.public_replies",
-            lambda ticket_id: _public_replies_query(ticket_id, sources),
-            ticket_id=int,
-        )
+    rows = getattr(ticket, "public_reply_rows", None)
+    if rows is None:
+        prepared = _public_replies_prepared.get(sources)
+        if prepared is None:
+            prepared = _public_replies_prepared[sources] = PreparedQuery(
+                "tickets.public_replies",
+                lambda ticket_id: _public_replies_query(ticket_id, sources),
+                ticket_id=int,
+            )
+        rows = prepared.run(ticket_id=ticket.pk)
     rank = {key: i for i, key in enumerate(["", *sources])}
-    rows = sorted(
-        prepared.run(ticket_id=ticket.pk), key=lambda r: (r["r_at"], rank[r["r_source"]], r["r_id"])
-    )
+    rows = sorted(rows, key=lambda r: (r["r_at"], rank[r["r_source"]], r["r_id"]))
     # Already in order: each source's reply is dated by its row's ``r_at``.
     return tuple(
         PublicReply(at=r["r_at"], body=r["r_body"])
