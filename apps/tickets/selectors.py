@@ -871,7 +871,9 @@ def _public_reply_arrays(ticket_ref, sources: tuple[str, ...]) -> dict:
     ``_replies_0`` (the ticket's own) to ``_replies_<n>``, each row a JSON array of
     ``PUBLIC_REPLY_COLUMNS`` (an array, not an object: its keys would be parameters)."""
     # A plain ``Field``: psycopg decodes the JSON already (a ``JSONField`` would decode again).
-    row = Func(*(F(column) for column in PUBLIC_REPLY_COLUMNS), function="json_build_array", output_field=Field())
+    row = Func(
+        *(F(column) for column in PUBLIC_REPLY_COLUMNS), function="json_build_array", output_field=Field()
+    )
     return {
         f"_replies_{i}": ArraySubquery(part.values(row=row))
         for i, part in enumerate(_public_reply_parts(ticket_ref, sources))
