@@ -151,6 +151,12 @@ def clocks_start(*, ticket, calendar: Calendar | None = None, version=_CHOOSE) -
         if version is not None:
             type(ticket).objects.filter(pk=ticket.pk).update(sla_policy_version=version)
             ticket.sla_policy_version = version
+    return Clock.objects.bulk_create(new_clocks(ticket=ticket, version=version, calendar=calendar))
+
+
+def new_clocks(*, ticket, version, calendar: Calendar | None = None) -> list[Clock]:
+    """The clocks a new ticket starts under ``version`` (None: none), computed, not saved:
+    ``clocks_start`` saves them, ``ticket_create`` writes them with the ticket."""
     if version is None:
         return []
     calendar = calendar or selectors.get_calendar()
@@ -162,7 +168,7 @@ def clocks_start(*, ticket, calendar: Calendar | None = None, version=_CHOOSE) -
             # "At once": the automatic acknowledgement queued with the ticket meets it.
             _meet_now(clock, ticket.received_at, calendar=calendar, pauses=())
         created.append(clock)
-    return Clock.objects.bulk_create(created)
+    return created
 
 
 @transaction.atomic

@@ -16,8 +16,10 @@ import re
 from dataclasses import dataclass
 
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
+from apps.core import inserts
 from apps.core.errors import ValidationFailed
 from apps.core.text import latin_digits
 
@@ -125,8 +127,10 @@ def sequence_name(year: int) -> str:
 PRECREATED_YEARS = range(2020, 2101)
 
 
-def next_review_number(*, year: int) -> ReviewNumber:
-    """Draw the next number of ``year`` from its PostgreSQL sequence.
+def next_review_number(*, year: int, id_of: type[Model] | None = None) -> tuple[ReviewNumber, int | None]:
+    """Draw the next number of ``year`` from its PostgreSQL sequence — and, with ``id_of``,
+    the id the next row of that model will get, in the same statement (a new ticket's number
+    and id: its clocks and event can then be written with it, ``apps.core.inserts``).
 
     Outside ``PRECREATED_YEARS`` the sequence is created on first use. Two transactions
     creating it at once collide in the catalogue: the loser's ``CREATE`` fails (inside a
@@ -135,14 +139,19 @@ def next_review_number(*, year: int) -> ReviewNumber:
     reused: numbers are unique and increasing, not gapless.
     """
     name = sequence_name(year)
+    sql = "SELECT nextval(%s::regclass)" + (f", {inserts.id_sequence_sql(id_of)}" if id_of else ", NULL")
+
+    def draw(cursor) -> tuple[ReviewNumber, int | None]:
+        cursor.execute(sql, [name])
+        sequence, row_id = cursor.fetchone()
+        return ReviewNumber(year, sequence), row_id
+
     with connection.cursor() as cursor:
         if year in PRECREATED_YEARS:
-            cursor.execute("SELECT nextval(%s::regclass)", [name])
-            return ReviewNumber(year, cursor.fetchone()[0])
+            return draw(cursor)
         try:
             with transaction.atomic():
-                cursor.execute("SELECT nextval(%s::regclass)", [name])
-                return ReviewNumber(year, cursor.fetchone()[0])
+                return draw(cursor)
         except DatabaseError:  # the sequence of this year does not exist yet
             pass
         try:
@@ -150,5 +159,4 @@ def next_review_number(*, year: int) -> ReviewNumber:
                 cursor.execute(f'CREATE SEQUENCE IF NOT EXISTS "{name}" AS bigint MINVALUE 1 START WITH 1')
         except DatabaseError:  # a concurrent transaction created it first
             pass
-        cursor.execute("SELECT nextval(%s::regclass)", [name])
-        return ReviewNumber(year, cursor.fetchone()[0])
+        return draw(cursor)

@@ -19,7 +19,7 @@ from apps.citizens import selectors as citizen_selectors
 from apps.citizens import services as citizen_services
 from apps.citizens.models import Citizen
 from apps.citizens.validation import is_mobile, normalize_phone
-from apps.core import confidentiality
+from apps.core import confidentiality, inserts
 from apps.core.errors import ApplicationError, Conflict, PermissionDenied, ValidationFailed
 from apps.core.text import clean_line, clean_text
 from apps.sla import clock_services
@@ -183,8 +183,11 @@ def ticket_create(
     if citizen is not None:
         # The contact mobile and the acknowledgement both read the phones: one query.
         prefetch_related_objects([citizen], "phones")
-    number = review_numbers.next_review_number(year=timezone.localtime(now).year)
+    # The number and the id in one statement: the clocks and the event are written with the
+    # ticket, in one more (``apps.core.inserts``).
+    number, ticket_id = review_numbers.next_review_number(year=timezone.localtime(now).year, id_of=Ticket)
     ticket = Ticket(
+        id=ticket_id,
         review_number=str(number),
         kind=kind,
         channel=channel,
@@ -207,12 +210,14 @@ def ticket_create(
         created_by=actor,
     )
     # The policy is chosen before the insert (from the process's copy of the policies), so
-    # the row is written once with it; the clocks follow in one statement.
+    # the row is written once with it, together with its clocks and its "created" event.
     version = clock_services.policy_version_for_ticket(ticket)
     ticket.sla_policy_version = version
-    ticket.save()
-    clocks = clock_services.clocks_start(ticket=ticket, version=version)
-    event = TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.CREATED, actor=actor, at=now)
+    clocks = clock_services.new_clocks(ticket=ticket, version=version)
+    event = TicketEvent(ticket=ticket, kind=TicketEvent.Kind.CREATED, actor=actor, at=now)
+    # ``save()`` would send the ticket's and the event's signals (the webhooks and Tawasul
+    # listen to new events); so does this.
+    inserts.insert_together([ticket], clocks, [event], signals_for=(Ticket, TicketEvent))
     stored = _store(ticket=ticket, checked=checked, actor=actor, event=event)
     event.files = stored
     queue_ticket_notice("created", ticket)
