@@ -11,8 +11,8 @@ same columns, ``auto_now`` stamps, database defaults), and each object gets back
 database fills on insert (its primary key, a generated column), as ``save()`` gives it.
 
 A row that points at another of the same statement needs that row's id before the statement
-is sent: draw it first (``next_id``, or with another value the caller draws anyway) and set
-it on the object. The statement's parts see the same snapshot, not each other's rows; the
+is sent: draw it first (``id_sequence_sql``, selected with a value the caller draws anyway,
+as the review number does for a ticket) and set it on the object. The statement's parts see the same snapshot, not each other's rows; the
 project's foreign keys are checked at commit (``DEFERRABLE INITIALLY DEFERRED``), so that is
 enough.
 
@@ -47,11 +47,11 @@ def insert_together(
         opts = model._meta
         if any(type(obj) is not model for obj in objs) or opts.parents:
             raise TypeError(f"insert_together: one concrete model per group, without parents ({opts.label})")
+        for obj in objs:  # in save()'s order: the related ids first, then pre_save
+            obj._prepare_related_fields_for_save(operation_name="insert_together")
         if model in announced:
             for obj in objs:
                 signals.pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
-        for obj in objs:
-            obj._prepare_related_fields_for_save(operation_name="insert_together")
         with_pk = objs[0].pk is not None
         if any((obj.pk is not None) != with_pk for obj in objs):
             raise TypeError(f"insert_together: every {opts.label} with its id, or none")
@@ -99,13 +99,6 @@ def _fill(objs: list[Model], back: list, values: list, using: str) -> None:
             setattr(obj, field.attname, kind.to_python(value))
         obj._state.adding = False
         obj._state.db = using
-
-
-def next_id(model: type[Model], using: str = DEFAULT_DB_ALIAS) -> int:
-    """Draw the id the next row of ``model`` would get (from its identity sequence)."""
-    with connections[using].cursor() as cursor:
-        cursor.execute(f"SELECT {id_sequence_sql(model)}")
-        return cursor.fetchone()[0]
 
 
 def id_sequence_sql(model: type[Model]) -> str:
