@@ -137,6 +137,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": envconfig.get_database("DATABASE_URL")}
+# Django's PostgreSQL backend, whose health check asks the socket before the server
+# (apps/core/postgresql): no SELECT 1 round trip at the start of every request.
+DATABASES["default"]["ENGINE"] = "apps.core.postgresql"
 DATABASES["default"].setdefault("CONN_MAX_AGE", envconfig.get_int("DB_CONN_MAX_AGE", 60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
@@ -145,6 +148,7 @@ DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
 HOUSING_REPORTS_DATABASE = ""
 if envconfig.get_str("DATABASE_REPLICA_URL", ""):
     DATABASES["replica"] = envconfig.get_database("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["ENGINE"] = "apps.core.postgresql"
     DATABASES["replica"].setdefault("CONN_MAX_AGE", envconfig.get_int("DB_CONN_MAX_AGE", 60))
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 5
