@@ -193,7 +193,30 @@ def _failure(row: Notification, code: str, message: str, now: datetime) -> None:
     row.failed_at = now
 
 
-def notification_queue(
+def notification_queue(**kwargs) -> list[Notification]:
+    """Write the outbox rows for one event to one person; they are sent after commit.
+
+    Call it inside the transaction that records the event: if that transaction rolls
+    back, nothing is sent. Takes ``notification_rows``'s arguments (see there).
+    """
+    rows = notification_rows(**kwargs)
+    # No savepoint: queued inside a caller's transaction (a campaign may queue thousands),
+    # each savepoint would be a PostgreSQL subtransaction, and past 64 of them in one
+    # transaction every other session slows down. Everything that can be refused has
+    # been checked by ``notification_rows``, before this block.
+    with transaction.atomic(savepoint=False):
+        Notification.objects.bulk_create(rows)  # one statement for every channel
+        rows_written(rows)
+    return rows
+
+
+def rows_written(rows: Iterable[Notification]) -> None:
+    """Rows of ``notification_rows`` a caller wrote itself (with its own rows, in one statement:
+    ``apps.core.inserts``) are handed to delivery once its transaction commits."""
+    _publish_on_commit([row.pk for row in rows if row.enqueued_at is not None])
+
+
+def notification_rows(
     *,
     event: str,
     context: dict[str, Any],
@@ -209,12 +232,14 @@ def notification_queue(
     actor=None,
     now: datetime | None = None,
 ) -> list[Notification]:
-    """Write the outbox rows for one event to one person; they are sent after commit.
+    """The outbox rows for one event to one person, built and checked but not written.
 
-    Call it inside the transaction that records the event: if that transaction rolls
-    back, nothing is sent. Give a citizen (``recipient_citizen``: a ``Recipient`` or an
-    object implementing ``Notifiable``), a member of staff (``recipient_user``), or bare
-    addresses (``to_phone`` / ``to_email``, which also override the citizen's).
+    ``notification_queue`` writes them at once; a caller that writes them together with its
+    own rows in one statement calls ``rows_written`` after, in the same transaction.
+
+    Give a citizen (``recipient_citizen``: a ``Recipient`` or an object implementing
+    ``Notifiable``), a member of staff (``recipient_user``), or bare addresses
+    (``to_phone`` / ``to_email``, which also override the citizen's).
 
     1. The language is the one asked for, else the person's, else Arabic; a template
        missing in that language falls back to Arabic.
@@ -271,30 +296,25 @@ def notification_queue(
     # Refuses a wrong context before any write; the values serve every template in this language.
     prepared = prepare_context(definition, context, language)
 
-    # No savepoint: queued inside a caller's transaction (a campaign may queue thousands),
-    # each savepoint would be a PostgreSQL subtransaction, and past 64 of them in one
-    # transaction every other session slows down. Everything that can be refused has
-    # been checked above, before this block.
-    with transaction.atomic(savepoint=False):
-        return _queue_rows(
-            definition=definition,
-            context=context,
-            person=person,
-            recipient_user=recipient_user,
-            phone=phone,
-            email=email,
-            language=language,
-            channels=wanted,
-            essential=essential,
-            urgent=urgent,
-            confidential=confidential,
-            actor=actor,
-            now=now,
-            prepared=(language, prepared),
-        )
+    return _build_rows(
+        definition=definition,
+        context=context,
+        person=person,
+        recipient_user=recipient_user,
+        phone=phone,
+        email=email,
+        language=language,
+        channels=wanted,
+        essential=essential,
+        urgent=urgent,
+        confidential=confidential,
+        actor=actor,
+        now=now,
+        prepared=(language, prepared),
+    )
 
 
-def _queue_rows(
+def _build_rows(
     *,
     definition,
     context,
@@ -376,8 +396,6 @@ def _queue_rows(
     for row in rows:
         if row.state == State.QUEUED and row.send_after <= now:
             row.enqueued_at = now
-    Notification.objects.bulk_create(rows)  # one statement for every channel
-    _publish_on_commit([row.pk for row in rows if row.enqueued_at is not None])
     return rows
 
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.notifications.choices import Audience, Channel
 from apps.notifications.events import DefaultTemplate, Event, Placeholder, register
 from apps.notifications.models import Notification
-from apps.notifications.services import Recipient, notification_queue
+from apps.notifications.services import Recipient, notification_queue, notification_rows
 from apps.tickets.models import Ticket
 
 # The ticket services' names for their events → the outbox's event keys. A name with a
@@ -169,7 +169,7 @@ def _context(key: str, ticket: Ticket, extra: dict[str, Any]) -> dict[str, Any]:
 
 
 def ticket_notify(
-    event: str, ticket: Ticket | int, context: dict[str, Any] | None = None, *, actor=None
+    event: str, ticket: Ticket | int, context: dict[str, Any] | None = None, *, actor=None, write: bool = True
 ) -> list[Notification]:
     """Queue the citizen's message for ``event`` in their language; returns the outbox rows.
 
@@ -178,6 +178,9 @@ def ticket_notify(
     is the citizen's (the ticket's for an anonymous suggestion). A citizen with no usable
     address still gets rows, recorded as failed with the reason (the outbox shows them);
     an anonymous suggestion with no mobile cannot be told anything: nothing is queued.
+
+    ``write=False``: the rows built but not written, for a caller that writes them with its
+    own rows in one statement and then calls ``notifications.services.rows_written``.
     """
     key = event if "." in event else EVENTS.get(event)
     if key is None:
@@ -200,7 +203,7 @@ def ticket_notify(
         )
     if not ticket.citizen_id and not recipient.phone:
         return []
-    return notification_queue(
+    return (notification_queue if write else notification_rows)(
         event=key,
         recipient_citizen=recipient,
         context=_context(key, ticket, context or {}),

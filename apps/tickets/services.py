@@ -22,12 +22,13 @@ from apps.citizens.validation import is_mobile, normalize_phone
 from apps.core import confidentiality, inserts
 from apps.core.errors import ApplicationError, Conflict, PermissionDenied, ValidationFailed
 from apps.core.text import clean_line, clean_text
+from apps.notifications import services as notification_services
 from apps.sla import clock_services
 from apps.sla.clocks import Target
 from apps.tickets import attachments as attachment_rules
 from apps.tickets import review_numbers, selectors
 from apps.tickets.models import Category, Tag, Ticket, TicketAttachment, TicketEvent
-from apps.tickets.notify import assignment_notify, queue_ticket_notice
+from apps.tickets.notify import assignment_notify, queue_ticket_notice, ticket_notify
 from apps.tickets.workflow import (
     HELD_BY_A_SERVICE,
     MOVES_NEEDING_A_SERVICE,
@@ -215,12 +216,14 @@ def ticket_create(
     ticket.sla_policy_version = version
     clocks = clock_services.new_clocks(ticket=ticket, version=version)
     event = TicketEvent(ticket=ticket, kind=TicketEvent.Kind.CREATED, actor=actor, at=now)
+    # The citizen's acknowledgement goes into the outbox with them, in the same statement.
+    notices = ticket_notify("created", ticket, write=False)
     # ``save()`` would send the ticket's and the event's signals (the webhooks and Tawasul
     # listen to new events); so does this.
-    inserts.insert_together([ticket], clocks, [event], signals_for=(Ticket, TicketEvent))
+    inserts.insert_together([ticket], clocks, [event], notices, signals_for=(Ticket, TicketEvent))
+    notification_services.rows_written(notices)  # handed to delivery after commit
     stored = _store(ticket=ticket, checked=checked, actor=actor, event=event)
     event.files = stored
-    queue_ticket_notice("created", ticket)
     # What was just written, for an answer that need not read it back (the API's 201).
     ticket.written = Written(clocks=clocks, events=[event], attachments=stored)
     return ticket

@@ -27,10 +27,10 @@ URL = "/api/v1/integrations/tawasul/messages"
 
 # The reference (not yet filed), the citizen by CPR; BEGIN, SAVEPOINT (ticket_create's own
 # atomic), the citizen's phones, review number (with the ticket's id), the ticket with its
-# clocks and event (one statement), notification outbox, RELEASE, Tawasul's message, its
-# acknowledgement's delivery, COMMIT. No signature receipt, no read-back, no configuration
+# clocks, its event and the citizen's acknowledgement in the outbox (one statement),
+# RELEASE, Tawasul's message, its acknowledgement's delivery, COMMIT. No signature receipt, no read-back, no configuration
 # read (the deadline policy is the process's cached copy).
-NEW_BUDGET = 12
+NEW_BUDGET = 11
 # The reference with its ticket: nothing is written, no transaction is opened.
 DUPLICATE_BUDGET = 1
 
