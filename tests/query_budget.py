@@ -25,3 +25,12 @@ def committed(write):
     for _savepoints, callback, _robust in callbacks:
         callback()
     return result
+
+
+def settle() -> None:
+    """Everything written so far (fixtures included) as if committed: the on-commit callbacks
+    registered until now run and are gone, so the process's copies keep what they read."""
+    callbacks = list(connection.run_on_commit)
+    del connection.run_on_commit[:]
+    for _savepoints, callback, _robust in callbacks:
+        callback()

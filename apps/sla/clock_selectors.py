@@ -146,13 +146,27 @@ def _any_of(column: str, ids: str) -> RawSQL:
     return RawSQL(f"{column} = ANY(%s::bigint[])", (ids,), output_field=BooleanField())
 
 
+# What a badge reads of a clock (``_view`` and ``status_of``); the escalation and notice
+# stamps stay in the database.
+_BADGE_FIELDS = (
+    "ticket",
+    "target",
+    "value",
+    "unit",
+    "started_at",
+    "due_at",
+    "at_risk_at",
+    "met_at",
+    "state",
+    "extra_allowance",
+)
 # The two queries of every list page's badges, compiled once per thread: only the ids change.
 _page_clocks = PreparedQuery(
     "sla.badge_clocks",
     lambda ids: Clock.objects.filter(
         Q(state__in=Clock.OPEN_STATES) | Q(state=Clock.State.BREACHED, met_at__isnull=True),
         _any_of('"sla_clock"."ticket_id"', ids),
-    ),
+    ).only(*_BADGE_FIELDS),
     ids=str,
 )
 _page_pauses = PreparedQuery(

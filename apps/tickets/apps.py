@@ -104,14 +104,30 @@ class TicketsConfig(AppConfig):
         """Any write to a category (service or admin) makes every process reload the filter's
         choices (``selectors.category_names_cache``); any write to a tag or a macro, the bulk
         bar's, the list filter's and the rows' chips (``selectors.tag_and_reply_names_cache``);
-        any change of a ticket's tags, the list filter's cached per-tag counts."""
+        any change of a ticket's tags, the list filter's cached per-tag counts; any write to a
+        user, a department, a group, a permission or who belongs to what, the filter's people
+        and departments (``selectors.everyone_assignable_cache``)."""
+        from django.contrib.auth.models import Group, Permission
         from django.db.models.signals import m2m_changed
 
+        from apps.accounts.models import Department, User
         from apps.tickets.models import Category, Macro, Tag, Ticket
-        from apps.tickets.selectors import category_names_cache, tag_and_reply_names_cache, tag_counts_cache
+        from apps.tickets.selectors import (
+            category_names_cache,
+            everyone_assignable_cache,
+            tag_and_reply_names_cache,
+            tag_counts_cache,
+        )
 
         category_names_cache.watch(Category)
         tag_and_reply_names_cache.watch(Tag, Macro)
+        everyone_assignable_cache.watch(User, Department, Group, Permission)
+        for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
+            m2m_changed.connect(
+                everyone_assignable_cache.changed,
+                sender=through,
+                dispatch_uid=f"tickets:assignable:{through._meta.label_lower}",
+            )
         m2m_changed.connect(
             tag_counts_cache.changed, sender=Ticket.tags.through, dispatch_uid="tickets:tag-counts"
         )

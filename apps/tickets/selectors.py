@@ -194,26 +194,33 @@ def assignable_departments(viewer) -> QuerySet[Department]:
     return departments
 
 
-# The list filter's people and departments for those who see every ticket (the same for all
-# of them, on every list page), compiled once per thread.
-_every_assignable_user = PreparedQuery(
-    "tickets.assignable_users", lambda: _ticket_workers().distinct().order_by("username")
-)
-_every_active_department = PreparedQuery(
-    "tickets.assignable_departments", lambda: Department.objects.filter(is_active=True)
-)
+def _everyone_assignable() -> dict[str, list]:
+    return {
+        "users": list(_ticket_workers().distinct().order_by("username")),
+        "departments": list(Department.objects.filter(is_active=True)),
+    }
+
+
+# The list filter's people and departments for those who see every ticket: the same for all
+# of them, on every list page. The process keeps them until a user, a department, a group,
+# a permission or a membership changes (``TicketsConfig._watch_categories``); the names are
+# taken in the reader's language from the rows kept.
+everyone_assignable_cache = ConfigCache("tickets.assignable", _everyone_assignable)
 
 
 def assignable_user_choices(viewer) -> list[tuple[str, str]]:
     """``assignable_users(viewer)`` as a filter offers them: (id, name)."""
-    users = _every_assignable_user.run() if viewer.has_perm(VIEW_ALL) else assignable_users(viewer)
+    if viewer.has_perm(VIEW_ALL):
+        users = everyone_assignable_cache.get()["users"]
+    else:
+        users = assignable_users(viewer)
     return [(str(u.pk), u.display_name()) for u in users]
 
 
 def assignable_department_choices(viewer) -> list[tuple[int, str]]:
     """``assignable_departments(viewer)`` as a filter offers them: (id, name)."""
     if viewer.has_perm(VIEW_ALL):
-        departments = _every_active_department.run()
+        departments = everyone_assignable_cache.get()["departments"]
     else:
         departments = list(assignable_departments(viewer))
     return [(d.pk, str(d)) for d in departments]

@@ -21,7 +21,7 @@ from apps.sla.models import Clock, Extension
 from apps.tickets import services
 from apps.tickets.models import Ticket, TicketEvent
 
-from ..query_budget import committed, exactly
+from ..query_budget import committed, exactly, settle
 from .factories import CategoryFactory, CitizenFactory
 
 # token, citizen with phones, category, BEGIN, the review number with the ticket's id, the
@@ -32,14 +32,15 @@ CREATE_BUDGET = 7
 # the deadline extensions, its "Under Your Command" cases' extensions and decision), one
 # array per source.
 TRACK_BUDGET = 1
-# user (session), the filter's departments, the filter's people, the page of tickets (each
-# row's tag ids in it), their clocks, their pauses, the bell. Nothing per saved view or tag,
+# user (session), the page of tickets (each row's tag ids in it), their clocks, their pauses,
+# the bell. The filter's people and departments come from the process's copy of them (for
+# those who see every ticket; an officer's own department's are read). Nothing per saved view or tag,
 # nor for the viewer's delegations (the process's copy of the open ones, for the navigation's
 # "Under Your Command" entry): the filter's tags and the rows' chips come from the
 # process's copy of the tags, the per-tag counts from Redis (per visibility scope, 60 s), the
 # views bar from the navigation's cached menu of views, the departments one may share with
 # from the process's copy of the departments.
-LIST_BUDGET = 7
+LIST_BUDGET = 5
 
 
 @pytest.fixture(autouse=True)
@@ -229,7 +230,8 @@ def test_the_staff_list_first_page_takes_a_fixed_number_of_statements(login, sup
                 ticket=ticket, actor=agent, add=[housing, urgent]
             )
         )
-    client = login(supervisor)
+    settle()  # the users made by the fixtures, committed as far as the copies can tell
+    client = committed(lambda: login(supervisor))  # a sign-in writes the user (last_login)
     response = exactly(LIST_BUDGET, lambda: client.get("/tickets/"))
     assert response.status_code == 200
     body = response.content.decode()
@@ -238,6 +240,37 @@ def test_the_staff_list_first_page_takes_a_fixed_number_of_statements(login, sup
     assert f">إسكان ({rows})</option>" in body  # the filter's count
     assert body.count('data-testid="saved-view"') == 2  # the views bar, one shared
     assert f'<option value="{housing_dept.pk}">مشترك مع الإسكان</option>' in body  # may share with it
+
+
+def test_the_filters_copy_of_people_and_departments_follows_every_change(login, supervisor, agent):
+    """The filter's people and departments come from the process's copy; a new member of
+    staff, a department, a role taken away show on the next list page."""
+    from apps.accounts import services as account_services
+    from apps.accounts.models import Department
+    from apps.accounts.roles import Role
+
+    settle()  # the users made by the fixtures, committed as far as the copies can tell
+    client = committed(lambda: login(supervisor))  # a sign-in writes the user (last_login)
+    assert ">عائشة</option>" in client.get("/tickets/").content.decode()  # the copy is loaded
+
+    newcomer = committed(
+        lambda: account_services.user_create(
+            username="newcomer",
+            password="long-enough-pass-2026",
+            roles=[Role.AGENT],
+            actor=None,
+            full_name_ar="نادية",
+        )
+    )
+    archive = committed(
+        lambda: Department.objects.create(code="archive", name_ar="الأرشيف", name_en="Archive")
+    )
+    page = client.get("/tickets/").content.decode()
+    assert f'<option value="{newcomer.pk}">نادية</option>' in page
+    assert f'<option value="{archive.pk}">الأرشيف</option>' in page
+
+    committed(lambda: newcomer.groups.clear())  # no longer works tickets
+    assert f'<option value="{newcomer.pk}">' not in client.get("/tickets/").content.decode()
 
 
 def test_the_answer_built_from_what_was_written_is_the_ticket_as_read_back(client, agent, category):
