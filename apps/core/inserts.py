@@ -24,7 +24,6 @@ for the other models.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -72,7 +71,7 @@ def insert_together(
     sql = f"WITH {', '.join(parts)} SELECT {', '.join(selects)}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = [json.loads(value) if isinstance(value, str) else value for value in cursor.fetchone()]
+        rows = cursor.fetchone()  # ``json_agg``: decoded by psycopg
     for objs, back, values in zip(groups, returned, rows, strict=True):
         _fill(objs, back, values or [], using)
     for objs in groups:

@@ -13,7 +13,6 @@ are not served, and text search never matches it. Citizens see nothing here: the
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -818,6 +817,16 @@ def track_lookup(*, number: review_numbers.ReviewNumber) -> Ticket | None:
     return ticket
 
 
+def citizen_open_ticket(*, number: review_numbers.ReviewNumber, citizen_id: int) -> Ticket | None:
+    """The open ticket of this review number if it is this citizen's (a message that names
+    it is added to it): the ticket alone, not what tracking reads with it."""
+    return (
+        Ticket.objects.filter(review_number=str(number), citizen_id=citizen_id, status__in=OPEN_STATUSES)
+        .order_by("pk")
+        .first()
+    )
+
+
 @dataclass(frozen=True)
 class PublicReply:
     at: datetime
@@ -887,10 +896,9 @@ def _public_reply_arrays(ticket_ref, sources: tuple[str, ...]) -> dict:
     }
 
 
-def _reply_row(row: list | str) -> dict:
-    """A row of ``_public_reply_arrays`` as the union gives it (its instant a datetime again)."""
-    if isinstance(row, str):
-        row = json.loads(row)
+def _reply_row(row: list) -> dict:
+    """A row of ``_public_reply_arrays`` (psycopg decodes ``json``) as the union gives it, its
+    instant a datetime again."""
     found = dict(zip(PUBLIC_REPLY_COLUMNS, row, strict=True))
     found["r_at"] = datetime.fromisoformat(found["r_at"])
     return found

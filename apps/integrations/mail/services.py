@@ -184,8 +184,8 @@ def _own_open_ticket(citizen, parsed: parsing.ParsedMail) -> Ticket | None:
             number = review_numbers.parse(candidate)
         except ApplicationError:
             continue
-        ticket = ticket_selectors.track_lookup(number=number)
-        if ticket is not None and ticket.citizen_id == citizen.pk and ticket.is_open:
+        ticket = ticket_selectors.citizen_open_ticket(number=number, citizen_id=citizen.pk)
+        if ticket is not None:
             return ticket
     return None
 
