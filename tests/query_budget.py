@@ -14,11 +14,12 @@ def exactly(budget, call):
     return response
 
 
-def committed(write):
+def committed(write, *, since: int | None = None):
     """Run ``write`` as if its transaction had committed: its on-commit callbacks run and are
     gone. Configuration written and not yet committed is read from the database, not from
-    the process's copy (apps.core.config_cache); a budget counts the committed case."""
-    start = len(connection.run_on_commit)
+    the process's copy (apps.core.config_cache); a budget counts the committed case.
+    ``since=0`` takes the callbacks registered before ``write`` too (``settle``)."""
+    start = len(connection.run_on_commit) if since is None else since
     result = write()
     callbacks = connection.run_on_commit[start:]
     del connection.run_on_commit[start:]
@@ -30,7 +31,4 @@ def committed(write):
 def settle() -> None:
     """Everything written so far (fixtures included) as if committed: the on-commit callbacks
     registered until now run and are gone, so the process's copies keep what they read."""
-    callbacks = list(connection.run_on_commit)
-    del connection.run_on_commit[:]
-    for _savepoints, callback, _robust in callbacks:
-        callback()
+    committed(lambda: None, since=0)

@@ -12,9 +12,9 @@ database fills on insert (its primary key, a generated column), as ``save()`` gi
 
 A row that points at another of the same statement needs that row's id before the statement
 is sent: draw it first (``id_sequence_sql``, selected with a value the caller draws anyway,
-as the review number does for a ticket) and set it on the object. The statement's parts see the same snapshot, not each other's rows; the
-project's foreign keys are checked at commit (``DEFERRABLE INITIALLY DEFERRED``), so that is
-enough.
+as the review number does for a ticket) and set it on the object. The statement's parts see
+the same snapshot, not each other's rows; the project's foreign keys are checked at commit
+(``DEFERRABLE INITIALLY DEFERRED``), so that is enough.
 
 ``signals_for``: the models whose ``pre_save`` and ``post_save`` are sent for each object, as
 ``save()`` sends them (a receiver that must see every new row of such a model — a webhook, the

@@ -193,13 +193,42 @@ def _failure(row: Notification, code: str, message: str, now: datetime) -> None:
     row.failed_at = now
 
 
-def notification_queue(**kwargs) -> list[Notification]:
+def notification_queue(
+    *,
+    event: str,
+    context: dict[str, Any],
+    recipient_citizen: Recipient | Notifiable | Mapping | None = None,
+    recipient_user=None,
+    to_phone: str | None = None,
+    to_email: str | None = None,
+    language: str | None = None,
+    channels: Iterable[str] | None = None,
+    essential: bool | None = None,
+    urgent: bool | None = None,
+    confidential: bool = False,
+    actor=None,
+    now: datetime | None = None,
+) -> list[Notification]:
     """Write the outbox rows for one event to one person; they are sent after commit.
 
     Call it inside the transaction that records the event: if that transaction rolls
-    back, nothing is sent. Takes ``notification_rows``'s arguments (see there).
+    back, nothing is sent. The arguments are ``notification_rows``'s (see there).
     """
-    rows = notification_rows(**kwargs)
+    rows = notification_rows(
+        event=event,
+        context=context,
+        recipient_citizen=recipient_citizen,
+        recipient_user=recipient_user,
+        to_phone=to_phone,
+        to_email=to_email,
+        language=language,
+        channels=channels,
+        essential=essential,
+        urgent=urgent,
+        confidential=confidential,
+        actor=actor,
+        now=now,
+    )
     # No savepoint: queued inside a caller's transaction (a campaign may queue thousands),
     # each savepoint would be a PostgreSQL subtransaction, and past 64 of them in one
     # transaction every other session slows down. Everything that can be refused has

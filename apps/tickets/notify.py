@@ -203,13 +203,16 @@ def ticket_notify(
         )
     if not ticket.citizen_id and not recipient.phone:
         return []
-    return (notification_queue if write else notification_rows)(
-        event=key,
-        recipient_citizen=recipient,
-        context=_context(key, ticket, context or {}),
-        confidential=ticket.confidential,
-        actor=actor,
-    )
+    notice = {
+        "event": key,
+        "recipient_citizen": recipient,
+        "context": _context(key, ticket, context or {}),
+        "confidential": ticket.confidential,
+        "actor": actor,
+    }
+    if write:
+        return notification_queue(**notice)
+    return notification_rows(**notice)  # the caller writes them with its own rows
 
 
 def queue_ticket_notice(event: str, ticket: Ticket, **context) -> list[Notification]:
