@@ -143,9 +143,12 @@ def worker_outbox(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("worker-outbox")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def celery_workers(django_db_setup, django_db_blocker, worker_dir, worker_outbox):
-    """Two real worker processes on the default queue, as in production (started once)."""
+    """Two real worker processes on the default queue, as in production (started once per
+    module that uses them). Not for the session: left running, they would take the tasks
+    of every later test that hands rows to Celery and means to deliver them itself (the
+    Tawasul round trip found its acknowledgement claimed by a worker without its settings)."""
     celery_app.control.purge()
     workers = [
         Worker(
