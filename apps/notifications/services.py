@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.core.after_response import after_response
 from apps.core.errors import Conflict, PermissionDenied, ValidationFailed
 from apps.notifications import conf, events, selectors
 from apps.notifications.backends import (
@@ -156,13 +157,18 @@ def _publish(ids: list[int]) -> None:
 
 
 class _PublishOnCommit:
-    """The one after-commit hand-over of a transaction, collecting every row it queues."""
+    """The one after-commit hand-over of a transaction, collecting every row it queues. In a
+    request it waits until the answer has gone (``apps.core.after_response``): the rows are
+    committed, and the person waiting for the answer gains nothing from the broker's round
+    trip."""
 
     def __init__(self):
         self.ids: list[int] = []
 
     def __call__(self):
-        _publish(self.ids)
+        ids = self.ids
+        if not after_response(lambda: _publish(ids)):
+            _publish(ids)
 
 
 def _publish_on_commit(ids: list[int]) -> None:
