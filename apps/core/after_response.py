@@ -22,6 +22,8 @@ import threading
 from collections.abc import Callable
 from functools import partial
 
+from django.db import transaction
+
 logger = logging.getLogger(__name__)
 
 
@@ -70,3 +72,43 @@ class AfterResponseMiddleware:
         if tasks:
             response._resource_closers.append(partial(_run, tasks))
         return response
+
+
+# --- the outboxes' hand-over: once per transaction, after commit and after the answer --------
+
+
+class HandOver:
+    """The one after-commit hand-over of a transaction to ``publish``, collecting every id
+    the transaction queues for it (a campaign queues thousands: one callback, not one
+    each). In a request it waits until the answer has gone."""
+
+    def __init__(self, publish: Callable[[list[int]], object]):
+        self.publish = publish
+        self.ids: list[int] = []
+
+    def __call__(self) -> None:
+        ids, publish = self.ids, self.publish
+        if not after_response(partial(publish, ids)):
+            publish(ids)
+
+
+def hand_over_on_commit(ids: list[int], publish: Callable[[list[int]], object]) -> None:
+    """``publish(ids)`` once the current transaction commits, with the other ids it hands to
+    the same ``publish`` (an outbox's ``_publish``: rows to Celery).
+
+    If the savepoint that registered the callback rolls back, Django drops it and the next
+    call registers a new one; ids of rows rolled back in an inner savepoint may still be
+    published, and then simply find nothing to claim. Only for rows that are safe when the
+    hand-over is lost (``after_response``): an outbox whose sweep hands over what was not.
+    """
+    if not ids:
+        return
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        for _savepoints, callback, _robust in connection.run_on_commit:
+            if isinstance(callback, HandOver) and callback.publish is publish:
+                callback.ids.extend(ids)
+                return
+    callback = HandOver(publish)
+    callback.ids.extend(ids)
+    transaction.on_commit(callback)

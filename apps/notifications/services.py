@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.core.after_response import after_response
+from apps.core.after_response import hand_over_on_commit
 from apps.core.errors import Conflict, PermissionDenied, ValidationFailed
 from apps.notifications import conf, events, selectors
 from apps.notifications.backends import (
@@ -156,40 +156,10 @@ def _publish(ids: list[int]) -> None:
         )
 
 
-class _PublishOnCommit:
-    """The one after-commit hand-over of a transaction, collecting every row it queues. In a
-    request it waits until the answer has gone (``apps.core.after_response``): the rows are
-    committed, and the person waiting for the answer gains nothing from the broker's round
-    trip."""
-
-    def __init__(self):
-        self.ids: list[int] = []
-
-    def __call__(self):
-        ids = self.ids
-        if not after_response(lambda: _publish(ids)):
-            _publish(ids)
-
-
 def _publish_on_commit(ids: list[int]) -> None:
-    """Publish ``ids`` once the current transaction commits, together with its other rows.
-
-    The callback already registered in this transaction, if any, takes the new ids too.
-    If the savepoint that registered it rolls back, Django drops it and the next call
-    registers a new one; ids of rows rolled back in an inner savepoint may still be
-    published, and then simply find nothing to claim.
-    """
-    if not ids:
-        return
-    connection = transaction.get_connection()
-    if connection.in_atomic_block:
-        for _savepoints, callback, _robust in connection.run_on_commit:
-            if isinstance(callback, _PublishOnCommit):
-                callback.ids.extend(ids)
-                return
-    callback = _PublishOnCommit()
-    callback.ids.extend(ids)
-    transaction.on_commit(callback)
+    """Publish ``ids`` once the current transaction commits, together with its other rows
+    (and, in a request, once its answer has gone: ``apps.core.after_response``)."""
+    hand_over_on_commit(ids, _publish)
 
 
 def _failure(row: Notification, code: str, message: str, now: datetime) -> None:

@@ -8,11 +8,12 @@ import logging
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
 from rest_framework.authtoken.models import Token
 
-from apps.core.after_response import AfterResponseMiddleware, after_response
+from apps.core.after_response import AfterResponseMiddleware, after_response, hand_over_on_commit
 from apps.notifications import services as notification_services
 from apps.notifications.models import Notification
 from apps.tickets.models import Ticket
@@ -106,3 +107,21 @@ def test_a_new_tickets_acknowledgement_goes_to_celery_after_the_answer_has_gone(
     assert published == []  # the body is written; the server has not closed it yet
     result.close()
     assert published == notices
+
+
+def test_one_hand_over_per_outbox_and_transaction(django_capture_on_commit_callbacks):
+    """Each outbox's ids of one transaction travel together; two outboxes' stay apart."""
+    sms, partners = [], []
+
+    def publish_sms(ids):
+        sms.append(list(ids))
+
+    def publish_partners(ids):
+        partners.append(list(ids))
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        hand_over_on_commit([1, 2], publish_sms)
+        hand_over_on_commit([7], publish_partners)
+        hand_over_on_commit([3], publish_sms)
+        hand_over_on_commit([], publish_partners)  # nothing to hand over: no callback
+    assert sms == [[1, 2, 3]] and partners == [[7]]

@@ -3,6 +3,7 @@
 import pytest
 from django.db import transaction
 
+from apps.core.after_response import HandOver
 from apps.notifications import services, tasks
 from apps.notifications.backends import PermanentDeliveryError, TransientDeliveryError
 from apps.notifications.choices import State
@@ -23,7 +24,7 @@ def _queue(phone):
 
 
 def _handovers(callbacks):
-    return [callback.ids for callback in callbacks if isinstance(callback, services._PublishOnCommit)]
+    return [callback.ids for callback in callbacks if isinstance(callback, HandOver)]
 
 
 def test_every_row_queued_in_one_transaction_is_handed_over_in_one_go(django_capture_on_commit_callbacks):

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.core.after_response import hand_over_on_commit
 from apps.core.errors import Conflict
 from apps.integrations import signing
 from apps.integrations.outbound import conf
@@ -75,27 +76,10 @@ def _publish(ids: list[int]) -> None:
         )
 
 
-class _PublishOnCommit:
-    def __init__(self):
-        self.ids: list[int] = []
-
-    def __call__(self):
-        _publish(self.ids)
-
-
 def _publish_on_commit(ids: list[int]) -> None:
-    """Publish ``ids`` once the transaction commits, together with its other deliveries."""
-    if not ids:
-        return
-    conn = transaction.get_connection()
-    if conn.in_atomic_block:
-        for _savepoints, callback, _robust in conn.run_on_commit:
-            if isinstance(callback, _PublishOnCommit):
-                callback.ids.extend(ids)
-                return
-    callback = _PublishOnCommit()
-    callback.ids.extend(ids)
-    transaction.on_commit(callback)
+    """Publish ``ids`` once the transaction commits, together with its other deliveries (and,
+    in a request, once its answer has gone: ``apps.core.after_response``)."""
+    hand_over_on_commit(ids, _publish)
 
 
 def delivery_queue(
