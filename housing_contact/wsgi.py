@@ -3,6 +3,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from apps.core.handover import start_relay
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "housing_contact.settings.base")
 application = get_wsgi_application()
 
@@ -27,3 +29,7 @@ def _settle_garbage_collector() -> None:
 
 
 _settle_garbage_collector()
+
+# The outboxes hand their committed rows to Celery from a thread of each server process,
+# not from the request's (apps/core/handover.py).
+start_relay()

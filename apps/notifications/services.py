@@ -21,8 +21,8 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.core.after_response import hand_over_on_commit
 from apps.core.errors import Conflict, PermissionDenied, ValidationFailed
+from apps.core.handover import hand_over_on_commit
 from apps.notifications import conf, events, selectors
 from apps.notifications.backends import (
     DeliveryError,
@@ -158,7 +158,7 @@ def _publish(ids: list[int]) -> None:
 
 def _publish_on_commit(ids: list[int]) -> None:
     """Publish ``ids`` once the current transaction commits, together with its other rows
-    (and, in a request, once its answer has gone: ``apps.core.after_response``)."""
+    (``apps.core.handover``)."""
     hand_over_on_commit(ids, _publish)
 
 

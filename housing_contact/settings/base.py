@@ -94,8 +94,6 @@ PGTRIGGER_INSTALL_ON_MIGRATE = True
 PGHISTORY_JSON_ENCODER = "apps.core.history.HistoryJSONEncoder"
 
 MIDDLEWARE = [
-    # Work a request leaves for after its answer has gone (apps/core/after_response.py).
-    "apps.core.after_response.AfterResponseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -175,14 +175,16 @@ def test_the_web_healthcheck_fails_when_nothing_listens():
 
 def test_the_wsgi_application_loads_its_views_and_freezes_them_out_of_garbage_collection():
     """``housing_contact.wsgi`` (what gunicorn loads): every view imported, what was loaded
-    frozen out of the collector's walks, a first generation of 5,000."""
+    frozen out of the collector's walks, a first generation of 5,000, and the outboxes'
+    hand-over relay running (apps/core/handover.py)."""
     probe = (
-        "import gc, sys; import housing_contact.wsgi as w; "
-        "print(gc.get_freeze_count() > 100000, gc.get_threshold()[0], 'apps.tickets.views' in sys.modules)"
+        "import gc, sys; import housing_contact.wsgi as w; from apps.core import handover; "
+        "print(gc.get_freeze_count() > 100000, gc.get_threshold()[0], 'apps.tickets.views' in sys.modules, "
+        "handover._relay.running)"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "housing_contact.settings.base"}
     result = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True", "5000", "True"]
+    assert result.stdout.split() == ["True", "5000", "True", "True"]

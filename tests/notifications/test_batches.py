@@ -3,7 +3,7 @@
 import pytest
 from django.db import transaction
 
-from apps.core.after_response import HandOver
+from apps.core.handover import HandOver
 from apps.notifications import services, tasks
 from apps.notifications.backends import PermanentDeliveryError, TransientDeliveryError
 from apps.notifications.choices import State

@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.core.after_response import hand_over_on_commit
 from apps.core.errors import Conflict
+from apps.core.handover import hand_over_on_commit
 from apps.integrations import signing
 from apps.integrations.outbound import conf
 from apps.integrations.outbound.models import Delivery
@@ -77,8 +77,8 @@ def _publish(ids: list[int]) -> None:
 
 
 def _publish_on_commit(ids: list[int]) -> None:
-    """Publish ``ids`` once the transaction commits, together with its other deliveries (and,
-    in a request, once its answer has gone: ``apps.core.after_response``)."""
+    """Publish ``ids`` once the transaction commits, together with its other deliveries
+    (``apps.core.handover``)."""
     hand_over_on_commit(ids, _publish)
 
 
