@@ -169,6 +169,26 @@ def install_task_door() -> None:
     task_postrun.connect(_task_ended, weak=False, dispatch_uid="core.history.task_postrun")
 
 
+class _Untracked(threading.local):
+    active = False
+
+
+_untracked = _Untracked()
+
+
+@contextlib.contextmanager
+def statements_without_history() -> Iterator[None]:
+    """Statements sent inside go without pghistory's context: for a caller that knows no
+    trigger reads it, because no table they write has one (``apps.core.inserts``). The
+    context costs a statement of its own in the same call, which also keeps the call from
+    being prepared."""
+    previous, _untracked.active = _untracked.active, True
+    try:
+        yield
+    finally:
+        _untracked.active = previous
+
+
 def install_server_binding_support() -> None:
     """Let statements sent with server-side binding run inside a door; leave unions alone.
 
@@ -185,6 +205,8 @@ def install_server_binding_support() -> None:
     original = runtime._inject_history_context
 
     def inject(execute, sql, params, many, context):
+        if _untracked.active:
+            return execute(sql, params, many, context)
         if isinstance(sql, str) and sql.startswith("(SELECT "):
             # A read Django wraps in parentheses (each part of a UNION): pghistory knows a
             # read by its first word, so it would put the context on it for nothing.

@@ -138,6 +138,23 @@ class _PreparingCursor(psycopg.Cursor):
         return super()._send_query_prepared(name, pgq, *args, **kwargs)
 
 
+def preparing_cursor(connection):
+    """A Django cursor over psycopg's server-side cursor, which prepares what it sends (see
+    ``_fetch_prepared``): for one statement with no other in the same call (pghistory's
+    context is one: ``apps.core.history.statements_without_history``)."""
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        raw.prepare_threshold = PREPARE_THRESHOLD
+    factory = raw.cursor_factory
+    raw.cursor_factory = _PreparingCursor
+    try:
+        return connection.cursor()
+    finally:
+        raw.cursor_factory = factory
+
+
 def _fetch_prepared(connection, compiler, sql: str, params: tuple) -> list:
     """Every row of the statement, sent with server-side binding and prepared: psycopg
     prepares a statement the second time it is sent on a connection, and PostgreSQL then
@@ -149,18 +166,7 @@ def _fetch_prepared(connection, compiler, sql: str, params: tuple) -> list:
     Django opens its connections with ``prepare_threshold=None`` (never prepare); a
     client-side cursor never prepares whatever the threshold, so setting it on the
     connection reaches the server-side cursors only (these, and the campaign claim's)."""
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    raw = connection.connection
-    if raw.prepare_threshold is None:
-        raw.prepare_threshold = PREPARE_THRESHOLD
-    factory = raw.cursor_factory
-    raw.cursor_factory = _PreparingCursor
-    try:
-        cursor = connection.cursor()
-    finally:
-        raw.cursor_factory = factory
-    with cursor:
+    with preparing_cursor(connection) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if compiler.has_extra_select:

@@ -4,7 +4,10 @@ import pytest
 from django.db.models import signals
 from django.utils import timezone
 
+from apps.citizens.models import CitizenPhone
 from apps.core import inserts
+from apps.core.history import history_door
+from apps.privacy.history.models import Change
 from apps.sla.models import Clock
 from apps.tickets.models import Ticket, TicketEvent
 
@@ -42,13 +45,25 @@ def _clocks(ticket, n):
     ]
 
 
+@pytest.fixture(autouse=True)
+def _triggers_read():
+    """Which tables have insert triggers is read once per process: read before counting."""
+    from django.db import connection
+
+    inserts._tables_with_insert_triggers(connection)
+
+
 def test_a_ticket_its_clocks_and_its_event_in_one_statement(django_assert_num_queries):
     citizen = CitizenFactory()
     ticket = _ticket(citizen, pk=_ticket_id())
     clocks = _clocks(ticket, 3)
     event = TicketEvent(ticket=ticket, kind=TicketEvent.Kind.CREATED, at=ticket.received_at)
-    with django_assert_num_queries(1):
+    with history_door("api"), django_assert_num_queries(1) as sent:
         inserts.insert_together([ticket], clocks, [event])
+    # No trigger watches these tables' inserts: the statement goes alone, with no history
+    # context before it, and is prepared.
+    [statement] = sent.captured_queries
+    assert statement["sql"].startswith("WITH ") and "set_config" not in statement["sql"]
     # What save() gives back: the ids, the generated column, the state of a saved object.
     stored = Ticket.objects.get(pk=ticket.pk)
     assert ticket.search_text == stored.search_text and "انقطاع" in ticket.search_text
@@ -95,3 +110,15 @@ def test_groups_it_cannot_write_together_are_refused():
         inserts.insert_together([with_id, without])
     assert not Ticket.objects.filter(review_number__in=["2026-900001-0", "2026-900002-1"]).exists()
     inserts.insert_together()  # nothing to write: no statement
+
+
+def test_a_table_whose_inserts_are_recorded_gets_the_history_context(django_assert_num_queries, agent):
+    """Citizens' phones are in the change history from their insert on: the statement carries
+    pghistory's context, and the history row says through which door and by whom."""
+    citizen = CitizenFactory()
+    phone = CitizenPhone(citizen=citizen, number="+97336001299")
+    with history_door("api", actor=agent), django_assert_num_queries(1) as sent:
+        inserts.insert_together([phone])
+    assert "set_config('pghistory.context_id'" in sent.captured_queries[0]["sql"]
+    change = Change.objects.get(model="citizens.citizenphone", object_id=str(phone.pk), action="insert")
+    assert change.door == "api" and change.actor_id == agent.pk
