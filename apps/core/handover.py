@@ -51,6 +51,7 @@ class _Relay:
 
     def __init__(self):
         self.pid: int | None = None  # the process the thread runs in (a fork has none)
+        self.wanted = False  # ``start_relay`` was called: a forked child starts its own
         self.queue: queue.SimpleQueue = queue.SimpleQueue()
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
@@ -68,9 +69,13 @@ class _Relay:
             self.thread.start()
 
     def submit(self, publish: Publish, ids: list[int]) -> bool:
-        """Queue the ids for the thread; False when this process has none running."""
+        """Queue the ids for the thread; False when this process has none. A process forked
+        from one that started its relay (gunicorn's workers, forked from the master that
+        loaded the application) starts its own here, its first time."""
         if not self.running:
-            return False
+            if not self.wanted:
+                return False
+            self.start()
         self.queue.put((publish, ids))
         return True
 
@@ -130,7 +135,9 @@ atexit.register(_relay.drain)
 
 
 def start_relay() -> None:
-    """Hand over from a thread of this process from now on (the web server's processes)."""
+    """Hand over from a thread of this process, and of every process forked from it, from
+    now on (the web server's processes)."""
+    _relay.wanted = True
     _relay.start()
 
 

@@ -111,13 +111,24 @@ def test_a_failing_publish_is_logged_and_the_relay_goes_on(relay, caplog):
     assert relay.running
 
 
-def test_a_forked_process_has_no_relay_until_it_starts_its_own(relay, monkeypatch):
-    """The thread does not survive a fork: the child hands over at once until it starts one."""
+def test_a_forked_process_starts_a_relay_of_its_own_if_its_parent_wanted_one(relay, monkeypatch):
+    """The thread does not survive a fork: a gunicorn worker forked from the master that
+    loaded the application (and started its relay) starts its own at its first hand-over;
+    a process whose parent never started one hands over at once."""
+    parent_thread, parent_queue, sent = relay.thread, relay.queue, threading.Event()
     with monkeypatch.context() as child:
-        child.setattr(handover.os, "getpid", lambda: relay.pid + 1)
+        child_pid = relay.pid + 1
+        child.setattr(handover.os, "getpid", lambda: child_pid)
+        relay.wanted = False
         assert not relay.running
         assert relay.submit(lambda ids: None, [1]) is False
-    assert relay.running  # the parent's thread goes on
+        relay.wanted = True
+        assert relay.submit(lambda ids: sent.set(), [1]) is True
+        assert sent.wait(WAIT)
+        assert relay.running and relay.thread is not parent_thread
+        relay.drain()  # the child's thread ends
+    parent_queue.put(handover._STOP)  # the parent's thread ends too
+    parent_thread.join(WAIT)
 
 
 def test_a_process_that_exits_sends_what_its_relay_had_not(tmp_path):
