@@ -8,10 +8,10 @@ a broker outage logged and left to the sweep).
 
 Building and sending a Celery message costs a web server process about 0.5 ms of CPU
 (measured in gunicorn), a ninth of a ticket's creation through the API, and changes
-nothing in the answer. In the web server (``housing_contact.wsgi`` calls ``start_relay``) each process
-keeps one thread that does it: the request only puts the ids on a queue. The thread waits
-``LINGER_SECONDS`` after the first id for others, and one message takes them all
-(``deliver_batch``), so under load there are several requests to a message, not one
+nothing in the answer. In the web server (``housing_contact.wsgi`` calls ``start_relay``)
+each process keeps one thread that does it: the request only puts the ids on a queue. The
+thread waits ``LINGER_SECONDS`` after the first id for others, and one message takes them
+all (``deliver_batch``), so under load there are several requests to a message, not one
 message each. Without the thread (Celery workers, commands, the test suite) ``publish``
 runs at commit, as it always did.
 
@@ -51,7 +51,7 @@ class _Relay:
 
     def __init__(self):
         self.pid: int | None = None  # the process the thread runs in (a fork has none)
-        self.wanted = False  # ``start_relay`` was called: a forked child starts its own
+        self.wanted = False  # ``start_relay`` was called here or in a process this one forked from
         self.queue: queue.SimpleQueue = queue.SimpleQueue()
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
@@ -69,9 +69,8 @@ class _Relay:
             self.thread.start()
 
     def submit(self, publish: Publish, ids: list[int]) -> bool:
-        """Queue the ids for the thread; False when this process has none. A process forked
-        from one that started its relay (gunicorn's workers, forked from the master that
-        loaded the application) starts its own here, its first time."""
+        """Queue the ids for the thread, started here the first time (in each process: a
+        thread does not survive a fork); False when no relay is wanted (``start_relay``)."""
         if not self.running:
             if not self.wanted:
                 return False
@@ -136,9 +135,9 @@ atexit.register(_relay.drain)
 
 def start_relay() -> None:
     """Hand over from a thread of this process, and of every process forked from it, from
-    now on (the web server's processes)."""
+    now on (the web server's processes). The thread starts with the first hand-over, so a
+    gunicorn master that loads the application forks its workers with no thread running."""
     _relay.wanted = True
-    _relay.start()
 
 
 class HandOver:

@@ -169,3 +169,20 @@ def test_the_relay_waits_a_moment_for_more_ids_and_sends_them_together(relay, mo
         callback()
     assert done.wait(WAIT)
     assert sent == [[1, 2, 3]]
+
+
+def test_the_thread_starts_with_the_first_hand_over_not_with_start_relay(monkeypatch):
+    """A gunicorn master loads the application (and calls ``start_relay``) before it forks:
+    it must have no thread then; each worker starts its own when it first hands over."""
+    fresh = handover._Relay()
+    monkeypatch.setattr(handover, "_relay", fresh)
+    monkeypatch.setattr(handover, "LINGER_SECONDS", 0.01)
+    handover.start_relay()
+    assert fresh.wanted and not fresh.running
+    sent = threading.Event()
+    callback = HandOver(lambda ids: sent.set())
+    callback.ids.append(1)
+    callback()
+    assert sent.wait(WAIT)
+    assert fresh.running
+    fresh.drain()
