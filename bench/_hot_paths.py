@@ -21,6 +21,37 @@ CPR = "880412345"
 MOBILE = "36001234"
 
 
+# Each sample goes to the first category its stack matches (root to leaf), in this order.
+# SQL is judged on the innermost frame (a round trip is SQL whoever asked for it); the others
+# on any frame of the stack.
+CATEGORIES = (
+    ("SQL: driver and round trips", lambda fn, path: "/psycopg/" in path or "/django/db/backends/" in path),
+    ("ORM: building queries, rows", lambda fn, path: "/django/db/models/" in path),
+    ("message rendering", lambda fn, path: path.endswith("notifications/rendering.py")),
+    ("deadline computation", lambda fn, path: "/apps/sla/" in path),
+    ("templates", lambda fn, path: "/django/template/" in path),
+    ("serializers", lambda fn, path: "/rest_framework/" in path and ("serializ" in path or "fields" in path)),
+    ("Redis (caches, counters)", lambda fn, path: "/redis/" in path),
+    ("Celery hand-over", lambda fn, path: "/kombu/" in path or "/celery/" in path),
+)
+
+
+def profile_category(stack: list[str]) -> str:
+    """The category of one pyinstrument sample (its stack, root to leaf), for the breakdowns
+    of ``bench/_profile.py`` and ``tests/profile_hot_paths.py``."""
+    frames = [(f.split("\x00")[0], f.split("\x00")[1] if "\x00" in f else "") for f in stack]
+    leaf_fn, leaf_path = frames[-1]
+    for name, test in CATEGORIES:
+        if name.startswith("SQL"):
+            if test(leaf_fn, leaf_path):
+                return name
+        elif any(test(fn, path) for fn, path in frames):
+            return name
+    if not any(fn == "_get_response" for fn, _path in frames):
+        return "middleware, request handling (outside the view)"
+    return "view code and the rest"
+
+
 def add_call_history(citizen, agent, *, prefix: str, count: int = 30) -> None:
     """``count`` answered inbound calls of the citizen in the last minutes (the console's
     timeline has a page of them); also the profile's data (tests/profile_hot_paths.py)."""

@@ -9,7 +9,7 @@ In this process, through the whole middleware stack with Django's test client an
 benchmark's production-like settings (``DEBUG`` off), the same requests as the benchmark
 (``bench.peer.our_endpoints``): first the wall and CPU time per request without a profiler,
 then a pyinstrument profile of as many requests, each sample given to one category
-(``tests/profile_hot_paths.py``'s: SQL, ORM, message rendering, deadline computation,
+(``bench/_hot_paths.py``'s: SQL, ORM, message rendering, deadline computation,
 templates, serializers, Redis, Celery hand-over, middleware, view code); and the console's
 look-up by CPR (``lookup``) of that ticket's citizen. The shares are the
 useful part: the profiler inflates Python-heavy work more than waiting on PostgreSQL.
@@ -54,11 +54,11 @@ def _client_for(endpoint: ld.Endpoint):
 
 
 def _categories(session, requests: int) -> dict[str, float]:
-    from tests.profile_hot_paths import _category
+    from bench._hot_paths import profile_category
 
     totals: dict[str, float] = {}
     for stack, seconds in session.frame_records:
-        name = _category(stack)
+        name = profile_category(stack)
         totals[name] = totals.get(name, 0.0) + seconds
     whole = sum(totals.values()) or 1.0
     return {

@@ -18,6 +18,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bench._hot_paths import profile_category
+
 pytestmark = pytest.mark.django_db(transaction=True)
 REPEAT = int(os.environ.get("HC_PROFILE_REPEAT", "50"))
 
@@ -47,39 +49,10 @@ def _show(name, client_call):
     return response
 
 
-# Each sample goes to the first category its stack matches (root to leaf), in this order.
-# SQL is judged on the innermost frame (a round trip is SQL whoever asked for it); the others
-# on any frame of the stack.
-CATEGORIES = (
-    ("SQL: driver and round trips", lambda fn, path: "/psycopg/" in path or "/django/db/backends/" in path),
-    ("ORM: building queries, rows", lambda fn, path: "/django/db/models/" in path),
-    ("message rendering", lambda fn, path: path.endswith("notifications/rendering.py")),
-    ("deadline computation", lambda fn, path: "/apps/sla/" in path),
-    ("templates", lambda fn, path: "/django/template/" in path),
-    ("serializers", lambda fn, path: "/rest_framework/" in path and ("serializ" in path or "fields" in path)),
-    ("Redis (caches, counters)", lambda fn, path: "/redis/" in path),
-    ("Celery hand-over", lambda fn, path: "/kombu/" in path or "/celery/" in path),
-)
-
-
-def _category(stack: list[str]) -> str:
-    frames = [(f.split("\x00")[0], f.split("\x00")[1] if "\x00" in f else "") for f in stack]
-    leaf_fn, leaf_path = frames[-1]
-    for name, test in CATEGORIES:
-        if name.startswith("SQL"):
-            if test(leaf_fn, leaf_path):
-                return name
-        elif any(test(fn, path) for fn, path in frames):
-            return name
-    if not any(fn == "_get_response" for fn, _path in frames):
-        return "middleware, request handling (outside the view)"
-    return "view code and the rest"
-
-
 def _breakdown(session) -> None:
     totals: dict[str, float] = {}
     for stack, seconds in session.frame_records:
-        name = _category(stack)
+        name = profile_category(stack)
         totals[name] = totals.get(name, 0.0) + seconds
     whole = sum(totals.values()) or 1.0
     print(
