@@ -6,12 +6,13 @@ this app's business (its tasks, views and admin).
 
 from __future__ import annotations
 
+import inspect
 import logging
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, ParamSpec, Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -37,6 +38,7 @@ from apps.notifications.rendering import plain_values, prepare_context, render_t
 from apps.notifications.sms import UnusablePhone, normalise_mobile
 
 logger = logging.getLogger(__name__)
+P = ParamSpec("P")
 
 
 # --------------------------------------------------------------------------- recipients
@@ -169,52 +171,6 @@ def _failure(row: Notification, code: str, message: str, now: datetime) -> None:
     row.failed_at = now
 
 
-def notification_queue(
-    *,
-    event: str,
-    context: dict[str, Any],
-    recipient_citizen: Recipient | Notifiable | Mapping | None = None,
-    recipient_user=None,
-    to_phone: str | None = None,
-    to_email: str | None = None,
-    language: str | None = None,
-    channels: Iterable[str] | None = None,
-    essential: bool | None = None,
-    urgent: bool | None = None,
-    confidential: bool = False,
-    actor=None,
-    now: datetime | None = None,
-) -> list[Notification]:
-    """Write the outbox rows for one event to one person; they are sent after commit.
-
-    Call it inside the transaction that records the event: if that transaction rolls
-    back, nothing is sent. The arguments are ``notification_rows``'s (see there).
-    """
-    rows = notification_rows(
-        event=event,
-        context=context,
-        recipient_citizen=recipient_citizen,
-        recipient_user=recipient_user,
-        to_phone=to_phone,
-        to_email=to_email,
-        language=language,
-        channels=channels,
-        essential=essential,
-        urgent=urgent,
-        confidential=confidential,
-        actor=actor,
-        now=now,
-    )
-    # No savepoint: queued inside a caller's transaction (a campaign may queue thousands),
-    # each savepoint would be a PostgreSQL subtransaction, and past 64 of them in one
-    # transaction every other session slows down. Everything that can be refused has
-    # been checked by ``notification_rows``, before this block.
-    with transaction.atomic(savepoint=False):
-        Notification.objects.bulk_create(rows)  # one statement for every channel
-        rows_written(rows)
-    return rows
-
-
 def rows_written(rows: Iterable[Notification]) -> None:
     """Rows of ``notification_rows`` a caller wrote itself (with its own rows, in one statement:
     ``apps.core.inserts``) are handed to delivery once its transaction commits."""
@@ -317,6 +273,36 @@ def notification_rows(
         now=now,
         prepared=(language, prepared),
     )
+
+
+def _same_arguments_as(build: Callable[P, list[Notification]]):
+    """Give the decorated function ``build``'s signature (for ``help()``, editors and type
+    checkers), when it takes the same arguments and hands them on."""
+
+    def apply(function: Callable[..., list[Notification]]) -> Callable[P, list[Notification]]:
+        function.__signature__ = inspect.signature(build)
+        return function
+
+    return apply
+
+
+@_same_arguments_as(notification_rows)
+def notification_queue(**arguments: Any) -> list[Notification]:
+    """Write the outbox rows for one event to one person; they are sent after commit.
+
+    Call it inside the transaction that records the event: if that transaction rolls
+    back, nothing is sent. The arguments are ``notification_rows``'s (see there; its
+    signature is this function's, for ``help()`` and editors).
+    """
+    rows = notification_rows(**arguments)
+    # No savepoint: queued inside a caller's transaction (a campaign may queue thousands),
+    # each savepoint would be a PostgreSQL subtransaction, and past 64 of them in one
+    # transaction every other session slows down. Everything that can be refused has
+    # been checked by ``notification_rows``, before this block.
+    with transaction.atomic(savepoint=False):
+        Notification.objects.bulk_create(rows)  # one statement for every channel
+        rows_written(rows)
+    return rows
 
 
 def _build_rows(

@@ -119,3 +119,11 @@ def test_the_single_task_asks_celery_to_retry_after_the_back_off(scripted):
         tasks.deliver.apply(args=(row.pk,), throw=True)
 
     assert retry.value.when == 30  # seconds: the first back-off step
+
+
+def test_notification_queue_shows_and_checks_the_arguments_of_notification_rows():
+    import inspect
+
+    assert inspect.signature(services.notification_queue) == inspect.signature(services.notification_rows)
+    with pytest.raises(TypeError):
+        services.notification_queue(event="ticket.received", context=RECEIVED, recipient_citzen=None)
