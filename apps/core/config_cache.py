@@ -185,17 +185,33 @@ class ConfigCache(Generic[T]):
         elif not connection.in_atomic_block:
             self.publish()
 
-    def watch(self, *models) -> None:
+    def watch(self, *models, ignore_fields: frozenset[str] | set[str] = frozenset()) -> None:
         """Every save or delete of a row of ``models`` (a service, the admin, ``loaddata``)
         is a change (``changed``). Called from ``AppConfig.ready``. A queryset ``update()``
-        sends no signal: its caller calls ``changed`` itself."""
+        sends no signal: its caller calls ``changed`` itself.
+
+        ``ignore_fields``: a save that writes only these fields (``save(update_fields=…)``)
+        is not a change, e.g. the ``last_login`` stamp every sign-in writes on a user."""
         from django.db.models.signals import post_delete, post_save
 
+        on_save = self.changed if not ignore_fields else _SaveUnlessOnly(self, frozenset(ignore_fields))
         for model in models:
             label = model._meta.label_lower
-            post_save.connect(self.changed, sender=model, dispatch_uid=f"{self.key}:save:{label}")
+            post_save.connect(on_save, sender=model, dispatch_uid=f"{self.key}:save:{label}", weak=False)
             post_delete.connect(self.changed, sender=model, dispatch_uid=f"{self.key}:delete:{label}")
 
     def publish(self) -> None:
         self.forget()
         publish_version(self.key, self.name)
+
+
+class _SaveUnlessOnly:
+    """A ``post_save`` receiver: the save is a change unless it wrote only ``ignored``."""
+
+    def __init__(self, config: ConfigCache, ignored: frozenset[str]):
+        self.config, self.ignored = config, ignored
+
+    def __call__(self, update_fields=None, **signal_kwargs) -> None:
+        if update_fields is not None and set(update_fields) <= self.ignored:
+            return
+        self.config.changed(update_fields=update_fields, **signal_kwargs)

@@ -108,7 +108,7 @@ class TicketsConfig(AppConfig):
         user, a department, a group, a permission or who belongs to what, the filter's people
         and departments (``selectors.everyone_assignable_cache``)."""
         from django.contrib.auth.models import Group, Permission
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import m2m_changed
 
         from apps.accounts.models import Department, User
         from apps.tickets.models import Category, Macro, Tag, Ticket
@@ -122,10 +122,8 @@ class TicketsConfig(AppConfig):
         category_names_cache.watch(Category)
         tag_and_reply_names_cache.watch(Tag, Macro)
         everyone_assignable_cache.watch(Department, Group, Permission)
-        post_delete.connect(
-            everyone_assignable_cache.changed, sender=User, dispatch_uid="tickets:assignable:user:delete"
-        )
-        post_save.connect(_user_saved, sender=User, dispatch_uid="tickets:assignable:user:save")
+        # A sign-in stamps ``last_login`` (Django's ``update_last_login``): not shown, no change.
+        everyone_assignable_cache.watch(User, ignore_fields={"last_login"})
         for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
             m2m_changed.connect(
                 everyone_assignable_cache.changed,
@@ -135,13 +133,3 @@ class TicketsConfig(AppConfig):
         m2m_changed.connect(
             tag_counts_cache.changed, sender=Ticket.tags.through, dispatch_uid="tickets:tag-counts"
         )
-
-
-def _user_saved(update_fields=None, **_signal_kwargs) -> None:
-    """A user's save changes the filter's people, except the stamp of a sign-in (Django's
-    ``update_last_login``), which every sign-in writes and the filter does not show."""
-    if update_fields is not None and set(update_fields) == {"last_login"}:
-        return
-    from apps.tickets.selectors import everyone_assignable_cache
-
-    everyone_assignable_cache.changed()

@@ -76,6 +76,49 @@ def test_every_cached_model_is_watched(model):
     assert post_save.has_listeners(model) and post_delete.has_listeners(model)
 
 
+def test_a_save_of_only_the_ignored_fields_is_not_a_change(db):
+    """``watch(..., ignore_fields=...)``: a save that writes only those fields keeps every
+    copy; a save of anything else, or a whole save, is a change; a delete always is."""
+    from apps.core.config_cache import ConfigCache
+
+    loads = []
+    names = ConfigCache(
+        "test-ignored-fields",
+        lambda: loads.append(1) or sorted(Category.objects.values_list("name_en", flat=True)),
+    )
+    names.watch(Category, ignore_fields={"position"})
+    try:
+        category = committed(lambda: CategoryFactory(name_en="Kept"))
+        names.get()
+        version = cache.get(names.key)
+
+        category.position = 7
+        committed(lambda: category.save(update_fields=["position"]))
+        assert names.get() == ["Kept"] and len(loads) == 1  # the copy stays
+        assert cache.get(names.key) == version
+
+        category.name_en = "Renamed"
+        committed(lambda: category.save(update_fields=["position", "name_en"]))
+        assert names.get() == ["Renamed"] and len(loads) == 2
+        assert cache.get(names.key) != version
+
+        committed(category.save)  # every field
+        names.get()
+        assert len(loads) == 3
+
+        committed(category.delete)
+        assert names.get() == [] and len(loads) == 4
+    finally:
+        from django.db.models.signals import post_delete, post_save
+
+        post_save.disconnect(sender=Category, dispatch_uid=f"{names.key}:save:tickets.category")
+        post_delete.disconnect(sender=Category, dispatch_uid=f"{names.key}:delete:tickets.category")
+        from apps.core import config_cache
+
+        config_cache._ALL.remove(names)
+        config_cache._VERSION_KEYS.remove(names.key)
+
+
 @pytest.fixture
 def in_a_request():
     """Between request_started and request_finished (their receivers; sending the signals
