@@ -41,6 +41,11 @@ Publish = Callable[[list[int]], object]
 # process's CPU). An SMS leaves that much later.
 LINGER_SECONDS = 0.02
 DRAIN_SECONDS = 5  # how long an exiting process waits for its thread to send (kombu gives up in 2)
+# A thread held up by the broker (a publish that hangs past kombu's own time-outs) must not
+# hold ids without bound: past this many hand-overs waiting, new ones are left to the sweep
+# (their rows are committed) and a warning says so, at most once every WARN_EVERY_SECONDS.
+MAX_WAITING = 10_000
+WARN_EVERY_SECONDS = 60
 
 
 _STOP = object()  # put on the queue at exit: the thread sends what came before it and ends
@@ -55,6 +60,7 @@ class _Relay:
         self.queue: queue.SimpleQueue = queue.SimpleQueue()
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
+        self.warned_at: float | None = None  # when the last "held up" warning was logged
 
     @property
     def running(self) -> bool:
@@ -70,13 +76,32 @@ class _Relay:
 
     def submit(self, publish: Publish, ids: list[int]) -> bool:
         """Queue the ids for the thread, started here the first time (in each process: a
-        thread does not survive a fork); False when no relay is wanted (``start_relay``)."""
+        thread does not survive a fork); False when no relay is wanted (``start_relay``).
+        With ``MAX_WAITING`` hand-overs already waiting the ids are not queued: the
+        outbox's sweep hands their committed rows over (``HOUSING_*_REQUEUE_AFTER_SECONDS``)."""
         if not self.running:
             if not self.wanted:
                 return False
             self.start()
+        waiting = self.queue.qsize()
+        if waiting >= MAX_WAITING:
+            self._warn_held_up(waiting, len(ids))
+            return True
         self.queue.put((publish, ids))
         return True
+
+    def _warn_held_up(self, waiting: int, ids: int) -> None:
+        now = time.monotonic()
+        if self.warned_at is not None and now - self.warned_at < WARN_EVERY_SECONDS:
+            return
+        self.warned_at = now
+        logger.warning(
+            "handover: the relay thread is held up with %d hand-overs waiting (is the broker "
+            "answering?); %d id(s) and any more in the next %d s are left to the outbox sweep",
+            waiting,
+            ids,
+            WARN_EVERY_SECONDS,
+        )
 
     def _run(self) -> None:
         stop = False

@@ -186,3 +186,32 @@ def test_the_thread_starts_with_the_first_hand_over_not_with_start_relay(monkeyp
     assert sent.wait(WAIT)
     assert fresh.running
     fresh.drain()
+
+
+def test_a_relay_held_up_by_the_broker_leaves_new_ids_to_the_sweep_and_says_so(relay, monkeypatch, caplog):
+    """A publish that hangs: past ``MAX_WAITING`` waiting hand-overs, new ids are not kept
+    in memory (their rows are committed; the sweep sends them), with one warning a minute;
+    what was queued before is sent once the broker answers."""
+    monkeypatch.setattr(handover, "MAX_WAITING", 2)
+    release, busy, done = threading.Event(), threading.Event(), threading.Event()
+    sent = []
+
+    def hanging(ids):
+        sent.append(list(ids))
+        busy.set()
+        release.wait(WAIT)
+        if len(sent) == 2:
+            done.set()
+
+    assert relay.submit(hanging, [1])
+    assert busy.wait(WAIT)  # the thread is stuck in the first send
+    with caplog.at_level(logging.WARNING, logger="apps.core.handover"):
+        assert relay.submit(hanging, [2]) and relay.submit(hanging, [3])  # waiting: 2
+        assert relay.submit(hanging, [4]) and relay.submit(hanging, [5])  # left to the sweep
+    assert relay.queue.qsize() == 2
+    held_up = [r for r in caplog.records if "held up" in r.getMessage()]
+    assert len(held_up) == 1 and "2 hand-overs waiting" in held_up[0].getMessage()
+
+    release.set()
+    assert done.wait(WAIT)
+    assert sent == [[1], [2, 3]]
