@@ -16,6 +16,15 @@ as the review number does for a ticket) and set it on the object. The statement'
 the same snapshot, not each other's rows; the project's foreign keys are checked at commit
 (``DEFERRABLE INITIALLY DEFERRED``), so that is enough.
 
+Each group's rows travel as one JSON parameter, read back into the table's own row type
+(``json_populate_recordset``), so the statement's text depends only on which models and
+columns it writes: PostgreSQL and psycopg keep it prepared and parsed, where ``VALUES`` with
+a parameter per value (about 70 for a ticket's creation) was compiled by Django, parsed by
+psycopg and planned anew every time (bench/PROFILE-issue20.md). A value JSON cannot carry
+as its column's text (an expression, a database default on some rows only, a type other
+than text, numbers, times, UUIDs, arrays and JSON) sends the statement the first way:
+Django's insert compiler, a parameter per value.
+
 ``signals_for``: the models whose ``pre_save`` and ``post_save`` are sent for each object, as
 ``save()`` sends them (a receiver that must see every new row of such a model — a webhook, the
 confidentiality guard — still sees these); ``bulk_create`` sends none, and neither does this
@@ -24,11 +33,17 @@ for the other models.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
+from datetime import date, time, timedelta
+from decimal import Decimal
+from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, signals
+from django.db.models.expressions import DatabaseDefault
 from django.db.models.sql import InsertQuery
+from psycopg.types.json import Json, Jsonb
 
 from apps.core import history
 from apps.core.prepared import preparing_cursor
@@ -43,8 +58,8 @@ def insert_together(
         return
     announced = set(signals_for)
     connection = connections[using]
-    parts, params, selects, returned = [], [], [], []
-    for n, objs in enumerate(groups):
+    shapes, returned = [], []
+    for objs in groups:
         model = type(objs[0])
         opts = model._meta
         if any(type(obj) is not model for obj in objs) or opts.parents:
@@ -58,20 +73,11 @@ def insert_together(
         if any((obj.pk is not None) != with_pk for obj in objs):
             raise TypeError(f"insert_together: every {opts.label} with its id, or none")
         fields = [f for f in opts.concrete_fields if not f.generated and (with_pk or f is not opts.pk)]
-        back = list(opts.db_returning_fields)
-        query = InsertQuery(model)
-        query.insert_values(fields, objs, raw=False)
-        compiler = query.get_compiler(using=using, connection=connection)
-        compiler.returning_fields = back
-        [(sql, part_params)] = compiler.as_sql()
-        name = connection.ops.quote_name(f"inserted_{n}")
-        parts.append(f"{name} AS ({sql})")
-        params.extend(part_params)
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in back)
-        pk = connection.ops.quote_name(opts.pk.column)
-        selects.append(f"(SELECT json_agg(json_build_array({columns}) ORDER BY {pk}) FROM {name})")
-        returned.append(back)
-    sql = f"WITH {', '.join(parts)} SELECT {', '.join(selects)}"
+        shapes.append(fields)
+        returned.append(list(opts.db_returning_fields))
+    sql, params = _as_json(groups, shapes, returned, connection) or _as_values(
+        groups, shapes, returned, connection
+    )
     tables = {type(objs[0])._meta.db_table for objs in groups}
     if tables & _tables_with_insert_triggers(connection):
         # A trigger may record history: pghistory's context goes with the statement.
@@ -93,6 +99,123 @@ def insert_together(
                 signals.post_save.send(
                     sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using
                 )
+
+
+def _returning(n: int, opts, back: list, connection) -> tuple[str, str]:
+    """The CTE's name and the outer ``SELECT``'s part for it: its rows' ``back`` columns."""
+    name = connection.ops.quote_name(f"inserted_{n}")
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in back)
+    pk = connection.ops.quote_name(opts.pk.column)
+    return name, f"(SELECT json_agg(json_build_array({columns}) ORDER BY {pk}) FROM {name})"
+
+
+def _as_values(groups, shapes, returned, connection) -> tuple[str, list]:
+    """The statement with a parameter per value, from Django's insert compiler (anything
+    ``bulk_create`` can write)."""
+    parts, params, selects = [], [], []
+    for n, (objs, fields, back) in enumerate(zip(groups, shapes, returned, strict=True)):
+        query = InsertQuery(type(objs[0]))
+        query.insert_values(fields, objs, raw=False)
+        compiler = query.get_compiler(connection=connection)
+        compiler.returning_fields = back
+        [(sql, part_params)] = compiler.as_sql()
+        name, select = _returning(n, objs[0]._meta, back, connection)
+        parts.append(f"{name} AS ({sql})")
+        params.extend(part_params)
+        selects.append(select)
+    return f"WITH {', '.join(parts)} SELECT {', '.join(selects)}", params
+
+
+class _NotJson(Exception):
+    """A value JSON does not carry as its column's text input: the statement goes as VALUES."""
+
+
+_SCALARS = (str, int, float, Decimal, date, time, timedelta, UUID, Json, Jsonb)  # date: datetime too
+
+
+def _json_value(value):
+    """``json.dumps``'s ``default``: the text PostgreSQL reads back as the column's value."""
+    if isinstance(value, (date, time)):  # a datetime too: ISO 8601, with its offset
+        return value.isoformat()
+    if isinstance(value, (Decimal, UUID)):
+        return str(value)  # numeric's and uuid's text input, exact
+    if isinstance(value, timedelta):  # interval's ISO 8601 input
+        return f"P{value.days}DT{value.seconds}.{value.microseconds:06d}S"
+    if isinstance(value, (Json, Jsonb)):  # the JSON the adapter would send, nested as it is
+        return json.loads((value.dumps or json.dumps)(value.obj))
+    raise _NotJson(type(value).__name__)
+
+
+def _check(value) -> None:
+    """Refuse what ``json.dumps`` would write in a shape its column would not read back: a
+    dict (hstore), bytes, a tuple, a range... (a float that is not finite: ``allow_nan``)."""
+    if value is None or isinstance(value, _SCALARS):
+        return
+    if type(value) is not list:
+        raise _NotJson(type(value).__name__)
+    for item in value:
+        _check(item)
+
+
+def _as_json(groups, shapes, returned, connection) -> tuple[str, list] | None:
+    """The statement with a JSON parameter per group, or None when a value needs ``VALUES``."""
+    params, left_out = [], []
+    try:
+        for objs, fields in zip(groups, shapes, strict=True):
+            rows, defaulted = [], None
+            for obj in objs:
+                row, defaults = {}, []
+                for field in fields:
+                    value = field.pre_save(obj, add=True)
+                    if isinstance(value, DatabaseDefault):
+                        defaults.append(field)  # the column's own default: left out of the INSERT
+                        continue
+                    if hasattr(value, "resolve_expression") or hasattr(field, "get_placeholder"):
+                        raise _NotJson("an expression")
+                    value = field.get_db_prep_save(value, connection=connection)
+                    _check(value)
+                    row[field.column] = value
+                if defaulted is None:
+                    defaulted = defaults
+                elif defaults != defaulted:
+                    raise _NotJson("a default on some rows only")  # VALUES: DEFAULT row by row
+                rows.append(row)
+            dumped = json.dumps(
+                rows, default=_json_value, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+            )
+            params.append(dumped)
+            left_out.append(tuple(defaulted))
+    except (_NotJson, ValueError):
+        return None
+    key = tuple(
+        (type(objs[0]), objs[0].pk is not None, tuple(f.column for f in defaulted))
+        for objs, defaulted in zip(groups, left_out, strict=True)
+    )
+    sql = _JSON_SQL.get(key)
+    if sql is None:
+        sql = _JSON_SQL[key] = _json_sql(groups, shapes, returned, left_out, connection)
+    return sql, params
+
+
+_JSON_SQL: dict[tuple, str] = {}  # the statement of each shape, built once per process
+
+
+def _json_sql(groups, shapes, returned, left_out, connection) -> str:
+    quote = connection.ops.quote_name
+    parts, selects = [], []
+    for n, (objs, fields, back, defaulted) in enumerate(zip(groups, shapes, returned, left_out, strict=True)):
+        opts = objs[0]._meta
+        columns = ", ".join(quote(f.column) for f in fields if f not in defaulted)
+        table = quote(opts.db_table)
+        returning = ", ".join(quote(f.column) for f in back)
+        name, select = _returning(n, opts, back, connection)
+        parts.append(
+            f"{name} AS (INSERT INTO {table} ({columns}) SELECT {columns} FROM "
+            f"json_populate_recordset(NULL::{table}, %s) WITH ORDINALITY ORDER BY ordinality "
+            f"RETURNING {returning})"
+        )
+        selects.append(select)
+    return f"WITH {', '.join(parts)} SELECT {', '.join(selects)}"
 
 
 def _fill(objs: list[Model], back: list, values: list, using: str) -> None:

@@ -122,3 +122,149 @@ def test_a_table_whose_inserts_are_recorded_gets_the_history_context(django_asse
     assert "set_config('pghistory.context_id'" in sent.captured_queries[0]["sql"]
     change = Change.objects.get(model="citizens.citizenphone", object_id=str(phone.pk), action="insert")
     assert change.door == "api" and change.actor_id == agent.pk
+
+
+def _columns(
+    obj, leave=("id", "review_number", "created_at", "updated_at", "search_text", "ticket_id", "reference")
+):
+    from django.forms.models import model_to_dict  # noqa: F401  (the row as read back, every column)
+
+    stored = type(obj).objects.filter(pk=obj.pk).values()[0]
+    return {k: v for k, v in stored.items() if k not in leave}
+
+
+def test_the_rows_travel_as_json_and_read_back_as_the_values_statement_writes_them(monkeypatch, agent):
+    """Each group is one JSON parameter (its statement the same text every time, so prepared
+    and parsed once); what PostgreSQL stores is what Django's compiler, a parameter per
+    value, stores: Arabic with quotes, backslashes and new lines, decimals, intervals (a
+    negative one too), UUIDs, nested JSON, empty and null values."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from apps.notifications.models import Notification
+
+    citizen, moment = CitizenFactory(), timezone.now()  # with its microseconds
+    text = 'تسرب "مياه" \\ في\nالمطبخ ✓ \u200f'
+
+    def rows(number):
+        ticket = _ticket(citizen, pk=_ticket_id(), number=number)
+        ticket.description, ticket.latitude, ticket.longitude = text, Decimal("26.123456"), Decimal("-50.5")
+        ticket.created_by, ticket.address, ticket.received_at = agent, "طريق 12\\3", moment
+        clocks = _clocks(ticket, 2)
+        for clock in clocks:
+            clock.started_at = clock.due_at = moment
+        clocks[0].extra_allowance = timedelta(days=2, hours=3, microseconds=5)
+        clocks[1].extra_allowance = timedelta(hours=-5)
+        event = TicketEvent(ticket=ticket, kind=TicketEvent.Kind.CREATED, at=ticket.received_at, body=text)
+        event.details = {"من": ["أ", 1, 2.5, None, True], "nested": {"x": "\\"}}
+        notice = Notification(
+            event="ticket.created",
+            channel="sms",
+            audience="citizen",
+            language="ar",
+            to_phone="+97336001200",
+            body=text,
+            context={"review_number": number, "الاسم": "نورة"},
+            send_after=ticket.received_at,
+        )
+        return ticket, clocks, event, notice
+
+    sent, as_json_statement = [], inserts._as_json
+
+    def capture(groups, *args):
+        statement = as_json_statement(groups, *args)
+        sent.append(statement)
+        return statement
+
+    monkeypatch.setattr(inserts, "_as_json", capture)
+    as_json = rows("2026-900011-0")
+    inserts.insert_together([as_json[0]], as_json[1], [as_json[2]], [as_json[3]])
+    [(sql, params)] = sent
+    assert "json_populate_recordset" in sql and len(params) == 4 and "VALUES" not in sql
+
+    monkeypatch.setattr(inserts, "_as_json", lambda *args: None)  # Django's compiler instead
+    as_values = rows("2026-900012-0")
+    inserts.insert_together([as_values[0]], as_values[1], [as_values[2]], [as_values[3]])
+
+    for one, other in zip(
+        as_json[:1] + tuple(as_json[1]) + as_json[2:],
+        as_values[:1] + tuple(as_values[1]) + as_values[2:],
+        strict=True,
+    ):
+        leave = (
+            "id",
+            "review_number",
+            "created_at",
+            "updated_at",
+            "search_text",
+            "ticket_id",
+            "reference",
+            "context",
+        )
+        assert _columns(one, leave) == _columns(other, leave), type(one).__name__
+    assert Ticket.objects.get(pk=as_json[0].pk).description == text
+    stored_clocks = Clock.objects.filter(ticket_id=as_json[0].pk).order_by("pk")
+    assert [c.extra_allowance for c in stored_clocks] == [
+        timedelta(days=2, hours=3, microseconds=5),
+        timedelta(hours=-5),
+    ]
+    assert Notification.objects.get(pk=as_json[3].pk).context == {
+        "review_number": "2026-900011-0",
+        "الاسم": "نورة",
+    }
+    assert TicketEvent.objects.get(pk=as_json[2].pk).details == {
+        "من": ["أ", 1, 2.5, None, True],
+        "nested": {"x": "\\"},
+    }
+
+
+def test_a_value_json_cannot_carry_sends_the_statement_with_a_parameter_per_value(django_assert_num_queries):
+    """An expression (here the database's clock) has no JSON form: the whole statement goes
+    through Django's compiler, and the row is written all the same."""
+    from django.db.models.functions import Now
+
+    citizen = CitizenFactory()
+    ticket = _ticket(citizen, pk=_ticket_id())
+    ticket.received_at = Now()
+    with django_assert_num_queries(1) as sent:
+        inserts.insert_together([ticket], _clocks(ticket, 1))
+    sql = sent.captured_queries[0]["sql"]
+    assert "json_populate_recordset" not in sql and "VALUES" in sql
+    assert Ticket.objects.get(pk=ticket.pk).received_at is not None
+    assert Clock.objects.filter(ticket_id=ticket.pk).count() == 1
+
+
+def test_a_database_default_on_every_row_is_left_to_the_column_and_on_some_rows_sends_values(
+    django_assert_num_queries,
+):
+    """A field left at its database default is left out of the JSON statement, so the column
+    fills it; when only some rows of a group leave it, the statement writes DEFAULT row by
+    row (Django's compiler)."""
+    from django.db.models.expressions import DatabaseDefault
+
+    address = Ticket._meta.get_field("address")
+    citizen = CitizenFactory()
+    first, second = (
+        _ticket(citizen, pk=_ticket_id()),
+        _ticket(citizen, pk=_ticket_id(), number="2026-900003-2"),
+    )
+    first.address = DatabaseDefault(address._db_default_expression, output_field=address)
+    second.address = DatabaseDefault(address._db_default_expression, output_field=address)
+    with django_assert_num_queries(1) as sent:
+        inserts.insert_together([first, second])
+    sql = sent.captured_queries[0]["sql"]
+    assert "json_populate_recordset" in sql and '"address"' not in sql.split("RETURNING")[0]
+    assert first.address == "" and Ticket.objects.get(pk=second.pk).address == ""
+
+    third, fourth = (
+        _ticket(citizen, pk=_ticket_id(), number="2026-900004-3"),
+        _ticket(citizen, pk=_ticket_id(), number="2026-900005-4"),
+    )
+    third.address = DatabaseDefault(address._db_default_expression, output_field=address)
+    fourth.address = "طريق 5"
+    with django_assert_num_queries(1) as sent:
+        inserts.insert_together([third, fourth])
+    assert "VALUES" in sent.captured_queries[0]["sql"]
+    assert (
+        Ticket.objects.get(pk=third.pk).address == "" and Ticket.objects.get(pk=fourth.pk).address == "طريق 5"
+    )
