@@ -175,11 +175,14 @@ def test_the_web_healthcheck_fails_when_nothing_listens():
 
 def test_the_wsgi_application_loads_its_views_and_freezes_them_out_of_garbage_collection():
     """``housing_contact.wsgi`` (what gunicorn loads): every view imported, what was loaded
-    frozen out of the collector's walks, a first generation of 5,000, and the outboxes'
-    hand-over relay running (apps/core/handover.py)."""
+    frozen out of the collector's walks, a first generation of 5,000, each language's URL
+    reverse look-up and catalogues built (a forked worker shares them), and the outboxes'
+    hand-over relay wanted (apps/core/handover.py)."""
     probe = (
         "import gc, sys; import housing_contact.wsgi as w; from apps.core import handover; "
+        "from django.urls import get_resolver; from django.utils.translation import trans_real; "
         "print(gc.get_freeze_count() > 100000, gc.get_threshold()[0], 'apps.tickets.views' in sys.modules, "
+        "sorted(get_resolver()._reverse_dict) == ['ar', 'en'], {'ar', 'en'} <= set(trans_real._translations), "
         "handover._relay.wanted, handover._relay.running)"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "housing_contact.settings.base"}
@@ -188,4 +191,4 @@ def test_the_wsgi_application_loads_its_views_and_freezes_them_out_of_garbage_co
     )
     assert result.returncode == 0, result.stderr
     # The relay is wanted, its thread not started: a preloading master forks with none.
-    assert result.stdout.split() == ["True", "5000", "True", "True", "False"]
+    assert result.stdout.split() == ["True", "5000", "True", "True", "True", "True", "False"]
