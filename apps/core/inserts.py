@@ -6,9 +6,10 @@ go together::
 
     insert_together([ticket], clocks, [event], signals_for=(Ticket, TicketEvent))
 
-Each group is inserted as ``bulk_create`` would insert it (Django's own insert compiler: the
-same columns, ``auto_now`` stamps, database defaults), and each object gets back what the
-database fills on insert (its primary key, a generated column), as ``save()`` gives it.
+Each group is inserted with what ``bulk_create`` would write (each field's ``pre_save`` and
+``get_db_prep_save``: the same columns, ``auto_now`` stamps, database defaults), and each
+object gets back what the database fills on insert (its primary key, a generated column), as
+``save()`` gives it.
 
 A row that points at another of the same statement needs that row's id before the statement
 is sent: draw it first (``id_sequence_sql``, selected with a value the caller draws anyway,
