@@ -75,6 +75,11 @@ def test_a_citizen_books_on_the_portal_with_the_code_and_reschedules(page, live_
 
     first_slot = appointment.slot_start
     page.get_by_test_id("appt-move").click()
+    # "Change the time" is a link to a new page: choose a slot once that page has loaded, its
+    # style sheets included (on a loaded machine a click while it was still settling did not
+    # check the slot).
+    page.wait_for_url(re.compile(r"[?&]move=1"))
+    expect(page.get_by_test_id("appt-reschedule-form")).to_be_visible()
     page.get_by_test_id("appt-portal-slot").nth(3).check()
     page.get_by_test_id("appt-reschedule").click()
     expect(page.get_by_test_id("appt-manage-message")).to_be_visible()
