@@ -160,34 +160,14 @@ def _check(value) -> None:
 
 def _as_json(groups, shapes, returned, connection) -> tuple[str, list] | None:
     """The statement with a JSON parameter per group, or None when a value needs ``VALUES``."""
-    params, left_out = [], []
     try:
-        for objs, fields in zip(groups, shapes, strict=True):
-            rows, defaulted = [], None
-            for obj in objs:
-                row, defaults = {}, []
-                for field in fields:
-                    value = field.pre_save(obj, add=True)
-                    if isinstance(value, DatabaseDefault):
-                        defaults.append(field)  # the column's own default: left out of the INSERT
-                        continue
-                    if hasattr(value, "resolve_expression") or hasattr(field, "get_placeholder"):
-                        raise _NotJson("an expression")
-                    value = field.get_db_prep_save(value, connection=connection)
-                    _check(value)
-                    row[field.column] = value
-                if defaulted is None:
-                    defaulted = defaults
-                elif defaults != defaulted:
-                    raise _NotJson("a default on some rows only")  # VALUES: DEFAULT row by row
-                rows.append(row)
-            dumped = json.dumps(
-                rows, default=_json_value, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-            )
-            params.append(dumped)
-            left_out.append(tuple(defaulted))
-    except (_NotJson, ValueError):
+        dumped = [
+            _group_as_json(objs, fields, connection) for objs, fields in zip(groups, shapes, strict=True)
+        ]
+    except (_NotJson, ValueError):  # ValueError: a float that is not finite
         return None
+    params = [rows for rows, _defaulted in dumped]
+    left_out = [defaulted for _rows, defaulted in dumped]
     key = tuple(
         (type(objs[0]), objs[0].pk is not None, tuple(f.column for f in defaulted))
         for objs, defaulted in zip(groups, left_out, strict=True)
@@ -196,6 +176,32 @@ def _as_json(groups, shapes, returned, connection) -> tuple[str, list] | None:
     if sql is None:
         sql = _JSON_SQL[key] = _json_sql(groups, shapes, returned, left_out, connection)
     return sql, params
+
+
+def _group_as_json(objs, fields, connection) -> tuple[str, tuple]:
+    """One group's rows as a JSON array of objects (column → value), and the fields every
+    row leaves to the column's database default (left out of the statement)."""
+    if any(hasattr(field, "get_placeholder") for field in fields):
+        raise _NotJson("a field with a placeholder of its own")  # e.g. a geometry
+    rows, defaulted = [], None
+    for obj in objs:
+        row, defaults = {}, []
+        for field in fields:
+            value = field.pre_save(obj, add=True)
+            if isinstance(value, DatabaseDefault):
+                defaults.append(field)
+                continue
+            if hasattr(value, "resolve_expression"):
+                raise _NotJson("an expression")
+            value = field.get_db_prep_save(value, connection=connection)
+            _check(value)
+            row[field.column] = value
+        if defaulted is not None and defaults != defaulted:
+            raise _NotJson("a default on some rows only")  # VALUES: DEFAULT row by row
+        defaulted = defaults
+        rows.append(row)
+    dumped = json.dumps(rows, default=_json_value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return dumped, tuple(defaulted)
 
 
 _JSON_SQL: dict[tuple, str] = {}  # the statement of each shape, built once per process
