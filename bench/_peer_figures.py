@@ -39,6 +39,8 @@ def median_figures(rounds: Iterable[dict]) -> dict:
         "requests": sum(r["requests"] for r in rounds),
         "errors": sum(r["errors"] for r in rounds),
         "rounds": len(rounds),
+        # Each round's connections per server process ([4]: one worker held all four).
+        "spreads": [r.get("spread", []) for r in rounds],
     }
 
 

@@ -91,6 +91,10 @@ class RoundFigures:
     p99_ms: float
     mean_ms: float
     max_ms: float
+    # How many of the round's connections each server process held, most first: [2, 1, 1]
+    # is four connections over three workers, [4] one worker holding them all (and so one
+    # core's worth of Python). Empty where the holders could not be read.
+    spread: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -558,6 +562,7 @@ async def _one_round(
 
         await asyncio.gather(*(worker(c) for c in connections))
         elapsed = time.perf_counter() - start
+        spread = _spread(connections, url.port)
     finally:
         for connection in connections:
             connection.close()
@@ -575,7 +580,25 @@ async def _one_round(
         p99_ms=round(_percentile(ordered, 0.99) * 1000, 2),
         mean_ms=round(statistics.fmean(ordered) * 1000, 2) if ordered else float("nan"),
         max_ms=round(ordered[-1] * 1000, 2) if ordered else float("nan"),
+        spread=spread,
     )
+
+
+def _spread(connections: list[_Connection], server_port: int) -> list[int]:
+    """How many of these open connections each process on the server's side holds, most
+    first: the server's socket of a connection is the one whose local port is the server's
+    and whose remote port is the connection's own."""
+    import psutil
+
+    ports = {c.writer.get_extra_info("sockname")[1] for c in connections if c.writer is not None}
+    holders = [
+        held.pid
+        for held in psutil.net_connections(kind="tcp")
+        if held.laddr and held.laddr.port == server_port and held.raddr and held.raddr.port in ports
+    ]
+    if not holders or None in holders:  # another user's processes are not ours to read
+        return []
+    return sorted(Counter(holders).values(), reverse=True)
 
 
 def run_round(

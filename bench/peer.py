@@ -329,7 +329,8 @@ def measure_side_by_side(ours: dict, peer: dict, our_url: str, peer_url: str, au
                     print(
                         f"  c{concurrency} r{number} {operation:<10} {system:<4} "
                         f"{result.throughput_rps:>7.1f}/s p50 {result.p50_ms:>8.1f} ms p95 {result.p95_ms:>8.1f} ms "
-                        f"n={result.requests} err={result.errors} load1 {row['load1_after']}",
+                        f"n={result.requests} err={result.errors} load1 {row['load1_after']} "
+                        f"spread {'+'.join(map(str, result.spread)) or '?'}",
                         flush=True,
                     )
             round_loads[concurrency].append(

@@ -48,6 +48,7 @@ def test_a_round_counts_every_request_and_its_status(live_server, agent, passwor
     assert figures.statuses == {"200": 10}
     assert figures.errors == 0
     assert 0 < figures.p50_ms <= figures.p95_ms <= figures.p99_ms <= figures.max_ms
+    assert figures.spread == [2]  # the test server is one process: it holds both connections
 
 
 def test_an_unexpected_status_counts_as_an_error(live_server, db):

@@ -7,8 +7,9 @@ from bench import peer
 from bench import run as bench_run
 
 
-def _round(throughput, p50, p95, *, requests=100, errors=0):
+def _round(throughput, p50, p95, *, requests=100, errors=0, spread=(2, 1, 1)):
     return {
+        "spread": list(spread),
         "throughput_rps": throughput,
         "p50_ms": p50,
         "p95_ms": p95,
@@ -31,6 +32,11 @@ def test_the_figures_of_a_side_are_the_medians_of_its_rounds():
     assert summary["requests"] == 300
     assert summary["errors"] == 2
     assert summary["rounds"] == 3
+
+
+def test_the_figures_of_a_side_keep_where_each_rounds_connections_landed():
+    summary = figures.median_figures([_round(30, 10, 40, spread=[4]), _round(10, 30, 20)])
+    assert summary["spreads"] == [[4], [2, 1, 1]]
 
 
 def test_ratios_say_how_many_times_better_than_the_peer_we_are():
