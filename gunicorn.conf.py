@@ -25,3 +25,25 @@ max_requests_jitter = 200
 # the outbox relay thread is started again in each worker (apps/core/handover.py).
 preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() not in ("0", "false", "no")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+
+
+def _accept_balance():
+    """``housing_contact/accept_balance.py``, loaded by its path: the benchmarks serve another
+    application (the peer's) from another virtualenv under this same file."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "housing_contact" / "accept_balance.py"
+    spec = importlib.util.spec_from_file_location("housing_contact_accept_balance", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    backoff_ms = float(os.environ.get("GUNICORN_ACCEPT_BACKOFF_MS", module.BACKOFF_SECONDS * 1000))
+    return module.Balance(backoff=backoff_ms / 1000)
+
+
+# Keep-alive connections spread over the workers instead of piling up on the one that
+# answered last (housing_contact/accept_balance.py says why and how).
+_balance = _accept_balance()
+pre_fork = _balance.pre_fork
+post_worker_init = _balance.post_worker_init
+child_exit = _balance.child_exit
