@@ -445,9 +445,12 @@ def public_extension_reply(row: dict):
 def _extension_rows(*, citizen, viewer):
     from apps.tickets import selectors as ticket_selectors
 
-    return Extension.objects.filter(
-        clock__ticket__in=ticket_selectors.visible_tickets(viewer).filter(citizen_id=citizen.pk)
+    # The clocks as a subquery, not a join: the timeline's union is compiled once for rows
+    # that are one table filtered (apps/citizens/timeline.py, ``_filter_of``).
+    clocks = Clock.objects.filter(
+        ticket__in=ticket_selectors.visible_tickets(viewer).filter(citizen_id=citizen.pk)
     )
+    return Extension.objects.filter(clock__in=clocks)
 
 
 def _extension_entry(e, viewer=None):
