@@ -337,7 +337,9 @@ def _first_page(parts: list[tuple[str, QuerySource, QuerySet]], limit: int) -> l
             live.append((kind, source, rows.model, found))
     if not live:
         return []
-    key = (limit, tuple((kind, found[0]) for kind, _source, _model, found in live))
+    # The source itself (its instant, related rows, entry), not only its kind: a source
+    # registered again under the same kind is another shape.
+    key = (limit, tuple((source, model, found[0]) for _kind, source, model, found in live))
     connection = connections[db]
     if getattr(_compiled, "connection", None) is not connection:
         _compiled.connection, _compiled.shapes = connection, {}

@@ -146,3 +146,18 @@ def test_rows_with_nothing_to_show_leave_their_branch_out(two_histories, agent, 
         timeline._SOURCES.pop("nothing")
     assert "nothing" not in {e.kind for e in page.entries}
     assert len(compiles) == 1
+
+
+def test_a_source_registered_again_under_its_kind_is_a_shape_of_its_own(two_histories, agent, compiles):
+    citizen, _second = two_histories
+    timeline.citizen_timeline(citizen=citizen, viewer=agent)
+    original = timeline._SOURCES["callback"]
+    by_due_time = timeline.QuerySource(
+        kind="callback", rows=original.rows, at_field="due_at", related=original.related, entry=original.entry
+    )
+    timeline.register("callback", by_due_time)
+    try:
+        timeline.citizen_timeline(citizen=citizen, viewer=agent)
+    finally:
+        timeline.register("callback", original)
+    assert len(compiles) == 2
