@@ -12,7 +12,10 @@ Here each worker publishes how many connections it holds in a small array of sha
 the master maps before it forks. A worker that holds more than another live worker waits
 ``BACKOFF_SECONDS`` before accepting: the idler worker, woken by the same connection, takes
 it meanwhile. If nobody did, the waiting worker accepts it: a connection waits at most that
-long for its worker, and nothing is ever refused. A stopping worker (its ``alive`` false)
+long for its worker, and nothing is ever refused. The waiting worker's own loop waits too, so
+the next request on one of its kept-alive connections may be taken up to that much later;
+only when another live worker holds fewer connections, which with keep-alive clients is
+the rare moment a new one arrives. A stopping worker (its ``alive`` false)
 publishes that it takes nothing more, so no one waits for it.
 
 Only the standard library: ``gunicorn.conf.py`` loads this file by its path, so that any
