@@ -48,6 +48,7 @@ from django.utils.translation import gettext as _
 
 from apps.core import confidentiality
 from apps.core.errors import ValidationFailed
+from apps.core.prepared import iterate_compiled
 
 PAGE_SIZE = 20
 
@@ -348,10 +349,12 @@ def _first_page(parts: list[tuple[str, QuerySource, QuerySet]], limit: int) -> l
         if len(_compiled.shapes) >= MAX_SHAPES:
             _compiled.shapes.clear()
         shape = _compiled.shapes[key] = _compile(live, limit, db)
+    filter_params = [params for *_source, (_sql, params) in live]
     params = list(shape.params)
     for position, branch, index in shape.slots:
-        params[position] = live[branch][3][1][index]
-    return _run(shape, tuple(params))
+        params[position] = filter_params[branch][index]
+    # Django's own iterable and converters over the compiler kept with the shape.
+    return iterate_compiled(shape.queryset, shape.compiler, shape.sql, tuple(params))
 
 
 def _compile(live: list, limit: int, db: str) -> _Shape:
@@ -375,18 +378,6 @@ def _compile(live: list, limit: int, db: str) -> _Shape:
     if len(shape.slots) != sum(len(found[1]) for *_rest, found in live):
         raise RuntimeError("the timeline's union lost or repeated a parameter of a source's filter")
     return shape
-
-
-def _run(shape: _Shape, params: tuple) -> list[dict]:
-    """What iterating ``shape.queryset`` gives, its SQL the one compiled, with ``params``:
-    Django's own iterable and converters over the compiler kept with it."""
-    compiler, query = shape.compiler, shape.queryset.query
-    compiler.as_sql = lambda *args, **kwargs: (shape.sql, params)
-    query.get_compiler = lambda using=None, connection=None, elide_empty=True: compiler
-    try:
-        return list(shape.queryset._iterable_class(shape.queryset))
-    finally:
-        del compiler.as_sql, query.get_compiler
 
 
 def _paths(related: tuple[str, ...]) -> list[str]:

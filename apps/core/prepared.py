@@ -113,19 +113,32 @@ class PreparedQuery:
         for index, param in state.slots:
             params[index] = values[param]
         sql, bound = state.sql, tuple(params)
-        compiler = state.compiler
-        # The queryset's own iterable (model instances, values, values_list) over this
-        # compiler, whose SQL is the one compiled once, with these values.
-        compiler.as_sql = lambda *args, **kwargs: (sql, bound)
-        compiler.execute_sql = lambda *args, **kwargs: [
-            _fetch_prepared(state.connection, compiler, sql, bound)
-        ]
-        query = state.queryset.query
-        query.get_compiler = lambda using=None, connection=None, elide_empty=True: compiler
-        try:
-            return list(state.queryset._iterable_class(state.queryset))
-        finally:
-            del compiler.as_sql, compiler.execute_sql, query.get_compiler
+        return iterate_compiled(
+            state.queryset,
+            state.compiler,
+            sql,
+            bound,
+            fetch=lambda: _fetch_prepared(state.connection, state.compiler, sql, bound),
+        )
+
+
+def iterate_compiled(queryset: QuerySet, compiler, sql: str, params: tuple, *, fetch=None) -> list:
+    """What iterating ``queryset`` gives (model instances, ``values`` dicts, ``values_list``
+    tuples: its own iterable, with Django's converters), through ``compiler``, the one it was
+    compiled with once, sending ``sql`` with ``params`` instead of compiling it again.
+    ``fetch()``, when given, returns every row in place of Django's own execution (the
+    prepared statement's). For this thread's compiler only: it is patched for the call."""
+    compiler.as_sql = lambda *args, **kwargs: (sql, params)
+    if fetch is not None:
+        compiler.execute_sql = lambda *args, **kwargs: [fetch()]
+    query = queryset.query
+    query.get_compiler = lambda using=None, connection=None, elide_empty=True: compiler
+    try:
+        return list(queryset._iterable_class(queryset))
+    finally:
+        del compiler.as_sql, query.get_compiler
+        if fetch is not None:
+            del compiler.execute_sql
 
 
 class _PreparingCursor(psycopg.Cursor):
