@@ -585,16 +585,20 @@ async def _one_round(
 
 
 def _spread(connections: list[_Connection], server_port: int) -> list[int]:
-    """How many of these open connections each process on the server's side holds, most
-    first: the server's socket of a connection is the one whose local port is the server's
-    and whose remote port is the connection's own."""
+    ports = {c.writer.get_extra_info("sockname")[1] for c in connections if c.writer is not None}
+    return spread_of(server_port, ports)
+
+
+def spread_of(server_port: int, client_ports: set[int]) -> list[int]:
+    """How many of the connections from these local ports each process on the server's side
+    holds, most first: the server's socket of a connection is the one whose local port is
+    the server's and whose remote port is the connection's own."""
     import psutil
 
-    ports = {c.writer.get_extra_info("sockname")[1] for c in connections if c.writer is not None}
     holders = [
         held.pid
         for held in psutil.net_connections(kind="tcp")
-        if held.laddr and held.laddr.port == server_port and held.raddr and held.raddr.port in ports
+        if held.laddr and held.laddr.port == server_port and held.raddr and held.raddr.port in client_ports
     ]
     if not holders or None in holders:  # another user's processes are not ours to read
         return []
